@@ -1,0 +1,105 @@
+"""The REST API at /api/v1/: session or bearer-token auth, structured JSON errors.
+
+Every collection returns {"items": [...], "count": N} with limit/offset, and every
+query goes through the same visible_to() scope as the HTML pages.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from jiceng.cases.api import router as cases_router
+from jiceng.core.api import router as core_router
+from jiceng.core.services import user_for_token
+from jiceng.party.api import router as party_router
+from jiceng.people.api import router as people_router
+from jiceng.places.api import router as places_router
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="基层治理平台 API",
+    version="1",
+    description="党建引领城市基层治理平台接口。认证：会话或 `Authorization: Bearer <令牌>`"
+    "（在“账号与安全”页面或 `manage.py api_token` 生成）。所有数据按调用者的角色与辖区过滤。",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+def error(request, status, code, message, details=None):
+    body = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc):
+    return error(request, 404, "not_found", "对象不存在或不在您的权限范围内")
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return error(request, 403, "forbidden", str(exc) or "没有执行此操作的权限")
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return error(request, 401, "unauthenticated", "请先登录或提供有效的API令牌")
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    if hasattr(exc, "error_dict"):
+        details = [
+            {"field": field, "code": e.code or "invalid", "message": m}
+            for field, errors in exc.error_dict.items()
+            for e in errors
+            for m in e.messages
+        ]
+    else:
+        details = [
+            {"field": None, "code": e.code or "invalid", "message": m}
+            for e in exc.error_list
+            for m in e.messages
+        ]
+    # Someone else changed the object since the caller read it: 409, not 422.
+    status = 409 if details[0]["code"] == "conflict" else 422
+    return error(request, status, details[0]["code"], details[0]["message"], details)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request, exc):
+    details = [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", [])[1:]) or None,
+            "code": e.get("type", "invalid"),
+            "message": e.get("msg", ""),
+        }
+        for e in exc.errors
+    ]
+    return error(request, 422, "invalid_request", "请求参数无效", details)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    return error(request, exc.status_code, "error", str(exc))
+
+
+api.add_router("/", core_router)
+api.add_router("/cases/", cases_router)
+api.add_router("/places/", places_router)
+api.add_router("/party-orgs/", party_router.orgs)
+api.add_router("/members/", party_router.members)
+api.add_router("/", people_router)

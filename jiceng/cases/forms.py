@@ -1,0 +1,127 @@
+from django import forms
+
+from jiceng.core.models import Department
+from jiceng.places.models import Place, PlaceKind
+
+from .models import Category, Status
+from .services import categories_for_reporting
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos from one input (the Django documentation's pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+def grouped_categories():
+    groups = {}
+    for category in categories_for_reporting():
+        label = f"{category.get_type_display()}·{category.parent.name}"
+        groups.setdefault(label, []).append((category.pk, category.name))
+    return [("", "请选择"), *groups.items()]
+
+
+class ReportForm(forms.Form):
+    category = forms.TypedChoiceField(label="问题类别", coerce=int)
+    description = forms.CharField(
+        label="问题描述",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="说清楚在哪里、什么问题",
+    )
+    photos = PhotosField(label="现场照片", help_text="可选多张，每张不超过10MB")
+    grid = forms.ModelChoiceField(
+        label="所在网格",
+        queryset=Place.objects.none(),
+        required=False,
+        help_text="在地图上点选位置时可不选",
+    )
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, widget=forms.HiddenInput)
+    address = forms.CharField(label="详细地址", max_length=200, required=False)
+    reporter_name = forms.CharField(label="联系人", max_length=50, required=False)
+    reporter_phone = forms.CharField(
+        label="联系电话",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    anonymous = forms.BooleanField(label="匿名上报（不公开联系人）", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = grouped_categories()
+        self.fields["grid"].queryset = (
+            Place.objects.visible_to(user).filter(kind=PlaceKind.GRID).order_by("code")
+        )
+
+    def clean_category(self):
+        category = Category.objects.filter(pk=self.cleaned_data["category"]).first()
+        if category is None:
+            raise forms.ValidationError("请选择问题类别")
+        return category
+
+
+class StepForm(forms.Form):
+    step = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    department = forms.ModelChoiceField(
+        label="承办部门", queryset=Department.objects.all(), required=False
+    )
+    grid = forms.ModelChoiceField(
+        label="承办网格", queryset=Place.objects.none(), required=False
+    )
+    days = forms.IntegerField(
+        label="延期工作日", min_value=1, max_value=30, required=False
+    )
+    photos = PhotosField(label="处置后照片")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = (
+            Place.objects.visible_to(user).filter(kind=PlaceKind.GRID).order_by("code")
+        )
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="满意度",
+        coerce=int,
+        choices=[
+            (5, "非常满意"),
+            (4, "满意"),
+            (3, "基本满意"),
+            (2, "不满意"),
+            (1, "非常不满意"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label="意见", max_length=300, required=False)
+    reopen = forms.BooleanField(label="问题未解决，申请重新办理", required=False)
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label="案卷号", required=False)
+    status = forms.ChoiceField(
+        label="状态",
+        choices=[("", "全部"), ("open", "未结案"), *Status.choices],
+        required=False,
+    )
+    mine = forms.BooleanField(label="我承办的", required=False)
+    overdue = forms.BooleanField(label="已超期", required=False)

@@ -1,0 +1,305 @@
+"""Cases (事件/案卷): report → accept → dispatch → handle → verify → close → rate.
+
+Categories follow CJ/T 214 (部件 and 事件, big and small classes with codes and
+time limits); every step is a CaseEvent on the case's timeline. A version number
+on the case lets two people act at once without losing either's update.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jiceng.core.fields import EncryptedCharField, MaskField
+from jiceng.core.roles import Role
+from jiceng.core.scope import Scope, ScopedQuerySet
+from jiceng.core.validators import mask_mobile
+
+
+class CategoryType(models.TextChoices):
+    COMPONENT = "component", _("部件")
+    EVENT = "event", _("事件")
+
+
+class Category(models.Model):
+    """A CJ/T 214 class: big classes group small ones; small ones carry time limits."""
+
+    type = models.CharField(_("类型"), max_length=16, choices=CategoryType.choices)
+    code = models.CharField(_("编码"), max_length=16, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("大类"),
+    )
+    respond_hours = models.PositiveIntegerField(_("响应时限（工作小时）"), default=4)
+    handle_days = models.PositiveIntegerField(_("处置时限（工作日）"), default=3)
+    verify_days = models.PositiveIntegerField(_("核查时限（工作日）"), default=1)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["type", "code"]
+        verbose_name = _("案件类别")
+        verbose_name_plural = _("案件类别")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def full_name(self):
+        parts = [self.get_type_display()]
+        if self.parent_id:
+            parts.append(self.parent.name)
+        parts.append(self.name)
+        return " / ".join(parts)
+
+
+class RoutingRule(models.Model):
+    """Category + place subtree → the department or grid that handles it."""
+
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        related_name="rules",
+        verbose_name=_("类别"),
+        help_text=_("大类规则适用于其下全部小类"),
+    )
+    place = models.ForeignKey(
+        "places.Place",
+        on_delete=models.CASCADE,
+        related_name="routing_rules",
+        verbose_name=_("适用区域"),
+    )
+    department = models.ForeignKey(
+        "core.Department",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        verbose_name=_("派往部门"),
+    )
+    to_grid = models.BooleanField(
+        _("派往所在网格"), default=False, help_text=_("琐事不出网格：由所在网格处置")
+    )
+
+    class Meta:
+        verbose_name = _("派遣规则")
+        verbose_name_plural = _("派遣规则")
+
+    def __str__(self):
+        target = self.department or ("所在网格" if self.to_grid else "—")
+        return f"{self.category.name} @ {self.place.name} → {target}"
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("待受理")
+    ACCEPTED = "accepted", _("待派遣")
+    DISPATCHED = "dispatched", _("处置中")
+    HANDLED = "handled", _("待核查")
+    VERIFIED = "verified", _("待结案")
+    CLOSED = "closed", _("已结案")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+OPEN_STATUSES = (
+    Status.REPORTED,
+    Status.ACCEPTED,
+    Status.DISPATCHED,
+    Status.HANDLED,
+    Status.VERIFIED,
+)
+
+
+class Channel(models.TextChoices):
+    SNAPSHOT = "snapshot", _("随手拍")
+    PATROL = "patrol", _("网格巡查")
+    HOTLINE = "hotline", _("热线")
+    BUILDING = "building", _("楼栋长")
+    VIDEO = "video", _("城市之眼（视频）")
+    OPEN311 = "open311", _("Open311")
+
+
+def new_token():
+    return secrets.token_urlsafe(16)
+
+
+class Case(models.Model):
+    number = models.CharField(_("案卷号"), max_length=24, unique=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("类别")
+    )
+    description = models.TextField(_("问题描述"))
+    place = models.ForeignKey(
+        "places.Place",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("所在网格/地点"),
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    lat = models.FloatField(_("纬度"), null=True, blank=True)
+    lng = models.FloatField(_("经度"), null=True, blank=True)
+    channel = models.CharField(_("来源"), max_length=16, choices=Channel.choices)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.REPORTED,
+        db_index=True,
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reported_cases",
+        verbose_name=_("上报人账号"),
+    )
+    reporter_name = models.CharField(_("上报人"), max_length=50, blank=True)
+    reporter_phone = EncryptedCharField(_("联系电话"))
+    reporter_phone_mask = MaskField(source="reporter_phone", masker=mask_mobile)
+    anonymous = models.BooleanField(_("匿名"), default=False)
+    public_token = models.CharField(max_length=32, unique=True, default=new_token)
+    department = models.ForeignKey(
+        "core.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("承办部门"),
+    )
+    grid = models.ForeignKey(
+        "places.Place",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grid_cases",
+        verbose_name=_("承办网格"),
+    )
+    respond_due = models.DateTimeField(_("响应期限"), null=True, blank=True)
+    handle_due = models.DateTimeField(_("处置期限"), null=True, blank=True)
+    supervised = models.BooleanField(_("督办"), default=False)
+    escalation = models.PositiveSmallIntegerField(
+        _("升级层级"), default=0, help_text=_("0 网格，1 社区，2 街道，3 区")
+    )
+    on_hold = models.BooleanField(_("挂账"), default=False)
+    extended = models.BooleanField(_("已延期"), default=False)
+    result = models.TextField(_("处置结果"), blank=True)
+    media_url = models.URLField(_("外部照片链接"), max_length=500, blank=True)
+    open311_key = models.ForeignKey(
+        "Open311Key", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rating = models.PositiveSmallIntegerField(_("评价"), null=True, blank=True)
+    rating_comment = models.CharField(_("评价意见"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("上报时间"), auto_now_add=True, db_index=True)
+    dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    scope = Scope(
+        place="place",
+        department="department",
+        self_field="reporter",
+        place_excluded_roles=frozenset({Role.DEPARTMENT}),
+    )
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        indexes = [models.Index(fields=["status", "handle_due"])]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.pk])
+
+    def get_public_url(self):
+        return reverse("cases:public", args=[self.public_token])
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATUSES
+
+
+# Timeline entries that are not workflow steps (those take their step's label).
+EVENT_LABELS = {
+    "report": "上报",
+    "rate": "评价",
+    "reopen": "申请重新办理",
+    "escalate": "超期升级督办",
+}
+
+
+class CaseEvent(models.Model):
+    """One step on a case's timeline: who did what, when, and why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("操作"), max_length=16)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(max_length=100, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.case} {self.action_label}"
+
+    @property
+    def action_label(self):
+        from .services import STEPS
+
+        step = STEPS.get(self.action)
+        return step.label if step else EVENT_LABELS.get(self.action, self.action)
+
+
+class CasePhoto(models.Model):
+    """A photo as published: re-encoded without EXIF, with a thumbnail."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="cases/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="cases/%Y/%m/thumbs/")
+    stage = models.CharField(
+        max_length=16,
+        choices=[("report", "上报"), ("handled", "处置后")],
+        default="report",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.image.name
+
+
+class Open311Key(models.Model):
+    """An API key for an outside reporting client (Open311 GeoReport v2)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Open311密钥")
+        verbose_name_plural = _("Open311密钥")
+
+    def __str__(self):
+        return self.name

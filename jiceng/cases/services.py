@@ -1,0 +1,464 @@
+"""The case loop's rules: report, route, every workflow step, rating.
+
+Pages, the API, Open311 and the tasks all call these functions. Each step checks
+the case's state, the actor's role and scope, and the version the actor saw; it
+writes a timeline event and an audit row.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jiceng.core import audit
+from jiceng.core.models import AuditAction
+from jiceng.core.scope import grants_for
+from jiceng.core.validators import validate_mobile
+from jiceng.places.models import Place, PlaceKind
+
+from . import photos, workdays
+from .models import Case, CaseEvent, Category, Channel, RoutingRule, Status
+
+REOPEN_DAYS = 7
+SYSTEM = "系统"
+
+
+class CaseConflict(ValidationError):
+    """Someone else changed the case since the actor loaded it."""
+
+    def __init__(self):
+        super().__init__(
+            "该案件已被他人更新，请刷新页面查看最新状态后再操作", code="conflict"
+        )
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    sources: tuple
+    target: str | None  # None: the status stays (a flag or a reassignment)
+    permission: str  # "dispatch", "handle" or "verify" (cases.<action>)
+    needs_note: bool = False
+    assignee_only: bool = False
+
+
+STEPS = {
+    "accept": Step("受理立案", (Status.REPORTED,), Status.ACCEPTED, "dispatch"),
+    "cancel": Step(
+        "撤销",
+        (Status.REPORTED, Status.ACCEPTED),
+        Status.CANCELLED,
+        "dispatch",
+        needs_note=True,
+    ),
+    "dispatch": Step("派遣", (Status.ACCEPTED,), Status.DISPATCHED, "dispatch"),
+    "transfer": Step(
+        "转办", (Status.DISPATCHED,), Status.DISPATCHED, "dispatch", needs_note=True
+    ),
+    "reject": Step(
+        "退单",
+        (Status.DISPATCHED,),
+        Status.ACCEPTED,
+        "handle",
+        needs_note=True,
+        assignee_only=True,
+    ),
+    "handle": Step(
+        "处置反馈",
+        (Status.DISPATCHED,),
+        Status.HANDLED,
+        "handle",
+        needs_note=True,
+        assignee_only=True,
+    ),
+    "verify": Step("核查通过", (Status.HANDLED,), Status.VERIFIED, "verify"),
+    "redo": Step(
+        "核查不通过", (Status.HANDLED,), Status.DISPATCHED, "verify", needs_note=True
+    ),
+    "close": Step("结案", (Status.VERIFIED,), Status.CLOSED, "dispatch"),
+    "extend": Step("延期", (Status.DISPATCHED,), None, "dispatch", needs_note=True),
+    "supervise": Step(
+        "督办",
+        (Status.ACCEPTED, Status.DISPATCHED, Status.HANDLED),
+        None,
+        "dispatch",
+        needs_note=True,
+    ),
+    "hold": Step("挂账", (Status.DISPATCHED,), None, "dispatch", needs_note=True),
+}
+
+
+# --- reporting -----------------------------------------------------------------------
+
+
+def _next_number(now):
+    prefix = f"AJ{timezone.localtime(now):%Y%m%d}"
+    last = (
+        Case.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    sequence = int(last[len(prefix) :]) + 1 if last else 1
+    return f"{prefix}{sequence:05d}"
+
+
+def _point_in_ring(lng, lat, ring):
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=False):
+        if (y1 > lat) != (y2 > lat) and lng < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
+            inside = not inside
+    return inside
+
+
+def _contains(geometry, lng, lat):
+    if not geometry:
+        return False
+    if geometry.get("type") == "Polygon":
+        polygons = [geometry["coordinates"]]
+    elif geometry.get("type") == "MultiPolygon":
+        polygons = geometry["coordinates"]
+    else:
+        return False
+    return any(
+        _point_in_ring(lng, lat, [tuple(p) for p in poly[0]]) for poly in polygons
+    )
+
+
+def grid_at(lng, lat):
+    """The grid whose boundary holds the point, else the nearest grid centre."""
+    grids = list(
+        Place.objects.filter(kind=PlaceKind.GRID).only(
+            "pk", "path", "geometry", "lat", "lng"
+        )
+    )
+    for grid in grids:
+        if _contains(grid.geometry, lng, lat):
+            return grid
+    located = [g for g in grids if g.lat is not None and g.lng is not None]
+    if not located:
+        return None
+    return min(located, key=lambda g: (g.lat - lat) ** 2 + (g.lng - lng) ** 2)
+
+
+def route(case):
+    """The rule for the case's category (or its big class) nearest its place."""
+    categories = [case.category_id]
+    if case.category.parent_id:
+        categories.append(case.category.parent_id)
+    prefixes = [
+        case.place.path[:i]
+        for i in range(Place.steplen, len(case.place.path) + 1, Place.steplen)
+    ]
+    rules = RoutingRule.objects.filter(
+        category_id__in=categories, place__path__in=prefixes
+    ).select_related("place", "department")
+    # the most specific place first, then the small class over the big one
+    return max(
+        rules,
+        key=lambda r: (len(r.place.path), r.category_id == case.category_id),
+        default=None,
+    )
+
+
+def _event(case, action, actor, note="", from_status=""):
+    CaseEvent.objects.create(
+        case=case,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=str(actor) if actor else SYSTEM,
+        note=note,
+    )
+
+
+def _grid_of(place):
+    return (
+        place.ancestor_of_kind(PlaceKind.GRID)
+        if place.kind != PlaceKind.GRID
+        else place
+    )
+
+
+def _assign(case, *, department=None, grid=None, now):
+    if department is None and grid is None:
+        raise ValidationError("请选择承办部门或网格", code="no_assignee")
+    case.department, case.grid = department, grid
+    case.dispatched_at = now
+    case.respond_due = workdays.add_working_hours(now, case.category.respond_hours)
+    case.handle_due = workdays.add_working_days(now, case.category.handle_days)
+    case.extended = False
+
+
+@transaction.atomic
+def report_case(
+    *,
+    actor,
+    category,
+    description,
+    channel=Channel.SNAPSHOT,
+    place=None,
+    lat=None,
+    lng=None,
+    address="",
+    reporter_name="",
+    reporter_phone="",
+    anonymous=False,
+    images=(),
+):
+    """Register a case from any channel; route it when a rule says where it goes."""
+    description = (description or "").strip()
+    if len(description) < 4:
+        raise ValidationError({"description": "请描述问题（至少4个字）"})
+    if not category.active or category.parent_id is None:
+        raise ValidationError({"category": "请选择具体的小类"})
+    if place is None and lat is not None and lng is not None:
+        place = grid_at(lng, lat)
+    if place is None:
+        raise ValidationError({"place": "请在地图上选择位置或选择所在网格"})
+    phone = validate_mobile(reporter_phone) if reporter_phone else ""
+    prepared = [photos.prepare(image) for image in images]  # reject bad files first
+    now = timezone.now()
+    case = Case(
+        category=category,
+        description=description,
+        place=place,
+        address=address[:200],
+        lat=lat,
+        lng=lng,
+        channel=channel,
+        reporter=actor if getattr(actor, "is_authenticated", False) else None,
+        reporter_name="" if anonymous else reporter_name[:50],
+        reporter_phone=phone,
+        anonymous=anonymous,
+    )
+    for _attempt in range(5):
+        case.number = _next_number(now)
+        try:
+            with transaction.atomic():
+                case.save()
+            break
+        except IntegrityError:
+            continue  # another case took the number this instant
+    else:
+        raise ValidationError("案卷号生成失败，请重试")
+    for image, thumb in prepared:
+        photos.attach(case, image, thumb, stage="report")
+    _event(case, "report", actor, Channel(channel).label)
+    rule = route(case)
+    if rule is not None:
+        case.status = Status.DISPATCHED
+        _assign(
+            case,
+            department=rule.department,
+            grid=_grid_of(case.place) if rule.to_grid else None,
+            now=now,
+        )
+        case.save()
+        _event(
+            case,
+            "dispatch",
+            None,
+            f"按派遣规则自动派往{rule.department or '所在网格'}",
+            from_status=Status.REPORTED,
+        )
+    audit.record(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=AuditAction.CREATE,
+        target=case,
+        changes={"category": category.code, "channel": channel},
+    )
+    return case
+
+
+# --- workflow ------------------------------------------------------------------------
+
+
+def _is_assignee(actor, case):
+    if actor.is_superuser:
+        return True
+    for grant in grants_for(actor):
+        if not grant.allows("cases.handle"):
+            continue
+        if case.department_id and grant.department_id == case.department_id:
+            return True
+        if (
+            case.grid_id
+            and grant.place_path
+            and case.grid.path.startswith(grant.place_path)
+        ):
+            return True
+    return False
+
+
+def available_steps(actor, case):
+    """The steps this actor may take on the case now (for buttons and the API)."""
+    names = []
+    for name, step in STEPS.items():
+        if case.status not in step.sources:
+            continue
+        if (
+            not Case.objects.visible_to(actor, step.permission)
+            .filter(pk=case.pk)
+            .exists()
+        ):
+            continue
+        if step.assignee_only and not _is_assignee(actor, case):
+            continue
+        names.append(name)
+    return names
+
+
+@transaction.atomic
+def perform(
+    *,
+    actor,
+    case,
+    step,
+    version,
+    note="",
+    department=None,
+    grid=None,
+    days=None,
+    images=(),
+):
+    """Take one workflow step; the version is the one the actor saw."""
+    if step not in STEPS:
+        raise ValidationError(f"未知操作：{step}", code="unknown_step")
+    rule = STEPS[step]
+    case = (
+        # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        Case.objects.select_for_update(of=("self",))
+        .select_related("category", "place", "grid")
+        .get(pk=case.pk)
+    )
+    if case.version != version:
+        raise CaseConflict()
+    if case.status not in rule.sources:
+        raise ValidationError(
+            f"案件当前为“{case.get_status_display()}”，不能{rule.label}",
+            code="bad_state",
+        )
+    if not Case.objects.visible_to(actor, rule.permission).filter(pk=case.pk).exists():
+        raise PermissionDenied("您无权对该案件执行此操作")
+    if rule.assignee_only and not _is_assignee(actor, case):
+        raise PermissionDenied("只有承办单位可以执行此操作")
+    note = (note or "").strip()
+    if rule.needs_note and not note:
+        raise ValidationError({"note": f"请填写{rule.label}的说明"})
+    now, before = timezone.now(), case.status
+    prepared = [photos.prepare(image) for image in images]
+    if step in ("dispatch", "transfer"):
+        _assign(case, department=department, grid=grid, now=now)
+    elif step == "reject":
+        case.department = case.grid = None
+        case.handle_due = case.respond_due = None
+    elif step == "handle":
+        case.result, case.handled_at = note, now
+    elif step == "close":
+        case.closed_at = now
+    elif step == "extend":
+        if not days or days < 1:
+            raise ValidationError({"days": "请填写延期的工作日数"})
+        case.handle_due = workdays.add_working_days(case.handle_due or now, days)
+        case.extended = True
+    elif step == "supervise":
+        case.supervised = True
+    elif step == "hold":
+        case.on_hold = True
+    if rule.target is not None:
+        case.status = rule.target
+    case.version += 1
+    case.save()
+    for image, thumb in prepared:
+        photos.attach(case, image, thumb, stage="handled")
+    _event(case, step, actor, note, from_status=before)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=case,
+        changes={"step": step, "from": before, "to": case.status},
+    )
+    return case
+
+
+@transaction.atomic
+def rate_case(*, case, rating, comment="", reopen=False):
+    """The reporter rates a closed case (by its public token); dissatisfied, they may
+    reopen it within REOPEN_DAYS."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != Status.CLOSED:
+        raise ValidationError("案件结案后才能评价", code="bad_state")
+    if not 1 <= int(rating) <= 5:
+        raise ValidationError({"rating": "评价为1到5星"})
+    if case.rating is not None and not reopen:
+        raise ValidationError("已评价过", code="rated")
+    case.rating, case.rating_comment = int(rating), (comment or "").strip()[:300]
+    before = case.status
+    if reopen:
+        if case.rating > 2:
+            raise ValidationError("满意的案件不能重新办理", code="satisfied")
+        if timezone.now() - case.closed_at > timedelta(days=REOPEN_DAYS):
+            raise ValidationError(
+                f"结案{REOPEN_DAYS}天后不能再申请重新办理", code="too_late"
+            )
+        case.status, case.closed_at = Status.ACCEPTED, None
+        case.department = case.grid = None
+    case.version += 1
+    case.save()
+    _event(
+        case,
+        "reopen" if reopen else "rate",
+        None,
+        f"{case.rating}星 {case.rating_comment}".strip(),
+        from_status=before,
+    )
+    return case
+
+
+def overdue(queryset, now=None):
+    """Open cases past their handling limit, not on hold (挂账 does not escalate)."""
+    now = now or timezone.now()
+    return queryset.filter(status=Status.DISPATCHED, handle_due__lt=now, on_hold=False)
+
+
+def categories_for_reporting():
+    return Category.objects.filter(active=True, parent__isnull=False).select_related(
+        "parent"
+    )
+
+
+ESCALATION_LEVELS = ["网格", "社区", "街道", "区"]
+
+
+def escalate_overdue(now=None) -> int:
+    """琐事不出网格、小事不出社区、大事不出街道: a case past its limit moves up one level
+    (supervised from there) each time the sweep finds it still overdue. Cases on hold
+    (挂账) or under an approved extension's new limit are left alone."""
+    now = now or timezone.now()
+    moved = 0
+    for case in overdue(
+        Case.objects.filter(escalation__lt=len(ESCALATION_LEVELS) - 1), now
+    ):
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            if locked.on_hold or locked.status != Status.DISPATCHED:
+                continue
+            locked.escalation += 1
+            locked.supervised = True
+            # the next sweep looks again one working day later
+            locked.handle_due = workdays.add_working_days(now, 1)
+            locked.version += 1
+            locked.save()
+            _event(
+                locked,
+                "escalate",
+                None,
+                f"超期未办结，升级至{ESCALATION_LEVELS[locked.escalation]}督办",
+                from_status=locked.status,
+            )
+            moved += 1
+    return moved

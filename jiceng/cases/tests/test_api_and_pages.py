@@ -1,0 +1,142 @@
+"""The case loop through the API and the pages, with structured errors."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from jiceng.cases.models import Case, Category, Status
+from jiceng.places.models import Place
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def grid(people):
+    return (
+        Place.objects.filter(assignments__user=people["wangge"])
+        .order_by("code")
+        .first()
+    )
+
+
+def test_report_and_work_a_case_through_the_api(api_for, grid):
+    worker, street = api_for("wangge"), api_for("jiedao")
+    created = worker.post(
+        "/api/v1/cases/",
+        {
+            "category_code": "SJ0102",
+            "description": "小区门口垃圾堆积",
+            "grid_code": grid.code,
+            "reporter_phone": "13800138000",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    case = created.json()
+    assert case["status"] == "reported" and case["status_label"] == "待受理"
+    url = f"/api/v1/cases/{case['id']}/steps/"
+    accepted = street.post(
+        url + "accept", {"version": case["version"]}, content_type="application/json"
+    )
+    assert accepted.status_code == 200
+    stale = street.post(
+        url + "cancel",
+        {"version": case["version"], "note": "x"},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409 and stale.json()["code"] == "conflict"
+    version = accepted.json()["version"]
+    bad = street.post(
+        url + "dispatch", {"version": version}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and bad.json()["code"] == "no_assignee"
+    dispatched = street.post(
+        url + "dispatch",
+        {"version": version, "grid_code": grid.code},
+        content_type="application/json",
+    ).json()
+    assert dispatched["status"] == "dispatched"
+    events = worker.get(f"/api/v1/cases/{case['id']}/events").json()
+    assert [e["action"] for e in events] == ["report", "accept", "dispatch"]
+    assert api_for("wangge2").get(f"/api/v1/cases/{case['id']}").status_code == 404
+    listed = worker.get("/api/v1/cases/", {"mine": True}).json()
+    assert case["id"] in [c["id"] for c in listed["items"]]
+
+
+def test_the_phone_report_form_keeps_input_and_takes_photos(client_for, grid):
+    client = client_for("wangge")
+    category = Category.objects.get(code="BJ0117")
+    response = client.post(
+        "/cases/new/",
+        {"category": category.pk, "description": "灯", "reporter_phone": "123"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "至少4个字" in html
+    assert 'value="123"' in html  # what was typed stays
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10), "blue").save(buffer, "PNG")
+    buffer.name = "现场.png"
+    buffer.seek(0)
+    response = client.post(
+        "/cases/new/",
+        {
+            "category": category.pk,
+            "description": "3栋门口路灯不亮",
+            "grid": grid.pk,
+            "photos": [buffer],
+        },
+    )
+    case = Case.objects.latest("pk")
+    assert response.url == case.get_absolute_url() and case.photos.count() == 1
+    detail = client.get(case.get_absolute_url()).content.decode()
+    assert "3栋门口路灯不亮" in detail and "随手拍" in detail
+
+
+def test_a_stale_page_gets_a_clear_conflict_message(client_for, grid):
+    from jiceng.cases import services
+
+    case = services.report_case(
+        actor=None,
+        category=Category.objects.get(code="SJ0102"),
+        description="垃圾没人清理",
+        place=grid,
+    )
+    jiedao = client_for("jiedao")
+    jiedao.post(f"/cases/{case.pk}/act/", {"step": "accept", "version": 0})
+    response = client_for("quadmin").post(
+        f"/cases/{case.pk}/act/",
+        {"step": "cancel", "version": 0, "note": "重复"},
+        follow=True,
+    )
+    assert "已被他人更新" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED
+
+
+def test_the_reporter_rates_on_the_public_page(client, grid, people):
+    from jiceng.cases import services
+
+    case = services.report_case(
+        actor=None,
+        category=Category.objects.get(code="SJ0102"),
+        description="垃圾没人清理",
+        place=grid,
+    )
+    for step, actor, data in [
+        ("accept", "jiedao", {}),
+        ("dispatch", "jiedao", {"grid": grid}),
+        ("handle", "wangge", {"note": "已清运"}),
+        ("verify", "wangge", {}),
+        ("close", "jiedao", {}),
+    ]:
+        case.refresh_from_db()
+        services.perform(
+            actor=people[actor], case=case, step=step, version=case.version, **data
+        )
+    page = client.get(case.get_public_url()).content.decode()
+    assert "已结案" in page and "已清运" in page and "wangge" not in page
+    response = client.post(case.get_public_url(), {"rating": "4", "comment": "不错"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.rating == 4

@@ -1,0 +1,267 @@
+"""A streetlight is reported, dispatched, fixed, checked, closed and rated."""
+
+import io
+from datetime import datetime, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image
+
+from jiceng.cases import services, workdays
+from jiceng.cases.models import Case, Category, RoutingRule, Status
+from jiceng.core.models import Department
+from jiceng.places.models import Place
+
+pytestmark = pytest.mark.django_db
+
+
+def photo(name="灯.jpg", gps=True):
+    image = Image.new("RGB", (64, 48), "red")
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    if gps:
+        exif[0x010F] = "PhoneMaker"  # Make
+        exif[0x8825] = {1: "N", 2: (28.0, 52.0, 12.0)}  # GPSInfo
+    image.save(buffer, "JPEG", exif=exif)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def grid(people):
+    return (
+        Place.objects.filter(assignments__user=people["wangge"])
+        .order_by("code")
+        .first()
+    )
+
+
+@pytest.fixture
+def streetlight():
+    return Category.objects.get(code="BJ0117")
+
+
+@pytest.fixture
+def city_management():
+    return Department.objects.get(code="CGJ")
+
+
+def report(people, grid, category, **extra):
+    return services.report_case(
+        actor=people["wangge"],
+        category=category,
+        description="路灯不亮，晚上很黑",
+        place=grid,
+        **extra,
+    )
+
+
+def step(actor, case, name, **data):
+    case.refresh_from_db()
+    return services.perform(
+        actor=actor, case=case, step=name, version=case.version, **data
+    )
+
+
+def test_the_whole_loop_with_a_timeline(people, grid, streetlight, city_management):
+    case = report(people, grid, streetlight, images=[photo()])
+    assert case.status == Status.REPORTED and case.number.startswith("AJ")
+    step(people["jiedao"], case, "accept")
+    step(people["jiedao"], case, "dispatch", department=city_management)
+    case.refresh_from_db()
+    assert case.handle_due > case.dispatched_at and case.department == city_management
+    with pytest.raises(PermissionDenied):
+        step(people["wangge2"], case, "handle", note="不是我的")
+    step(people["bumen"], case, "handle", note="已更换灯泡", images=[photo("修好.jpg")])
+    step(people["wangge"], case, "verify", note="现场查看已亮")
+    step(people["jiedao"], case, "close")
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED and case.result == "已更换灯泡"
+    assert [e.action for e in case.events.all()] == [
+        "report",
+        "accept",
+        "dispatch",
+        "handle",
+        "verify",
+        "close",
+    ]
+    services.rate_case(case=case, rating=5, comment="很快")
+    case.refresh_from_db()
+    assert case.rating == 5
+
+
+def test_photos_are_published_without_exif(people, grid, streetlight):
+    case = report(people, grid, streetlight, images=[photo()])
+    stored = case.photos.get()
+    with Image.open(stored.image.path) as image:
+        assert not image.getexif()
+    with Image.open(stored.thumbnail.path) as thumb:
+        assert max(thumb.size) <= 320
+
+
+@pytest.mark.parametrize(
+    "upload,reason",
+    [
+        (SimpleUploadedFile("a.jpg", b"not an image"), "不是有效的图片"),
+        (SimpleUploadedFile("a.gif", b"GIF89a" + b"\0" * 30), "图片"),
+    ],
+)
+def test_bad_uploads_are_rejected_clearly(people, grid, streetlight, upload, reason):
+    before = Case.objects.count()
+    with pytest.raises(ValidationError) as info:
+        report(people, grid, streetlight, images=[upload])
+    assert reason in str(info.value) and Case.objects.count() == before
+
+
+def test_a_routing_rule_dispatches_at_once(people, grid, streetlight, city_management):
+    district = Place.objects.get(depth=1, code__startswith="510502")
+    RoutingRule.objects.create(
+        category=streetlight.parent, place=district, department=city_management
+    )
+    case = report(people, grid, streetlight)
+    assert case.status == Status.DISPATCHED and case.department == city_management
+    assert case.events.last().actor_name == "系统"
+
+
+def test_a_trifle_stays_in_the_grid(people, grid):
+    dispute = Category.objects.get(code="SJ0602")
+    RoutingRule.objects.create(category=dispute, place=grid, to_grid=True)
+    case = report(people, grid, dispute)
+    assert case.grid == grid and case.department is None
+    step(people["wangge"], case, "handle", note="已调解")
+    case.refresh_from_db()
+    assert case.status == Status.HANDLED
+
+
+def test_two_people_acting_at_once_do_not_lose_an_update(people, grid, streetlight):
+    case = report(people, grid, streetlight)
+    seen = case.version
+    services.perform(actor=people["jiedao"], case=case, step="accept", version=seen)
+    with pytest.raises(services.CaseConflict) as info:
+        services.perform(
+            actor=people["quadmin"], case=case, step="cancel", version=seen, note="重复"
+        )
+    assert "他人更新" in info.value.messages[0]
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED
+
+
+def test_steps_out_of_order_are_refused(people, grid, streetlight):
+    case = report(people, grid, streetlight)
+    with pytest.raises(ValidationError) as info:
+        step(people["jiedao"], case, "close")
+    assert "不能结案" in info.value.messages[0]
+    with pytest.raises(ValidationError):
+        step(people["jiedao"], case, "cancel")  # a reason is required
+
+
+def test_reject_returns_to_the_dispatcher(people, grid, streetlight, city_management):
+    case = report(people, grid, streetlight)
+    step(people["jiedao"], case, "accept")
+    step(people["jiedao"], case, "dispatch", department=city_management)
+    step(people["bumen"], case, "reject", note="不属于本部门职责")
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED and case.department is None
+
+
+def test_dissatisfied_reporters_reopen_within_a_week(people, grid, streetlight):
+    case = report(people, grid, streetlight)
+    for name, actor, data in [
+        ("accept", "jiedao", {}),
+        ("dispatch", "jiedao", {"grid": grid}),
+        ("handle", "wangge", {"note": "处理"}),
+        ("verify", "wangge", {}),
+        ("close", "jiedao", {}),
+    ]:
+        step(people[actor], case, name, **data)
+    case.refresh_from_db()
+    with pytest.raises(ValidationError):
+        services.rate_case(case=case, rating=4, reopen=True)
+    services.rate_case(case=case, rating=1, comment="灯还是不亮", reopen=True)
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED and case.events.last().action == "reopen"
+
+
+def test_scope_across_roles(client_for, people, grid, streetlight):
+    case = report(people, grid, streetlight)
+    assert client_for("wangge").get(case.get_absolute_url()).status_code == 200
+    assert client_for("jiedao").get(case.get_absolute_url()).status_code == 200
+    assert client_for("wangge2").get(case.get_absolute_url()).status_code == 404
+    assert client_for("jiedao2").get(case.get_absolute_url()).status_code == 404
+    # the department sees it only once dispatched to it
+    assert client_for("bumen").get(case.get_absolute_url()).status_code == 404
+    public = client_for("jiedao2").get(case.get_public_url())
+    assert public.status_code == 200 and case.number in public.content.decode()
+
+
+def test_time_limits_skip_weekends_and_holidays():
+    tz = timezone.get_current_timezone()
+    before_national_day = datetime(2026, 9, 29, 10, 0, tzinfo=tz)
+    due = workdays.add_working_days(before_national_day, 3)
+    # 9-30, then 10-01…10-07 off, 10-08, and Saturday 10-10 is a worked (调休) day
+    assert due.date().isoformat() == "2026-10-09"
+    assert workdays.add_working_days(before_national_day, 4).date().isoformat() == (
+        "2026-10-10"
+    )
+    assert workdays.add_working_hours(
+        datetime(2026, 11, 27, 16, 30, tzinfo=tz), 2
+    ) == datetime(2026, 11, 30, 9, 30, tzinfo=tz)  # Friday evening → Monday morning
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # fresh case each time
+)
+@given(st.lists(st.sampled_from(list(services.STEPS)), max_size=12))
+def test_random_steps_never_reach_an_invalid_state(people, grid, streetlight, names):
+    case = report(people, grid, streetlight)
+    for name in names:
+        try:
+            step(people["quadmin"], case, name, note="x", grid=grid, days=1)
+        except (ValidationError, PermissionDenied):
+            pass
+        case.refresh_from_db()
+        assert case.status in Status.values
+        actions = [e.action for e in case.events.all()]
+        if case.status == Status.CLOSED:
+            assert "handle" in actions and "verify" in actions
+        if case.status == Status.DISPATCHED:
+            assert case.grid_id or case.department_id
+
+
+def test_overdue_cases_exclude_those_on_hold(people, grid, streetlight):
+    case = report(people, grid, streetlight)
+    step(people["jiedao"], case, "accept")
+    step(people["jiedao"], case, "dispatch", grid=grid)
+    Case.objects.filter(pk=case.pk).update(
+        handle_due=timezone.now() - timedelta(days=1)
+    )
+    assert case in services.overdue(Case.objects.all())
+    step(people["jiedao"], case, "hold", note="需协调资金，挂账跟踪")
+    assert case not in services.overdue(Case.objects.all())
+
+
+def test_overdue_cases_climb_one_level_per_sweep(people, grid, streetlight):
+    from django.core.management import call_command
+
+    case = report(people, grid, streetlight)
+    step(people["jiedao"], case, "accept")
+    step(people["jiedao"], case, "dispatch", grid=grid)
+    Case.objects.filter(pk=case.pk).update(
+        handle_due=timezone.now() - timedelta(hours=1)
+    )
+    assert services.escalate_overdue() == 1
+    case.refresh_from_db()
+    assert case.escalation == 1 and case.supervised and case.handle_due > timezone.now()
+    assert "升级至社区" in case.events.last().note
+    assert services.escalate_overdue() == 0  # not overdue again until its new limit
+    Case.objects.filter(pk=case.pk).update(
+        handle_due=timezone.now() - timedelta(hours=1)
+    )
+    call_command("escalate_cases")
+    case.refresh_from_db()
+    assert case.escalation == 2

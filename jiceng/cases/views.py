@@ -1,0 +1,217 @@
+"""Case pages: report (H5), lists by role, detail with the next steps, public status."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiceng.core.forms import add_service_errors
+from jiceng.core.htmx import paginate, query_without_page, render_page
+from jiceng.core.scope import get_visible_or_404, grants_for, has_permission
+from jiceng.places.models import Place
+
+from . import services
+from .forms import CaseFilterForm, RatingForm, ReportForm, StepForm
+from .models import OPEN_STATUSES, Case, Status
+
+
+def _require(user, permission):
+    if not has_permission(user, permission):
+        raise PermissionDenied
+
+
+def assigned_to(user):
+    """Cases dispatched to the user's department or grids."""
+    condition = Q(pk__in=[])
+    for grant in grants_for(user):
+        if not grant.allows("cases.handle"):
+            continue
+        if grant.department_id:
+            condition |= Q(department_id=grant.department_id)
+        if grant.place_path:
+            condition |= Q(grid__path__startswith=grant.place_path)
+    return condition
+
+
+@login_required
+def case_list(request):
+    _require(request.user, "cases.view")
+    form = CaseFilterForm(request.GET or None)
+    cases = Case.objects.visible_to(request.user).select_related(
+        "category", "place", "department", "grid"
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            cases = cases.filter(number__icontains=data["q"].strip())
+        if data["status"] == "open":
+            cases = cases.filter(status__in=OPEN_STATUSES)
+        elif data["status"]:
+            cases = cases.filter(status=data["status"])
+        if data["mine"]:
+            cases = cases.filter(assigned_to(request.user))
+        if data["overdue"]:
+            cases = services.overdue(cases)
+    return render_page(
+        request,
+        "cases/list.html",
+        {
+            "filter": form,
+            "page": paginate(request, cases),
+            "query": query_without_page(request),
+            "now": timezone.now(),
+            "can_report": has_permission(request.user, "cases.report"),
+        },
+        partial="cases/partials/table.html",
+    )
+
+
+@login_required
+def report(request):
+    _require(request.user, "cases.report")
+    user = request.user
+    initial = {"reporter_name": getattr(user, "display_name", "") or str(user)}
+    form = ReportForm(
+        request.POST or None, request.FILES or None, user=user, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.report_case(
+                actor=user,
+                category=data["category"],
+                description=data["description"],
+                place=data["grid"],
+                lat=data["lat"],
+                lng=data["lng"],
+                address=data["address"],
+                reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"],
+                anonymous=data["anonymous"],
+                images=data["photos"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已上报，案卷号 {case.number}")
+            return redirect(case)
+    return render(
+        request, "cases/report.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def detail(request, pk):
+    case = get_visible_or_404(
+        Case.objects.select_related("category__parent", "place", "department", "grid"),
+        request.user,
+        pk=pk,
+    )
+    return render(request, "cases/detail.html", _detail_context(request, case))
+
+
+def _detail_context(request, case, form=None, failed_step=None):
+    steps = services.available_steps(request.user, case)
+    return {
+        "case": case,
+        "events": case.events.all(),
+        "photos": case.photos.all(),
+        "steps": [(name, services.STEPS[name]) for name in steps],
+        "form": form or StepForm(user=request.user, initial={"version": case.version}),
+        "failed_step": failed_step,
+        "now": timezone.now(),
+    }
+
+
+@login_required
+@require_POST
+def act(request, pk):
+    case = get_visible_or_404(Case.objects, request.user, pk=pk)
+    form = StepForm(request.POST, request.FILES, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.perform(
+                actor=request.user,
+                case=case,
+                step=data["step"],
+                version=data["version"],
+                note=data["note"],
+                department=data["department"],
+                grid=data["grid"],
+                days=data["days"],
+                images=data["photos"],
+            )
+        except services.CaseConflict as exc:
+            messages.error(request, exc.messages[0])
+            return redirect(case)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已{services.STEPS[data['step']].label}")
+            return redirect(case)
+    case.refresh_from_db()
+    return render(
+        request,
+        "cases/detail.html",
+        _detail_context(request, case, form, request.POST.get("step")),
+        status=400,
+    )
+
+
+def public(request, token):
+    """The reporter's status page: no login, reached through the case's token."""
+    case = get_object_or_404(
+        Case.objects.select_related("category"), public_token=token
+    )
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rate_case(case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "感谢您的评价")
+            return redirect(case.get_public_url())
+    return render(
+        request,
+        "cases/public.html",
+        {
+            "case": case,
+            "events": case.events.all(),
+            "form": form,
+            "photos": case.photos.all(),
+            "can_rate": case.status == Status.CLOSED,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def grids_geojson(request):
+    """The caller's grids as GeoJSON, for picking a location on the report form."""
+    from django.http import JsonResponse
+
+    from jiceng.places.models import PlaceKind
+
+    grids = (
+        Place.objects.visible_to(request.user)
+        .filter(kind=PlaceKind.GRID, geometry__isnull=False)
+        .only("pk", "name", "geometry")
+    )
+    return JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": g.geometry,
+                    "properties": {"id": g.pk, "name": g.name},
+                }
+                for g in grids
+            ],
+        }
+    )

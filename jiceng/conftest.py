@@ -1,0 +1,243 @@
+"""Shared fixtures: one seeded demo district per test session, named people per role,
+and a real server process for the browser flows.
+
+Each test runs inside a transaction that is rolled back, so the seeded district
+stays pristine. The named people are the demo accounts (see `demo_accounts`).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+DEMO_SEED = 1
+DEMO_PASSWORD = "Jiceng2026demo"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("seed_demo", size="small", seed=DEMO_SEED, verbosity=0)
+
+
+@pytest.fixture
+def people(db):
+    """The demo accounts by username: quadmin, jiedao, shuji, wangge, …"""
+    from django.contrib.auth import get_user_model
+
+    return {u.username: u for u in get_user_model().objects.all()}
+
+
+@pytest.fixture
+def client_for(db):
+    """Return a logged-in test client for a demo username."""
+    from django.contrib.auth import get_user_model
+
+    def make(username):
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(db):
+    """Return a test client that sends a fresh bearer token for a demo username."""
+    from django.contrib.auth import get_user_model
+
+    from jiceng.core.services import create_api_token
+
+    def make(username):
+        user = get_user_model().objects.get(username=username)
+        _, raw = create_api_token(actor=user, user=user, name="test", days=1)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return make
+
+
+@pytest.fixture
+def run_import(db):
+    """Import a file as the web page does, running the job in this process."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from jiceng.transfer import services
+
+    def run(actor, kind, data, filename, *, dry_run=False, mapping=None):
+        upload = SimpleUploadedFile(filename, data)
+        job = services.start_import(
+            actor=actor,
+            kind=kind,
+            upload=upload,
+            dry_run=dry_run,
+            mapping=mapping,
+            defer=False,
+        )
+        if job.status != "queued":
+            return job
+        job = services.run_job(job)
+        job.errors = {r.row_number: r.reason for r in job.rejections.all()}
+        return job
+
+    return run
+
+
+# --- browser flows -------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _fresh_database_url(workdir):
+    """A throwaway database for the server process, on the engine under test."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        base, _, _name = url.rpartition("/")
+        admin = psycopg.connect(
+            f"{base}/postgres".replace("postgres://", "postgresql://"), autocommit=True
+        )
+        admin.execute("DROP DATABASE IF EXISTS jiceng_e2e WITH (FORCE)")
+        admin.execute("CREATE DATABASE jiceng_e2e")
+        admin.close()
+        return f"{base}/jiceng_e2e"
+    return f"sqlite:///{workdir}/e2e.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def live_site():
+    """Migrate, seed and serve a demo district in a separate process; yield its URL."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("JICENG_REQUIRE_BROWSER"):
+            pytest.fail(
+                f"{CHROMIUM} is required for browser tests (scripts/ensure_chromium.sh)"
+            )
+        pytest.skip("Debian chromium not installed")
+    workdir = tempfile.mkdtemp(prefix="jiceng-e2e-")
+    env = {
+        **os.environ,
+        "JICENG_ENV": "demo",
+        "DJANGO_DEBUG": "0",
+        "DATABASE_URL": _fresh_database_url(workdir),
+        "JICENG_VAR_DIR": workdir,
+        "DJANGO_SETTINGS_MODULE": "jiceng.settings",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run(
+        [*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT
+    )
+    subprocess.run(
+        [*manage, "seed_demo", "--size", "small", "--seed", str(DEMO_SEED)],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    # Imports run in the task worker, as under make demo.
+    worker = subprocess.Popen(
+        [
+            *manage,
+            "db_worker",
+            "--interval",
+            "0.5",
+            "--no-reload",
+            "--no-startup-delay",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/login/", timeout=2)  # noqa: S310 (local test server)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        worker.kill()
+        pytest.fail("demo server did not start")
+    yield url
+    for process in (server, worker):
+        process.terminate()
+        process.wait(timeout=10)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+PHONE = {
+    "viewport": {"width": 375, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP = {"viewport": {"width": 1366, "height": 860}}
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def page(request, browser, live_site):
+    """A fresh browser page on a phone viewport and on a desktop viewport."""
+    options = PHONE if request.param == "phone" else DESKTOP
+    context = browser.new_context(base_url=live_site, locale="zh-CN", **options)
+    page = context.new_page()
+    page.viewport_kind = request.param
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+def login(page, username, password=DEMO_PASSWORD):
+    page.goto("/login/")
+    page.get_by_label("账号").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/")

@@ -1,0 +1,130 @@
+"""Demo case loop: routing rules and cases at every stage, made through the services.
+
+Run once after the district exists (re-running seed_demo adds nothing); the cases
+lie in the demo grid workers' grids so each role has something to do.
+"""
+
+import random
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from jiceng.cases import services
+from jiceng.cases.models import Case, Category, Channel, RoutingRule
+from jiceng.core.models import Assignment, Department
+
+# category code → department code, or "grid" (琐事不出网格)
+RULES = {
+    "SJ01": "CGJ",
+    "SJ05": "CGJ",
+    "BJ04": "CGJ",
+    "BJ0117": "CGJ",
+    "SJ0402": "SWJ",
+    "BJ02": "JTYSJ",
+    "SJ0601": "STHJ",
+    "SJ0602": "grid",
+    "SJ0603": "grid",
+}
+DESCRIPTIONS = {
+    "BJ0117": "路灯晚上不亮，行人看不清路",
+    "SJ0102": "小区门口垃圾堆了好几天没人清运",
+    "SJ0505": "消防通道被私家车堵住",
+    "SJ0506": "共享单车堆满人行道",
+    "SJ0601": "楼下烧烤店半夜噪声扰民",
+    "SJ0602": "楼上漏水到楼下，邻里协商不成",
+    "SJ0603": "电梯经常停运，物业迟迟不修",
+    "BJ0101": "上水井盖破损，有安全隐患",
+    "SJ0201": "单元门上贴满小广告",
+    "BJ0402": "行道树倒伏压住电线",
+}
+# how far along each demo case goes
+STAGES = [
+    "reported",
+    "accepted",
+    "dispatched",
+    "dispatched",
+    "handled",
+    "verified",
+    "closed",
+    "closed",
+    "closed",
+]
+CASES = 36
+
+
+@transaction.atomic
+def seed_case_loop(district, *, seed, log=print):
+    if (
+        district is None
+        or Case.objects.filter(place__path__startswith=district.path).exists()
+    ):
+        return
+    departments = {d.code: d for d in Department.objects.all()}
+    for code, target in RULES.items():
+        category = Category.objects.filter(code=code).first()
+        if category is None or (target != "grid" and target not in departments):
+            continue
+        RoutingRule.objects.get_or_create(
+            category=category,
+            place=district,
+            defaults={
+                "department": departments.get(target),
+                "to_grid": target == "grid",
+            },
+        )
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in=["wangge", "wangge2", "jiedao", "jiedao2", "bumen"]
+        )
+    }
+    if len(users) < 5:
+        return
+    rng = random.Random(f"{seed}:cases")
+    workers = []
+    for name, street_admin in (("wangge", "jiedao"), ("wangge2", "jiedao2")):
+        for assignment in Assignment.objects.filter(
+            user=users[name], place__isnull=False
+        ):
+            workers.append((users[name], users[street_admin], assignment.place))
+    categories = {c.code: c for c in Category.objects.filter(code__in=DESCRIPTIONS)}
+    for number in range(CASES):
+        worker, dispatcher, grid = workers[number % len(workers)]
+        code = rng.choice(sorted(categories))
+        case = services.report_case(
+            actor=worker,
+            category=categories[code],
+            description=DESCRIPTIONS[code],
+            place=grid,
+            channel=rng.choice([Channel.SNAPSHOT, Channel.PATROL, Channel.HOTLINE]),
+            reporter_name=str(worker),
+        )
+        _advance(
+            case, rng.choice(STAGES), worker, dispatcher, users["bumen"], grid, rng
+        )
+    log(f"事件案卷 {CASES} 件，派遣规则 {RoutingRule.objects.count()} 条")
+
+
+def _step(case, actor, name, **data):
+    services.perform(actor=actor, case=case, step=name, version=case.version, **data)
+    case.refresh_from_db()
+
+
+def _advance(case, stage, worker, dispatcher, department_user, grid, rng):
+    order = ["reported", "accepted", "dispatched", "handled", "verified", "closed"]
+    target = order.index(stage)
+    if case.status == "reported" and target >= 1:
+        _step(case, dispatcher, "accept")
+    if case.status == "accepted" and target >= 2:
+        _step(case, dispatcher, "dispatch", grid=grid)
+    if case.status == "dispatched" and target >= 3:
+        handler = department_user if case.department_id else worker
+        if case.department_id and case.department.code != "CGJ":
+            return  # the demo has a login for the city management bureau only
+        _step(case, handler, "handle", note="已到现场处置完毕")
+    if case.status == "handled" and target >= 4:
+        _step(case, worker, "verify", note="现场核查，问题已解决")
+    if case.status == "verified" and target >= 5:
+        _step(case, dispatcher, "close")
+        if rng.random() < 0.7:
+            services.rate_case(case=case, rating=rng.choice([5, 5, 4, 4, 3, 2]))

@@ -1,0 +1,33 @@
+"""Filters for the audit log viewer."""
+
+import django_filters
+from django import forms
+
+from .models import AuditAction, AuditEntry
+
+
+class AuditFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="target_repr",
+        lookup_expr="icontains",
+        label="对象",
+    )
+    actor_name = django_filters.CharFilter(lookup_expr="iexact", label="操作人账号")
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices, label="操作")
+    target_type = django_filters.CharFilter(label="对象类型")
+    since = django_filters.DateFilter(
+        field_name="at",
+        lookup_expr="date__gte",
+        label="起始日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        field_name="at",
+        lookup_expr="date__lte",
+        label="截止日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = []

@@ -1,0 +1,78 @@
+"""Login, token and two-factor forms."""
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+from django_otp import match_token, user_has_device
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("账号"), max_length=150)
+    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput)
+    otp_token = forms.CharField(
+        label=_("动态验证码"),
+        required=False,
+        max_length=8,
+        help_text=_("已开启双因素认证的账号需填写验证器App中的6位数字"),
+    )
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        username, password = data.get("username"), data.get("password")
+        if not username or not password:
+            return data
+        user = authenticate(self.request, username=username, password=password)
+        if user is None:
+            raise forms.ValidationError(_("账号或密码错误"), code="invalid_login")
+        if not user.is_active:
+            raise forms.ValidationError(_("账号已停用"), code="inactive")
+        if user_has_device(user, confirmed=True):
+            token = (data.get("otp_token") or "").strip()
+            device = match_token(user, token) if token else None
+            if device is None:
+                raise forms.ValidationError(
+                    _("动态验证码错误或已过期"), code="otp_invalid"
+                )
+            user.otp_device = device
+        self.user = user
+        return data
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("用途"), max_length=100)
+    days = forms.IntegerField(
+        label=_("有效天数"),
+        min_value=1,
+        max_value=365,
+        initial=90,
+        help_text=_("到期后需重新生成"),
+    )
+
+
+class OtpConfirmForm(forms.Form):
+    token = forms.CharField(label=_("验证器显示的6位数字"), max_length=8)
+
+
+def add_service_errors(form, exc, *, code_fields=None):
+    """Show a service's ValidationError/PermissionDenied on the form, keeping the input.
+
+    code_fields maps error codes to the form field they belong to.
+    """
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc) or "超出权限范围")
+        return
+    if not isinstance(exc, ValidationError):
+        raise exc
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return
+    field = (code_fields or {}).get(exc.code)
+    form.add_error(field if field in form.fields else None, exc)

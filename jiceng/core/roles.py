@@ -1,0 +1,122 @@
+"""Roles and what each may do. Scope (which subtree) comes from assignments.
+
+Permissions are "<app>.<action>" strings. Actions: view, change, reveal (see full
+ID numbers and phones, audited), audit (read the audit log), users (manage accounts).
+Keeping the table in code means every change to who-may-do-what is reviewed.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", _("区级管理员（区委组织部）")
+    STREET_ADMIN = "street_admin", _("街道管理员（街道党工委）")
+    COMMUNITY_SECRETARY = "community_secretary", _("社区书记")
+    COMMUNITY_STAFF = "community_staff", _("社区工作者")
+    GRID_WORKER = "grid_worker", _("网格员")
+    BUILDING_LEAD = "building_lead", _("楼栋长/单元长")
+    UNIT_ORG = "unit_org", _("单位党组织（双报到/共建单位）")
+    DEPARTMENT = "department", _("职能部门")
+    PROPERTY = "property", _("物业公司")
+    MEMBER = "member", _("党员/志愿者/居民")
+
+
+# Roles whose scope is a subtree of the territory tree.
+PLACE_ROLES = {
+    Role.DISTRICT_ADMIN,
+    Role.STREET_ADMIN,
+    Role.COMMUNITY_SECRETARY,
+    Role.COMMUNITY_STAFF,
+    Role.GRID_WORKER,
+    Role.BUILDING_LEAD,
+    Role.PROPERTY,
+}
+
+_REGISTRY_ALL = {
+    "places.view",
+    "places.change",
+    "party.view",
+    "party.change",
+    "people.view",
+    "people.change",
+    "people.reveal",
+}
+
+# The case loop: report (上报), dispatch (受理/派遣/结案/督办), handle (处置/退单),
+# verify (核查). 琐事不出网格、小事不出社区、大事不出街道: communities and streets
+# dispatch, grids and departments handle, grid workers verify on site.
+_CASES_DISPATCH = {"cases.view", "cases.report", "cases.dispatch", "cases.verify"}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    # people.configure: the key-population taxonomy, shared by the whole district.
+    Role.DISTRICT_ADMIN: frozenset(
+        _REGISTRY_ALL
+        | _CASES_DISPATCH
+        | {"core.audit", "core.users", "people.configure"}
+    ),
+    Role.STREET_ADMIN: frozenset(_REGISTRY_ALL | _CASES_DISPATCH | {"core.users"}),
+    Role.COMMUNITY_SECRETARY: frozenset(
+        _REGISTRY_ALL | _CASES_DISPATCH | {"cases.handle"}
+    ),
+    Role.COMMUNITY_STAFF: frozenset(
+        {
+            "places.view",
+            "party.view",
+            "party.change",
+            "people.view",
+            "people.change",
+            "cases.view",
+            "cases.report",
+            "cases.handle",
+        }
+    ),
+    # Grid workers call residents on home visits, so they may reveal (audited).
+    Role.GRID_WORKER: frozenset(
+        {
+            "places.view",
+            "party.view",
+            "people.view",
+            "people.change",
+            "people.reveal",
+            "cases.view",
+            "cases.report",
+            "cases.handle",
+            "cases.verify",
+        }
+    ),
+    Role.BUILDING_LEAD: frozenset(
+        {"places.view", "people.view", "cases.view", "cases.report"}
+    ),
+    Role.UNIT_ORG: frozenset({"party.view", "people.view"}),
+    Role.DEPARTMENT: frozenset({"places.view", "cases.view", "cases.handle"}),
+    Role.PROPERTY: frozenset({"places.view", "cases.view", "cases.handle"}),
+    Role.MEMBER: frozenset({"party.view", "people.view", "cases.view", "cases.report"}),
+}
+
+# Which place kinds a place-scoped role is assigned to (checked on assignment).
+ROLE_PLACE_KINDS = {
+    Role.DISTRICT_ADMIN: {"district"},
+    Role.STREET_ADMIN: {"street"},
+    Role.COMMUNITY_SECRETARY: {"community"},
+    Role.COMMUNITY_STAFF: {"community"},
+    Role.GRID_WORKER: {"grid"},
+    Role.BUILDING_LEAD: {"building", "entrance", "compound"},
+    Role.PROPERTY: {"compound"},
+    Role.DEPARTMENT: {"district", "street"},
+}
+
+ADMIN_ROLES = {Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_SECRETARY}
+
+# The most sensitive key-population category (people.Sensitivity) each role may see:
+# 1 一般 (elderly, disabled…), 2 敏感 (低保, 留守儿童…), 3 高度敏感 (社区矫正, 精神障碍…).
+# Building leads relay needs and see only the ordinary ones; grid workers do the
+# home visits that the restricted categories require.
+ROLE_TAG_SENSITIVITY = {
+    Role.DISTRICT_ADMIN: 3,
+    Role.STREET_ADMIN: 3,
+    Role.COMMUNITY_SECRETARY: 3,
+    Role.COMMUNITY_STAFF: 2,
+    Role.GRID_WORKER: 3,
+    Role.BUILDING_LEAD: 1,
+}

@@ -1,0 +1,171 @@
+"""Role × scope: one queryset method, visible_to(user, action), for every read.
+
+Each scoped model declares how it reaches a place, a unit, a department or its owner:
+
+    class Resident(models.Model):
+        scope = Scope(place="place", self_field="user")
+        objects = ScopedQuerySet.as_manager()
+
+The user's grants (role + subtree path / unit / department) are loaded once per
+request and OR-ed into one filter. Superusers see everything, anonymous users nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from .roles import ROLE_PERMISSIONS, Role
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    place_path: str | None
+    unit_id: int | None
+    department_id: int | None
+
+    def allows(self, permission: str) -> bool:
+        return permission in ROLE_PERMISSIONS.get(self.role, ())
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How a model's rows relate to a user's grants.
+
+    place: lookup of the Place the row belongs to ("" when the model is the Place).
+    unit / department: lookup of the Unit / Department id.
+    self_field: lookup of the owning user, for people acting for themselves.
+    """
+
+    place: str | None = None
+    unit: str | None = None
+    department: str | None = None
+    self_field: str | None = None
+    # Roles whose place assignment does not open these rows: a department placed on
+    # the district map sees only the cases dispatched to it.
+    place_excluded_roles: frozenset = frozenset()
+
+    def path_lookup(self) -> str:
+        return f"{self.place}__path" if self.place else "path"
+
+    def condition(self, grant: Grant, user) -> Q | None:
+        parts = []
+        if (
+            grant.place_path
+            and self.place is not None
+            and grant.role not in self.place_excluded_roles
+        ):
+            parts.append(Q(**{f"{self.path_lookup()}__startswith": grant.place_path}))
+        if grant.unit_id and self.unit:
+            parts.append(Q(**{self.unit: grant.unit_id}))
+        if grant.department_id and self.department:
+            parts.append(Q(**{self.department: grant.department_id}))
+        if grant.role == Role.MEMBER and self.self_field:
+            parts.append(Q(**{self.self_field: user.pk}))
+        if not parts:
+            return None
+        combined = parts[0]
+        for part in parts[1:]:
+            combined |= part
+        return combined
+
+
+def grants_for(user) -> list[Grant]:
+    """Return the user's grants, loaded once and cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_jiceng_grants", None)
+    if cached is None:
+        from .models import Assignment
+
+        cached = [
+            Grant(
+                a.role, a.place.path if a.place_id else None, a.unit_id, a.department_id
+            )
+            for a in Assignment.objects.filter(user=user, active=True).select_related(
+                "place"
+            )
+        ]
+        user._jiceng_grants = cached
+    return cached
+
+
+def forget_grants(user):
+    if hasattr(user, "_jiceng_grants"):
+        del user._jiceng_grants
+
+
+def has_permission(user, permission: str) -> bool:
+    """Whether any of the user's grants carries this permission (anywhere)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return any(g.allows(permission) for g in grants_for(user))
+
+
+def user_roles(user) -> set[str]:
+    return {g.role for g in grants_for(user)}
+
+
+class ScopedQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view"):
+        """Keep only the rows this user may act on; out of scope rows vanish."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        scope: Scope = self.model.scope
+        permission = f"{self.model._meta.app_label}.{action}"
+        condition = None
+        for grant in grants_for(user):
+            if not grant.allows(permission):
+                continue
+            part = scope.condition(grant, user)
+            if part is not None:
+                condition = part if condition is None else condition | part
+        if condition is None:
+            return self.none()
+        return self.filter(condition)
+
+
+def get_visible_or_404(queryset, user, action="view", **lookup):
+    """Fetch one row the user may act on; missing and forbidden look the same."""
+    try:
+        return queryset.visible_to(user, action).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def require_in_scope(obj, user, action="change"):
+    """Raise PermissionDenied unless obj is (still) within the user's scope for action."""
+    manager = type(obj)._default_manager
+    if not manager.visible_to(user, action).filter(pk=obj.pk).exists():
+        raise PermissionDenied("对象不在您的权限范围内")
+
+
+def place_prefixes(user, permission: str) -> list[str]:
+    """Paths of the subtrees where the user holds permission ("" = everywhere)."""
+    if getattr(user, "is_superuser", False):
+        return [""]
+    return [
+        g.place_path for g in grants_for(user) if g.allows(permission) and g.place_path
+    ]
+
+
+def place_path_allowed(path: str, prefixes: list[str]) -> bool:
+    return any(path.startswith(prefix) for prefix in prefixes)
+
+
+def require_place_in_scope(place, user, permission: str):
+    """Raise PermissionDenied unless a grant carrying permission covers this place.
+
+    Used when a row is put *at* a place (a resident into a dwelling, a party
+    organisation onto a grid): the actor needs the row's permission there, not the
+    right to edit the place itself.
+    """
+    if not place_path_allowed(place.path, place_prefixes(user, permission)):
+        raise PermissionDenied("该地点不在您的权限范围内")

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("account/", views.account, name="account"),
+    path("account/tokens/", views.token_create, name="token_create"),
+    path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("account/totp/", views.totp_setup, name="totp_setup"),
+    path("account/totp/disable/", views.totp_disable, name="totp_disable"),
+    path("audit/", views.audit_list, name="audit_list"),
+]

@@ -1,0 +1,143 @@
+"""Validation and normalisation of personal identifiers (GB 11643, mobiles, USCC)."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum import exceptions as stdnum_errors
+from stdnum import numdb
+from stdnum.cn import ric, uscc
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def to_half_width(value: str) -> str:
+    """Turn full-width digits, letters and spaces into their ASCII forms (NFKC)."""
+    return unicodedata.normalize("NFKC", value)
+
+
+def normalize_id_number(value) -> str:
+    """Return an ID number as 18 upper-case characters without spaces."""
+    text = to_half_width(str(value or ""))
+    return re.sub(r"[\s\-]", "", text).upper()
+
+
+def normalize_mobile(value) -> str:
+    """Return a mobile number as 11 digits; accept +86, spaces, dashes, Excel floats."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = to_half_width(str(value or "")).strip()
+    if re.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+", text):
+        # Excel wrote the number in scientific notation, e.g. 1.3800138000E10.
+        text = str(int(float(text)))
+    text = re.sub(r"[\s\-()]", "", text)
+    if text.startswith("+86"):
+        text = text[3:]
+    elif text.startswith("0086"):
+        text = text[4:]
+    return text
+
+
+@lru_cache(maxsize=8192)
+def known_region_code(code: str) -> bool:
+    """Whether a six-digit 行政区划代码 was ever assigned.
+
+    stdnum's own ``ric.validate`` also demands that the code existed in the birth
+    year, but GB 11643 numbers carry the county where the number was *issued*, so
+    people born before their county's code (most residents over forty) would be
+    rejected. We check only that the code is a real one from any year.
+    """
+    parts = numdb.get("cn/loc").info(code)
+    return any("county" in props for _part, props in parts)
+
+
+@dataclass(frozen=True)
+class IdNumberFacts:
+    number: str
+    birth_date: date
+    sex: str  # "M" or "F"
+
+
+def validate_id_number(value) -> IdNumberFacts:
+    """Check a resident ID number (GB 11643-1999) and derive birth date and sex."""
+    number = normalize_id_number(value)
+    if not number:
+        raise ValidationError(_("身份证号不能为空"), code="id_number_required")
+    if len(number) != 18:
+        raise ValidationError(
+            _("身份证号应为18位，当前为%(n)d位") % {"n": len(number)},
+            code="id_number_length",
+        )
+    if not number[:17].isdigit():
+        raise ValidationError(_("身份证号前17位应为数字"), code="id_number_format")
+    try:
+        # The birth date first: a mistyped date is the more useful reason to give.
+        birth = ric.get_birth_date(number)
+    except stdnum_errors.ValidationError as exc:
+        raise ValidationError(
+            _("身份证号中的出生日期无效"), code="id_number_birth"
+        ) from exc
+    if number[-1] != ric.calc_check_digit(number):
+        raise ValidationError(_("身份证号校验位错误"), code="id_number_checksum")
+    if not known_region_code(number[:6]):
+        raise ValidationError(_("身份证号中的地区码不存在"), code="id_number_region")
+    if birth > date.today():
+        raise ValidationError(
+            _("身份证号中的出生日期晚于今天"), code="id_number_component"
+        )
+    sex = "M" if int(number[16]) % 2 == 1 else "F"
+    return IdNumberFacts(number=number, birth_date=birth, sex=sex)
+
+
+def validate_mobile(value) -> str:
+    """Check a mainland mobile number and return its 11-digit form."""
+    number = normalize_mobile(value)
+    if not MOBILE_RE.fullmatch(number):
+        raise ValidationError(_("手机号码应为以1开头的11位数字"), code="mobile_format")
+    return number
+
+
+def validate_credit_code(value) -> str:
+    """Check a 统一社会信用代码 (GB 32100-2015) and return its normalised form."""
+    code = re.sub(r"\s", "", to_half_width(str(value or ""))).upper()
+    try:
+        return uscc.validate(code)
+    except stdnum_errors.InvalidChecksum as exc:
+        raise ValidationError(
+            _("统一社会信用代码校验位错误"), code="credit_code_checksum"
+        ) from exc
+    except stdnum_errors.ValidationError as exc:
+        raise ValidationError(
+            _("统一社会信用代码格式无效"), code="credit_code_format"
+        ) from exc
+
+
+def mask_id_number(number: str) -> str:
+    """Show the region code and last four: 110101********1234."""
+    if len(number) < 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+def mask_mobile(number: str) -> str:
+    """Show the carrier prefix and last four: 138****5678."""
+    if len(number) < 7:
+        return "*" * len(number)
+    return number[:3] + "*" * (len(number) - 7) + number[-4:]
+
+
+class MixedCharacterPasswordValidator:
+    """Require both letters and digits in a password."""
+
+    def validate(self, password, user=None):
+        if not (re.search(r"[A-Za-z]", password) and re.search(r"\d", password)):
+            raise ValidationError(
+                _("密码必须同时包含字母和数字"), code="password_mixed"
+            )
+
+    def get_help_text(self):
+        return _("密码必须同时包含字母和数字。")

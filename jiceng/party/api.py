@@ -1,0 +1,75 @@
+"""Party organisations and members API, scoped like the pages."""
+
+from types import SimpleNamespace
+
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from jiceng.core.apiutils import filtered
+from jiceng.core.scope import get_visible_or_404
+from jiceng.people.models import Resident, Unit
+
+from . import services
+from .filters import PartyMemberFilter, PartyOrgFilter
+from .models import PartyMember, PartyOrg
+from .schemas import MemberIn, MemberOut, MemberQuery, PartyOrgOut, PartyOrgQuery
+
+orgs = Router(tags=["党组织"])
+members = Router(tags=["党员"])
+router = SimpleNamespace(orgs=orgs, members=members)
+
+
+@orgs.get("", response=list[PartyOrgOut], summary="党组织列表")
+@paginate
+def list_orgs(request, filters: Query[PartyOrgQuery]):
+    queryset = PartyOrg.objects.visible_to(request.user).select_related("place")
+    return filtered(PartyOrgFilter, filters, queryset)
+
+
+@orgs.get("{int:org_id}", response=PartyOrgOut, summary="党组织详情")
+def get_org(request, org_id: int):
+    return get_visible_or_404(
+        PartyOrg.objects.select_related("place"), request.user, pk=org_id
+    )
+
+
+@members.get("", response=list[MemberOut], summary="党员列表")
+@paginate
+def list_members(request, filters: Query[MemberQuery]):
+    queryset = (
+        PartyMember.objects.visible_to(request.user)
+        .select_related("resident")
+        .order_by("id")
+    )
+    return filtered(PartyMemberFilter, filters, queryset)
+
+
+@members.get("{int:member_id}", response=MemberOut, summary="党员详情")
+def get_member(request, member_id: int):
+    return get_visible_or_404(
+        PartyMember.objects.select_related("resident"), request.user, pk=member_id
+    )
+
+
+@members.post("", response={201: MemberOut}, summary="登记党员")
+def register_member(request, payload: MemberIn):
+    resident = get_visible_or_404(
+        Resident.objects, request.user, pk=payload.resident_id
+    )
+    org = (
+        get_visible_or_404(PartyOrg.objects, request.user, "change", pk=payload.org_id)
+        if payload.org_id
+        else None
+    )
+    unit = Unit.objects.filter(pk=payload.unit_id).first() if payload.unit_id else None
+    member = services.register_member(
+        actor=request.user,
+        resident=resident,
+        org=org,
+        unit=unit,
+        status=payload.status,
+        joined_on=payload.joined_on,
+        is_probationary=payload.is_probationary,
+        note=payload.note,
+    )
+    return Status(201, member)

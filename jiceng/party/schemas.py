@@ -1,0 +1,51 @@
+from datetime import date
+
+from ninja import Field, Schema
+
+
+class PartyOrgOut(Schema):
+    id: int
+    name: str
+    kind: str
+    depth: int
+    place_id: int
+    place_name: str = Field(alias="place.name")
+    is_joint_committee: bool
+    secretary_id: int | None
+    founded_on: date | None
+
+
+class PartyOrgQuery(Schema):
+    kind: str | None = None
+    q: str | None = Field(None, description="名称包含")
+    place: int | None = Field(None, description="驻地在此地点子树内")
+
+
+class MemberOut(Schema):
+    id: int
+    resident_id: int
+    name: str = Field(alias="resident.name")
+    org_id: int | None
+    unit_id: int | None
+    place_id: int
+    status: str
+    joined_on: date | None
+    is_probationary: bool
+
+
+class MemberQuery(Schema):
+    q: str | None = Field(None, description="姓名包含")
+    status: str | None = None
+    org: int | None = Field(None, description="此党组织及其下级")
+    unit: int | None = None
+    place: int | None = None
+
+
+class MemberIn(Schema):
+    resident_id: int
+    status: str
+    org_id: int | None = None
+    unit_id: int | None = None
+    joined_on: date | None = None
+    is_probationary: bool = False
+    note: str = ""

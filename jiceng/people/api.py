@@ -1,0 +1,108 @@
+"""Residents, households and units API. Protected values are masked; reveal is audited."""
+
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
+
+from jiceng.core.apiutils import filtered
+from jiceng.core.scope import get_visible_or_404
+
+from . import services, tags
+from .filters import (
+    HouseholdFilter,
+    ResidentFilter,
+    TagFilter,
+    UnitFilter,
+    WorkerFilter,
+)
+from .models import GigWorker, Household, Resident, Unit
+from .schemas import (
+    HouseholdOut,
+    HouseholdQuery,
+    ResidentIn,
+    ResidentOut,
+    ResidentQuery,
+    RevealIn,
+    RevealOut,
+    TagOut,
+    TagQuery,
+    UnitOut,
+    UnitQuery,
+    WorkerOut,
+    WorkerQuery,
+)
+
+router = Router(tags=["人口"])
+
+
+@router.get("residents/", response=list[ResidentOut], summary="居民列表")
+@paginate
+def list_residents(request, filters: Query[ResidentQuery]):
+    queryset = Resident.objects.visible_to(request.user).order_by("-id")
+    return filtered(ResidentFilter, filters, queryset)
+
+
+@router.get("residents/{int:resident_id}", response=ResidentOut, summary="居民详情")
+def get_resident(request, resident_id: int):
+    return get_visible_or_404(Resident.objects, request.user, pk=resident_id)
+
+
+@router.post("residents/", response={201: ResidentOut}, summary="登记居民")
+def create_resident(request, payload: ResidentIn):
+    data = payload.dict()
+    place = services.place_for(
+        request.user, data.pop("place_code"), kinds=services.RESIDENT_PLACE_KINDS
+    )
+    return Status(
+        201, services.create_resident(actor=request.user, place=place, **data)
+    )
+
+
+@router.post(
+    "residents/{int:resident_id}/reveal",
+    response=RevealOut,
+    summary="查看完整身份证号或手机号（需权限，留痕）",
+)
+def reveal_resident(request, resident_id: int, payload: RevealIn):
+    resident = get_visible_or_404(Resident.objects, request.user, pk=resident_id)
+    value = services.reveal(actor=request.user, obj=resident, field=payload.field)
+    return {"field": payload.field, "value": value}
+
+
+@router.get("households/", response=list[HouseholdOut], summary="户列表")
+@paginate
+def list_households(request, filters: Query[HouseholdQuery]):
+    return filtered(
+        HouseholdFilter, filters, Household.objects.visible_to(request.user)
+    )
+
+
+@router.get("households/{int:household_id}", response=HouseholdOut, summary="户详情")
+def get_household(request, household_id: int):
+    return get_visible_or_404(Household.objects, request.user, pk=household_id)
+
+
+@router.get("units/", response=list[UnitOut], summary="单位列表")
+@paginate
+def list_units(request, filters: Query[UnitQuery]):
+    return filtered(UnitFilter, filters, Unit.objects.visible_to(request.user))
+
+
+@router.get("units/{int:unit_id}", response=UnitOut, summary="单位详情")
+def get_unit(request, unit_id: int):
+    return get_visible_or_404(Unit.objects, request.user, pk=unit_id)
+
+
+@router.get("workers/", response=list[WorkerOut], summary="新就业群体列表")
+@paginate
+def list_workers(request, filters: Query[WorkerQuery]):
+    return filtered(WorkerFilter, filters, GigWorker.objects.visible_to(request.user))
+
+
+@router.get(
+    "key-population-tags/",
+    response=list[TagOut],
+    summary="重点人群标签（按角色可见的敏感级别过滤）",
+)
+@paginate
+def list_tags(request, filters: Query[TagQuery]):
+    return filtered(TagFilter, filters, tags.visible_tags(request.user).order_by("pk"))

@@ -1,0 +1,110 @@
+"""Export residents and units in the import templates' columns (re-importable)."""
+
+from jiceng.core.scope import place_prefixes
+from jiceng.places.resolver import address_names
+from jiceng.transfer.registry import Exporter, register_exporter
+
+from . import tags
+from .filters import ResidentFilter, UnitFilter, WorkerFilter
+from .importers import ResidentImporter, UnitImporter, WorkerImporter
+from .models import GigWorker, Resident, Unit
+
+
+@register_exporter
+class ResidentExporter(Exporter):
+    kind = "residents"
+    label = "居民"
+    permission = "people.view"
+    reveal_permission = "people.reveal"
+    columns = ResidentImporter.columns
+
+    def rows(self):
+        residents = (
+            ResidentFilter(self.params, queryset=Resident.objects.visible_to(self.user))
+            .qs.select_related("place", "household", "work_unit")
+            .order_by("place__path", "pk")
+        )
+        open_tags = {}
+        for resident_id, name in (
+            tags.visible_tags(self.user)
+            .filter(ended_on=None)
+            .order_by("category__order")
+            .values_list("resident_id", "category__name")
+        ):
+            open_tags.setdefault(resident_id, []).append(name)
+        addresses = {
+            pk: name
+            for pk, _path, _kind, name in address_names(
+                place_prefixes(self.user, self.permission)
+            )
+        }
+        for r in residents.iterator(chunk_size=2000):
+            yield [
+                r.name,
+                r.id_number if self.unmasked else r.id_number_mask,
+                r.phone if self.unmasked else r.phone_mask,
+                r.place.code,
+                addresses.get(r.place_id, r.place.name),
+                r.household.number if r.household else "",
+                r.get_relation_display() if r.relation else "",
+                r.get_residence_type_display(),
+                r.ethnicity,
+                r.work_unit.name if r.work_unit else r.employer_name,
+                "、".join(open_tags.get(r.pk, ())),
+                r.note,
+            ]
+
+
+@register_exporter
+class UnitExporter(Exporter):
+    kind = "units"
+    label = "单位"
+    permission = "people.view"
+    reveal_permission = "people.reveal"
+    columns = UnitImporter.columns
+
+    def rows(self):
+        units = UnitFilter(
+            self.params, queryset=Unit.objects.visible_to(self.user)
+        ).qs.select_related("place")
+        for u in units.iterator(chunk_size=2000):
+            yield [
+                u.name,
+                u.get_kind_display(),
+                u.credit_code or "",
+                u.place.code,
+                u.address,
+                u.party_org_name,
+                u.contact_name,
+                u.contact_phone if self.unmasked else u.contact_phone_mask,
+                u.staff_count if u.staff_count is not None else "",
+                u.get_incubation_display() if u.incubation else "",
+                u.note,
+            ]
+
+
+@register_exporter
+class WorkerExporter(Exporter):
+    kind = "workers"
+    label = "新就业群体"
+    permission = "people.view"
+    reveal_permission = "people.reveal"
+    columns = WorkerImporter.columns
+
+    def rows(self):
+        workers = WorkerFilter(
+            self.params, queryset=GigWorker.objects.visible_to(self.user)
+        ).qs.select_related("community")
+        for w in workers.iterator(chunk_size=2000):
+            yield [
+                w.name,
+                w.id_number if self.unmasked else w.id_number_mask,
+                w.phone if self.unmasked else w.phone_mask,
+                w.get_occupation_display(),
+                w.platform,
+                w.community.code,
+                w.service_area,
+                w.reported_on.isoformat(),
+                "是" if w.is_party_member else "否",
+                w.note,
+            ]

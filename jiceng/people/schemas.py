@@ -1,0 +1,114 @@
+from datetime import date
+
+from ninja import Field, Schema
+
+
+class ResidentOut(Schema):
+    id: int
+    name: str
+    sex: str
+    birth_date: date | None
+    ethnicity: str
+    id_number_masked: str = Field(alias="id_number_mask")
+    phone_masked: str = Field(alias="phone_mask")
+    place_id: int
+    household_id: int | None
+    relation: str
+    residence_type: str
+    work_unit_id: int | None
+
+
+class ResidentQuery(Schema):
+    q: str | None = Field(None, description="姓名包含，或身份证号/手机号后4位")
+    place: int | None = Field(None, description="住址在此地点子树内")
+    residence_type: str | None = None
+    sex: str | None = None
+
+
+class ResidentIn(Schema):
+    name: str
+    id_number: str
+    phone: str = ""
+    place_code: str = Field(description="住址编码（户/单元/楼栋/小区/网格）")
+    relation: str = ""
+    residence_type: str = "registered"
+    ethnicity: str = "汉族"
+    note: str = ""
+
+
+class RevealIn(Schema):
+    field: str = Field(description="id_number 或 phone")
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class HouseholdOut(Schema):
+    id: int
+    number: str
+    place_id: int
+    head_id: int | None
+
+
+class HouseholdQuery(Schema):
+    q: str | None = Field(None, description="户号前缀")
+    place: int | None = None
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    credit_code: str | None
+    place_id: int
+    address: str
+    party_org_name: str
+    contact_name: str
+    contact_phone_masked: str = Field(alias="contact_phone_mask")
+    staff_count: int | None
+    incubation: str
+
+
+class UnitQuery(Schema):
+    q: str | None = None
+    kind: str | None = None
+    place: int | None = None
+
+
+class WorkerOut(Schema):
+    id: int
+    name: str
+    id_number_masked: str = Field(alias="id_number_mask")
+    phone_masked: str = Field(alias="phone_mask")
+    occupation: str
+    platform: str
+    community_id: int
+    service_area: str
+    reported_on: date
+    resident_id: int | None
+    is_party_member: bool
+
+
+class WorkerQuery(Schema):
+    q: str | None = None
+    occupation: str | None = None
+    is_party_member: bool | None = None
+    place: int | None = None
+
+
+class TagOut(Schema):
+    id: int
+    resident_id: int
+    category: str = Field(alias="category.name")
+    reason: str
+    tagged_on: date
+    next_review_on: date
+    ended_on: date | None
+
+
+class TagQuery(Schema):
+    category: int | None = None
+    status: str | None = None
+    place: int | None = None

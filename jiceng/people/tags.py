@@ -1,0 +1,178 @@
+"""Key-population tags: who may see which category, tagging, reviews, due lists.
+
+Every entry point (pages, API, import) calls these functions; each change is
+audited and none overwrites history.
+"""
+
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from jiceng.core import audit
+from jiceng.core.models import AuditAction
+from jiceng.core.roles import ROLE_TAG_SENSITIVITY
+from jiceng.core.scope import grants_for, has_permission, require_in_scope
+
+from .models import KeyPopulation, ResidentTag, TagReview
+
+DUE_SOON_DAYS = 7
+
+
+def sensitivity_at(user, path) -> int:
+    """The most sensitive category level the user may see at this place (0 = none)."""
+    if user.is_superuser:
+        return 3
+    return max(
+        (
+            ROLE_TAG_SENSITIVITY.get(g.role, 0)
+            for g in grants_for(user)
+            if g.allows("people.view")
+            and g.place_path
+            and path.startswith(g.place_path)
+        ),
+        default=0,
+    )
+
+
+def visible_tags(user):
+    """Tags within the user's places and up to each grant's sensitivity level."""
+    tags = ResidentTag.objects.select_related("category", "resident", "resident__place")
+    if user.is_superuser:
+        return tags
+    condition = Q(pk__in=[])
+    for grant in grants_for(user):
+        level = ROLE_TAG_SENSITIVITY.get(grant.role, 0)
+        if grant.allows("people.view") and grant.place_path and level:
+            condition |= Q(
+                resident__place__path__startswith=grant.place_path,
+                category__sensitivity__lte=level,
+            )
+    return tags.filter(condition)
+
+
+def categories_for(user, resident):
+    level = sensitivity_at(user, resident.place.path)
+    return KeyPopulation.objects.filter(active=True, sensitivity__lte=level)
+
+
+def _require_level(user, resident, category):
+    if sensitivity_at(user, resident.place.path) < category.sensitivity:
+        raise PermissionDenied("无权处理该类别的重点人群")
+
+
+@transaction.atomic
+def tag_resident(*, actor, resident, category, reason, reviewer=None, tagged_on=None):
+    require_in_scope(resident, actor, "change")
+    _require_level(actor, resident, category)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写认定依据"})
+    tagged_on = tagged_on or date.today()
+    try:
+        with transaction.atomic():
+            tag = ResidentTag.objects.create(
+                resident=resident,
+                category=category,
+                reason=reason[:300],
+                tagged_by=actor,
+                tagged_on=tagged_on,
+                reviewer=reviewer or actor,
+                next_review_on=category.next_review_from(tagged_on),
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            f"该居民已有有效的“{category.name}”标签", code="tag_exists"
+        ) from exc
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=tag,
+        changes={"category": category.name, "reason": tag.reason},
+    )
+    return tag
+
+
+@transaction.atomic
+def review_tag(*, actor, tag, kept, note, next_review_on=None):
+    """Record a review; a kept tag gets its next date, an ended one leaves history."""
+    tag = (
+        ResidentTag.objects.select_for_update(of=("self",))
+        .select_related("category", "resident__place")
+        .get(pk=tag.pk)
+    )
+    require_in_scope(tag.resident, actor, "change")
+    _require_level(actor, tag.resident, tag.category)
+    if not tag.active:
+        raise ValidationError("该标签已解除", code="tag_ended")
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "请填写复核情况"})
+    today = date.today()
+    if kept:
+        next_review_on = next_review_on or tag.category.next_review_from(today)
+        if next_review_on <= today:
+            raise ValidationError({"next_review_on": "下次复核日期应晚于今天"})
+        tag.next_review_on = next_review_on
+    else:
+        next_review_on = None
+        tag.ended_on, tag.ended_reason, tag.ended_by = today, note[:300], actor
+    tag.save()
+    review = TagReview.objects.create(
+        tag=tag,
+        reviewed_by=actor,
+        reviewed_on=today,
+        kept=kept,
+        note=note[:300],
+        next_review_on=next_review_on,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=tag,
+        changes={"review": "继续认定" if kept else "解除", "note": review.note},
+    )
+    return review
+
+
+def due_for_review(user, *, within_days=DUE_SOON_DAYS):
+    """Open tags whose review falls within the next days (or is overdue)."""
+    limit = date.today() + timedelta(days=within_days)
+    return (
+        visible_tags(user)
+        .filter(ended_on=None, next_review_on__lte=limit)
+        .order_by("next_review_on", "resident__place__path")
+    )
+
+
+CATEGORY_FIELDS = (
+    "code",
+    "name",
+    "sensitivity",
+    "review_days",
+    "description",
+    "active",
+    "order",
+)
+
+
+@transaction.atomic
+def save_category(*, actor, category=None, **fields):
+    """Create or change a key-population category (district administrators)."""
+    if not has_permission(actor, "people.configure"):
+        raise PermissionDenied("只有区级管理员可以设置重点人群类别")
+    before = {f: getattr(category, f) for f in CATEGORY_FIELDS} if category else {}
+    category = category or KeyPopulation()
+    for name, value in fields.items():
+        setattr(category, name, value)
+    category.full_clean()
+    category.save()
+    after = {f: getattr(category, f) for f in CATEGORY_FIELDS}
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        target=category,
+        changes=audit.diff(before, after),
+    )
+    return category

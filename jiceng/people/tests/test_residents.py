@@ -1,0 +1,189 @@
+"""A grid worker registers and updates residents; bad input keeps what was typed."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from jiceng.core.models import AuditAction, AuditEntry
+from jiceng.people import services
+from jiceng.people.models import Occupancy, Resident
+from jiceng.places.models import Place, PlaceKind
+
+pytestmark = pytest.mark.django_db
+NEW_ID = "110105194912310046"  # valid checksum, not in the demo data
+
+
+@pytest.fixture
+def dwelling(people):
+    grid = (
+        Place.objects.filter(assignments__user=people["wangge"])
+        .order_by("code")
+        .first()
+    )
+    return Place.objects.filter(
+        path__startswith=grid.path, kind=PlaceKind.DWELLING
+    ).first()
+
+
+def test_registering_a_resident_derives_birth_and_sex_and_opens_occupancy(
+    people, dwelling
+):
+    # given a dwelling in wangge's grid
+    # when wangge registers a resident with messy input
+    resident = services.create_resident(
+        actor=people["wangge"],
+        place=dwelling,
+        name=" 王小红 ",
+        id_number="１１０１０５１９４９１２３１００４６",
+        phone="1.3800138000E10",
+    )
+    # then the values are normalised, derived, protected and audited
+    resident.refresh_from_db()
+    assert resident.name == "王小红" and resident.id_number == NEW_ID
+    assert str(resident.birth_date) == "1949-12-31" and resident.sex == "F"
+    assert resident.phone_mask == "138****8000"
+    assert Occupancy.objects.get(resident=resident).place == dwelling
+    entry = AuditEntry.objects.get(
+        action=AuditAction.CREATE,
+        target_id=str(resident.pk),
+        target_type="people.resident",
+    )
+    assert NEW_ID not in str(entry.changes) and entry.changes["id_number"] == [
+        "***",
+        "***",
+    ]
+
+
+def test_the_same_id_number_cannot_be_registered_twice(people, dwelling):
+    existing = Resident.objects.first()
+    with pytest.raises(ValidationError) as info:
+        services.create_resident(
+            actor=people["quadmin"],
+            place=dwelling,
+            name="重复",
+            id_number=existing.id_number,
+        )
+    assert "已在系统中登记" in str(info.value)
+
+
+def test_an_invalid_form_keeps_what_was_typed(client_for, dwelling):
+    before = Resident.objects.count()
+    response = client_for("wangge").post(
+        "/people/residents/new/",
+        {
+            "name": "李四",
+            "id_number": "110105194912310021",
+            "phone": "12345",
+            "place_code": dwelling.code,
+            "residence_type": "tenant",
+            "note": "三楼东户",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "身份证号校验位错误" in html
+    assert 'value="李四"' in html and "三楼东户" in html and 'value="12345"' in html
+    assert Resident.objects.count() == before
+
+
+def test_moving_house_keeps_the_history(people, dwelling):
+    resident = (
+        Resident.objects.visible_to(people["wangge"]).exclude(place=dwelling).first()
+    )
+    old_place = resident.place
+    services.update_resident(actor=people["wangge"], resident=resident, place=dwelling)
+    history = list(
+        Occupancy.objects.filter(resident=resident).order_by("started_on", "id")
+    )
+    assert history[-1].place == dwelling and history[-1].ended_on is None
+    assert any(o.place == old_place and o.ended_on for o in history)
+
+
+def test_blank_protected_fields_in_an_edit_keep_the_stored_values(client_for, people):
+    resident = (
+        Resident.objects.visible_to(people["wangge"]).exclude(phone_mask="").first()
+    )
+    id_number, phone = resident.id_number, resident.phone
+    response = client_for("wangge").post(
+        f"/people/residents/{resident.pk}/edit/",
+        {
+            "name": resident.name + "（更正）",
+            "id_number": "",
+            "phone": "",
+            "place_code": resident.place.code,
+            "residence_type": resident.residence_type,
+        },
+    )
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    assert resident.id_number == id_number and resident.phone == phone
+    assert resident.name.endswith("（更正）")
+
+
+def test_search_by_name_and_by_tail(client_for, people):
+    resident = (
+        Resident.objects.visible_to(people["wangge"]).exclude(phone_mask="").first()
+    )
+    client = client_for("wangge")
+    by_name = client.get("/people/residents/", {"q": resident.name}).context["page"]
+    assert resident in by_name.object_list
+    tail = resident.id_number[-4:]
+    by_tail = client.get("/people/residents/", {"q": tail}).context["page"]
+    assert resident in by_tail.object_list
+    assert all(
+        r.id_number.endswith(tail) or r.phone.endswith(tail)
+        for r in by_tail.object_list
+    )
+
+
+def test_list_pages_have_bounded_queries(client_for, django_assert_max_num_queries):
+    client = client_for("quadmin")
+    for url in [
+        "/people/residents/",
+        "/people/households/",
+        "/people/units/",
+        "/party/members/",
+        "/party/orgs/",
+    ]:
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
+
+
+def test_list_filters_return_htmx_fragments(client_for):
+    response = client_for("shuji").get(
+        "/people/residents/",
+        {"residence_type": "tenant"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="results",
+    )
+    html = response.content.decode()
+    assert "<html" not in html and "resident-table" in html
+
+
+def test_search_by_address_finds_the_buildings_residents(client_for, people):
+    resident = (
+        Resident.objects.visible_to(people["shuji"])
+        .filter(place__kind=PlaceKind.DWELLING)
+        .select_related("place")
+        .first()
+    )
+    ancestors = {p.kind: p for p in Place.objects.get_ancestors(resident.place)}
+    query = f"{ancestors['compound'].name} {ancestors['building'].name}"
+    response = client_for("shuji").get("/people/residents/", {"q": query})
+    found = list(response.context["filter"].qs)
+    assert resident in found
+    building = ancestors["building"]
+    assert all(r.place.path.startswith(building.path) for r in found)
+
+
+def test_a_dwelling_page_lists_who_lives_there_now_and_before(
+    client_for, people, dwelling
+):
+    resident = (
+        Resident.objects.visible_to(people["wangge"]).exclude(place=dwelling).first()
+    )
+    old_place = resident.place
+    services.update_resident(actor=people["wangge"], resident=resident, place=dwelling)
+    html = client_for("wangge").get(old_place.get_absolute_url()).content.decode()
+    assert resident.name in html and "已迁出" in html
+    html = client_for("wangge").get(dwelling.get_absolute_url()).content.decode()
+    assert resident.name in html and "至今" in html

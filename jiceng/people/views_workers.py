@@ -1,0 +1,116 @@
+"""New-employment workers: list, 报到 registration, edit, detail."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+
+from jiceng.core.forms import add_service_errors
+from jiceng.core.htmx import paginate, query_without_page, render_page
+from jiceng.core.scope import get_visible_or_404, has_permission
+
+from . import services
+from .filters import WorkerFilter
+from .forms import WorkerForm
+from .models import GigWorker
+
+COMMUNITY_ERRORS = {"place_not_found": "community_code", "place_kind": "community_code"}
+
+
+def _require(user, permission):
+    if not has_permission(user, permission):
+        raise PermissionDenied
+
+
+@login_required
+def worker_list(request):
+    _require(request.user, "people.view")
+    filterset = WorkerFilter(
+        request.GET or None,
+        queryset=GigWorker.objects.visible_to(request.user).select_related("community"),
+    )
+    return render_page(
+        request,
+        "people/worker_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "query": query_without_page(request),
+            "can_create": has_permission(request.user, "people.change"),
+            "can_reveal": has_permission(request.user, "people.reveal"),
+        },
+        partial="people/partials/worker_table.html",
+    )
+
+
+@login_required
+def worker_detail(request, pk):
+    worker = get_visible_or_404(
+        GigWorker.objects.select_related("community", "resident", "employer"),
+        request.user,
+        pk=pk,
+    )
+    return render(
+        request,
+        "people/worker_detail.html",
+        {
+            "worker": worker,
+            "can_reveal": GigWorker.objects.visible_to(request.user, "reveal")
+            .filter(pk=pk)
+            .exists(),
+            "can_change": GigWorker.objects.visible_to(request.user, "change")
+            .filter(pk=pk)
+            .exists(),
+        },
+    )
+
+
+@login_required
+def worker_form(request, pk=None):
+    _require(request.user, "people.change")
+    worker, initial = None, {}
+    if pk is not None:
+        worker = get_visible_or_404(
+            GigWorker.objects.select_related("community"), request.user, "change", pk=pk
+        )
+        initial = {
+            f: getattr(worker, f)
+            for f in (
+                "name",
+                "occupation",
+                "platform",
+                "service_area",
+                "reported_on",
+                "is_party_member",
+                "note",
+            )
+        }
+        initial["community_code"] = worker.community.code
+    form = WorkerForm(request.POST or None, initial=initial, editing=worker is not None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            data["community"] = services.place_for(
+                request.user, data.pop("community_code"), kinds={"community"}
+            )
+            if not data.get("reported_on"):
+                data.pop("reported_on")
+            if worker is None:
+                worker = services.create_worker(actor=request.user, **data)
+            else:
+                services.update_worker(actor=request.user, worker=worker, **data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc, code_fields=COMMUNITY_ERRORS)
+        else:
+            messages.success(request, f"已保存“{worker.name}”")
+            return redirect(worker)
+    return render(
+        request,
+        "people/worker_form.html",
+        {
+            "form": form,
+            "worker": worker,
+            "title": "编辑新就业群体人员" if worker else "新就业群体报到登记",
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,53 @@
+"""Forms for creating, editing and moving places. Rules live in services."""
+
+import json
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import Place
+
+
+class GeoJSONField(forms.CharField):
+    widget = forms.Textarea(
+        attrs={"rows": 3, "placeholder": '{"type": "Polygon", "coordinates": [...]}'}
+    )
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise ValidationError("不是有效的JSON") from exc
+
+    def prepare_value(self, value):
+        if isinstance(value, (dict, list)):
+            return json.dumps(value, ensure_ascii=False)
+        return value
+
+
+class PlaceForm(forms.ModelForm):
+    geometry = GeoJSONField(label="空间范围(GeoJSON)", required=False)
+
+    class Meta:
+        model = Place
+        fields = ["name", "code", "address", "lng", "lat", "geometry", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+
+class MoveForm(forms.Form):
+    new_parent_code = forms.CharField(
+        label="新上级编码",
+        max_length=32,
+        help_text="填写要移入的上级地点编码；移动后本级及下级编码随新上级自动调整",
+    )
+
+    def clean_new_parent_code(self):
+        code = self.cleaned_data["new_parent_code"].strip()
+        parent = Place.objects.filter(code=code).first()
+        if parent is None:
+            raise ValidationError("找不到该编码对应的地点")
+        self.cleaned_data["new_parent"] = parent
+        return code

@@ -1,0 +1,194 @@
+"""Domain operations on the territory tree. Views, API and commands all call these."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
+
+from jiceng.core import audit
+from jiceng.core.models import AuditAction
+from jiceng.core.scope import require_in_scope
+
+from .errors import PlaceError
+from .models import ALLOWED_PARENT_KINDS, CODE_DIGITS, Place, PlaceKind
+
+EDITABLE_FIELDS = ("name", "code", "address", "geometry", "lat", "lng", "note")
+GEOMETRY_TYPES = {"Point", "Polygon", "MultiPolygon", "LineString", "MultiLineString"}
+
+
+def validate_parent_kind(kind, parent):
+    allowed = ALLOWED_PARENT_KINDS[PlaceKind(kind)]
+    parent_kind = parent.kind if parent is not None else None
+    if parent_kind not in allowed and not (parent is None and not allowed):
+        labels = "、".join(str(PlaceKind(k).label) for k in allowed) or "无（顶级）"
+        raise ValidationError(
+            f"{PlaceKind(kind).label}只能建在{labels}之下",
+            code=PlaceError.KIND_NOT_ALLOWED,
+        )
+
+
+def expected_code_length(kind, parent):
+    return (len(parent.code) if parent is not None else 0) + CODE_DIGITS[
+        PlaceKind(kind)
+    ]
+
+
+def validate_code(kind, code, parent, *, exclude_pk=None):
+    """Check the CJ/T 213-style code: the parent's code plus this level's digits."""
+    code = (code or "").strip()
+    length = expected_code_length(kind, parent)
+    prefix = parent.code if parent is not None else ""
+    if not code.isdigit() or len(code) != length or not code.startswith(prefix):
+        raise ValidationError(
+            f"编码应为{length}位数字，以上级编码{prefix or '（无）'}开头，"
+            f"本级{CODE_DIGITS[PlaceKind(kind)]}位",
+            code=PlaceError.CODE_FORMAT,
+        )
+    taken = Place.objects.filter(code=code)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(f"编码{code}已被使用", code=PlaceError.CODE_TAKEN)
+    return code
+
+
+def validate_geometry(geometry):
+    if geometry in (None, ""):
+        return None
+    if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
+        raise ValidationError(
+            "空间范围须为GeoJSON几何对象（Point/Polygon/MultiPolygon…）",
+            code=PlaceError.GEOMETRY,
+        )
+    if not isinstance(geometry.get("coordinates"), list):
+        raise ValidationError("GeoJSON缺少coordinates", code=PlaceError.GEOMETRY)
+    return geometry
+
+
+def _snapshot(place):
+    return {f: getattr(place, f) for f in EDITABLE_FIELDS}
+
+
+@transaction.atomic
+def create_place(
+    *,
+    actor,
+    parent,
+    kind,
+    name,
+    code,
+    address="",
+    geometry=None,
+    lat=None,
+    lng=None,
+    note="",
+) -> Place:
+    """Add a place under parent (a district only when actor is a superuser)."""
+    if parent is None:
+        if not getattr(actor, "is_superuser", False):
+            raise PermissionDenied("只有系统管理员可以新建区")
+    else:
+        require_in_scope(parent, actor, "change")
+    validate_parent_kind(kind, parent)
+    code = validate_code(kind, code, parent)
+    fields = dict(
+        kind=kind,
+        name=name.strip(),
+        code=code,
+        address=address,
+        geometry=validate_geometry(geometry),
+        lat=lat,
+        lng=lng,
+        note=note,
+    )
+    place = (
+        Place.objects.add_root(fields)
+        if parent is None
+        else Place.objects.add_child(parent, fields)
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=place,
+        changes=audit.diff({}, _snapshot(place)),
+    )
+    return place
+
+
+@transaction.atomic
+def update_place(*, actor, place, **fields) -> Place:
+    place = Place.objects.select_for_update().get(pk=place.pk)
+    require_in_scope(place, actor, "change")
+    before = _snapshot(place)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    if "code" in fields and fields["code"] != place.code:
+        parent = Place.objects.get_parent(place)
+        fields["code"] = validate_code(
+            place.kind, fields["code"], parent, exclude_pk=place.pk
+        )
+        _recode_descendants(place, place.code, fields["code"])
+    if "geometry" in fields:
+        fields["geometry"] = validate_geometry(fields["geometry"])
+    for name, value in fields.items():
+        setattr(place, name, value)
+    place.save()
+    changes = audit.diff(before, _snapshot(place))
+    if changes:
+        audit.record(
+            actor=actor, action=AuditAction.UPDATE, target=place, changes=changes
+        )
+    return place
+
+
+def _recode_descendants(place, old_prefix, new_prefix):
+    """Replace the code prefix of every descendant in one UPDATE."""
+    descendants = Place.objects.filter(path__startswith=place.path).exclude(pk=place.pk)
+    descendants.update(
+        code=Concat(Value(new_prefix), Substr("code", len(old_prefix) + 1))
+    )
+
+
+@transaction.atomic
+def move_place(*, actor, place, new_parent, new_code=None) -> Place:
+    """Re-parent a place (and its subtree) under new_parent, recoding the subtree.
+
+    The new code defaults to the new parent's code plus this place's own digits.
+    """
+    place = Place.objects.select_for_update().get(pk=place.pk)
+    new_parent = Place.objects.get(pk=new_parent.pk)
+    require_in_scope(place, actor, "change")
+    require_in_scope(new_parent, actor, "change")
+    if new_parent.path.startswith(place.path):
+        raise ValidationError(
+            "不能把地点移动到它自己或它的下级之下", code=PlaceError.MOVE_INTO_DESCENDANT
+        )
+    validate_parent_kind(place.kind, new_parent)
+    old_parent = Place.objects.get_parent(place)
+    old_code = place.code
+    own_digits = old_code[-CODE_DIGITS[PlaceKind(place.kind)] :]
+    code = validate_code(
+        place.kind,
+        new_code or new_parent.code + own_digits,
+        new_parent,
+        exclude_pk=place.pk,
+    )
+    Place.objects.move(place, new_parent, pos="last-child")
+    place.refresh_from_db()
+    if code != old_code:
+        _recode_descendants(place, old_code, code)
+        place.code = code
+        place.save(update_fields=["code"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.MOVE,
+        target=place,
+        changes={
+            "parent": [str(old_parent), str(new_parent)],
+            "code": [old_code, code],
+        },
+    )
+    # The moved subtree must still be within the actor's reach (NetBox's re-check).
+    require_in_scope(place, actor, "change")
+    return place

@@ -1,0 +1,220 @@
+"""Browse and maintain the territory tree within one's scope."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+
+from jiceng.core.forms import add_service_errors
+from jiceng.core.htmx import paginate, query_without_page, render_page
+from jiceng.core.models import Assignment
+from jiceng.core.scope import get_visible_or_404, has_permission
+
+from . import services
+from .forms import MoveForm, PlaceForm
+from .models import Place, PlaceKind, child_kinds
+
+
+def _require(user, permission):
+    if not has_permission(user, permission):
+        raise PermissionDenied
+
+
+@login_required
+def index(request):
+    """Start at the top of the user's scope: one place opens directly."""
+    _require(request.user, "places.view")
+    visible = Place.objects.visible_to(request.user)
+    if request.user.is_superuser:
+        roots = list(Place.get_root_nodes())
+    else:
+        assigned = Assignment.objects.filter(
+            user=request.user, active=True, place__isnull=False
+        )
+        roots = list(visible.filter(pk__in=assigned.values("place_id")))
+    if len(roots) == 1:
+        return redirect(roots[0])
+    return render(request, "places/index.html", {"roots": roots})
+
+
+def _breadcrumb(user, place):
+    ancestors = list(Place.objects.get_ancestors(place))
+    visible_ids = set(
+        Place.objects.visible_to(user)
+        .filter(pk__in=[a.pk for a in ancestors])
+        .values_list("pk", flat=True)
+    )
+    return [(a, a.pk in visible_ids) for a in ancestors]
+
+
+@login_required
+def detail(request, pk):
+    user = request.user
+    place = get_visible_or_404(Place.objects, user, pk=pk)
+    children = Place.objects.get_children(place).order_by("code")
+    q = request.GET.get("q", "").strip()
+    if q:
+        children = children.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    page = paginate(request, children)
+    context = {
+        "place": place,
+        "page": page,
+        "q": q,
+        "query": query_without_page(request),
+    }
+    if request.htmx and request.htmx.target == "results":
+        return render(request, "places/partials/children.html", context)
+    can_change = Place.objects.visible_to(user, "change").filter(pk=place.pk).exists()
+    from jiceng.party.models import PartyOrg
+    from jiceng.people.models import Occupancy, Resident
+
+    context.update(
+        {
+            "breadcrumb": _breadcrumb(user, place),
+            "can_change": can_change,
+            "child_kinds": [PlaceKind(k) for k in child_kinds(place.kind)],
+            "responsible": Assignment.objects.filter(
+                place=place, active=True
+            ).select_related("user"),
+            "resident_count": Resident.objects.visible_to(user)
+            .filter(place__path__startswith=place.path)
+            .count()
+            if has_permission(user, "people.view")
+            else None,
+            "party_orgs": PartyOrg.objects.visible_to(user).filter(place=place),
+            # 一户一档: who lives in a dwelling now, and who lived there before.
+            "occupancies": Occupancy.objects.visible_to(user)
+            .filter(place=place)
+            .select_related("resident", "household")
+            .order_by("ended_on", "-started_on")[:100]
+            if place.kind == PlaceKind.DWELLING
+            else None,
+            "has_map": place.kind
+            in {"district", "street", "community", "grid", "compound"},
+        }
+    )
+    return render_page(request, "places/detail.html", context)
+
+
+@login_required
+def map_data(request, pk):
+    """GeoJSON of a place and its children, for the offline map (no base layer)."""
+    place = get_visible_or_404(Place.objects, request.user, pk=pk)
+    features = []
+    for node in [place, *Place.objects.get_children(place)]:
+        geometry = node.geometry
+        if geometry is None and node.lat is not None and node.lng is not None:
+            geometry = {"type": "Point", "coordinates": [node.lng, node.lat]}
+        if geometry is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "id": node.pk,
+                    "name": node.name,
+                    "kind": node.kind,
+                    "kind_label": node.kind_label,
+                    "code": node.code,
+                    "url": node.get_absolute_url(),
+                    "is_self": node.pk == place.pk,
+                },
+            }
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+PLACE_FORM_ERRORS = {
+    "code_format": "code",
+    "code_taken": "code",
+    "geometry": "geometry",
+}
+
+
+@login_required
+def create(request, parent_pk):
+    parent = get_visible_or_404(Place.objects, request.user, "change", pk=parent_pk)
+    kinds = child_kinds(parent.kind)
+    kind = (
+        request.GET.get("kind")
+        or request.POST.get("kind")
+        or (kinds[0] if kinds else None)
+    )
+    if kind not in kinds:
+        raise Http404
+    form = PlaceForm(request.POST or None, initial={"code": parent.code})
+    if request.method == "POST" and form.is_valid():
+        try:
+            place = services.create_place(
+                actor=request.user, parent=parent, kind=kind, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc, code_fields=PLACE_FORM_ERRORS)
+        else:
+            messages.success(request, f"已新增{place.kind_label}“{place.name}”")
+            return redirect(place)
+    return render(
+        request,
+        "places/form.html",
+        {
+            "form": form,
+            "parent": parent,
+            "kind": PlaceKind(kind),
+            "title": f"在“{parent.name}”下新增{PlaceKind(kind).label}",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def edit(request, pk):
+    place = get_visible_or_404(Place.objects, request.user, "change", pk=pk)
+    form = PlaceForm(request.POST or None, instance=place)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_place(actor=request.user, place=place, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc, code_fields=PLACE_FORM_ERRORS)
+        else:
+            messages.success(request, "已保存")
+            return redirect(place)
+    return render(
+        request,
+        "places/form.html",
+        {
+            "form": form,
+            "place": place,
+            "kind": PlaceKind(place.kind),
+            "title": f"编辑{place.kind_label}“{place.name}”",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def move(request, pk):
+    place = get_visible_or_404(Place.objects, request.user, "change", pk=pk)
+    form = MoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.move_place(
+                actor=request.user,
+                place=place,
+                new_parent=form.cleaned_data["new_parent"],
+            )
+        except ValidationError as exc:
+            form.add_error("new_parent_code", exc)
+        except PermissionDenied:
+            form.add_error("new_parent_code", "目标上级不在您的权限范围内")
+        else:
+            messages.success(request, f"已移动“{place.name}”")
+            return redirect("places:detail", pk=place.pk)
+    return render(
+        request,
+        "places/move.html",
+        {"form": form, "place": place},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,27 @@
+from django import forms
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="台账文件", help_text="支持 xlsx、xls、ods、csv（UTF-8或GBK）"
+    )
+    dry_run = forms.BooleanField(
+        label="先预检（不保存，查看将新增、更新和拒绝的行）",
+        required=False,
+        initial=True,
+    )
+
+
+class MappingForm(forms.Form):
+    """One select per template column: which column of the file holds it."""
+
+    def __init__(self, *args, columns, required, header, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "（无此列）")] + [(h, h) for h in header if h]
+        for column in columns:
+            self.fields[column] = forms.ChoiceField(
+                label=column,
+                choices=choices,
+                required=column in required,
+                initial=column if column in header else "",
+            )

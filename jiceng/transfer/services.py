@@ -1,0 +1,326 @@
+"""Import and export of 台账: start, map columns, run, commit a dry run, export.
+
+Views, the API, the management commands and the background task all go through
+these functions. Uploaded files are stored SM4-encrypted and decrypted only into a
+private temporary file while a job reads them.
+"""
+
+import json
+import logging
+import os
+import tempfile
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from jiceng.core import audit, crypto
+from jiceng.core.models import AuditAction
+from jiceng.core.scope import has_permission
+from jiceng.core.tabular import (
+    SUPPORTED_SUFFIXES,
+    TabularError,
+    clean_header,
+    estimate_rows,
+    find_header,
+    read_rows,
+)
+
+from .models import ImportJob, ImportRejection, JobStatus
+from .registry import CREATED, EXPORTERS, IMPORTERS, REJECTED, UNCHANGED, UPDATED
+
+logger = logging.getLogger(__name__)
+MAX_UPLOAD_BYTES = 512 * 1024 * 1024
+
+
+def importer_class(kind):
+    try:
+        return IMPORTERS[kind]
+    except KeyError:
+        raise ValidationError(f"未知的导入类型：{kind}", code="unknown_kind") from None
+
+
+def exporter_class(kind):
+    try:
+        return EXPORTERS[kind]
+    except KeyError:
+        raise ValidationError(f"未知的导出类型：{kind}", code="unknown_kind") from None
+
+
+def _require(user, permission):
+    if not has_permission(user, permission):
+        raise PermissionDenied("没有执行此操作的权限")
+
+
+@contextmanager
+def decrypted_copy(job):
+    """Yield the path of a plaintext copy of the job's file, removed afterwards."""
+    suffix = Path(job.filename).suffix.lower()
+    handle, path = tempfile.mkstemp(prefix="jiceng-import-", suffix=suffix)
+    try:
+        with os.fdopen(handle, "wb") as target, job.file.open("rb") as source:
+            crypto.decrypt_file(source, target)
+        yield path
+    finally:
+        os.unlink(path)
+
+
+def missing_columns(job, header=None):
+    """Template columns the file lacks after aliases and the user's mapping."""
+    importer = importer_class(job.kind)
+    rename = {**importer.aliases, **job.mapping}
+    present = {rename.get(h, h) for h in (header if header is not None else job.header)}
+    return sorted(importer.required - present)
+
+
+def _enqueue(job):
+    from .tasks import run_import_task
+
+    job_id = str(job.pk)
+    transaction.on_commit(lambda: run_import_task.enqueue(job_id))
+
+
+def start_import(
+    *, actor, kind, upload, dry_run=True, mapping=None, defer=True
+) -> ImportJob:
+    """Store an uploaded file (encrypted) and queue it, or ask for a column mapping.
+
+    defer=False leaves running to the caller (the CLI runs the job in-process).
+    """
+    importer = importer_class(kind)
+    _require(actor, importer.permission)
+    name = os.path.basename(upload.name or "")
+    if not name.lower().endswith(SUPPORTED_SUFFIXES):
+        raise ValidationError("仅支持 xlsx、xls、ods、csv 格式的文件", code="file_type")
+    if upload.size and upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError("文件超过512MB，请拆分后导入", code="file_size")
+    job = ImportJob(
+        kind=kind,
+        filename=name[:255],
+        dry_run=dry_run,
+        created_by=actor,
+        mapping=mapping or {},
+    )
+    with tempfile.TemporaryFile() as encrypted:
+        upload.seek(0)
+        crypto.encrypt_file(upload, encrypted)
+        encrypted.seek(0)
+        job.file.save(f"{job.pk}.bin", ContentFile(encrypted.read()), save=False)
+    with decrypted_copy(job) as path:
+        try:
+            job.header = find_header(path, name)
+        except TabularError as exc:
+            job.file.delete(save=False)
+            raise ValidationError(str(exc), code="unreadable") from exc
+        job.size_estimate = estimate_rows(path, name)
+    job.status = JobStatus.NEEDS_MAPPING if missing_columns(job) else JobStatus.QUEUED
+    with transaction.atomic():
+        job.save()
+        if job.status == JobStatus.QUEUED and defer:
+            _enqueue(job)
+    return job
+
+
+def set_mapping(*, actor, job, mapping: dict) -> ImportJob:
+    """Record which file column holds each template column, then queue the job."""
+    if job.created_by_id != actor.pk or job.status != JobStatus.NEEDS_MAPPING:
+        raise PermissionDenied("该导入任务不能修改")
+    importer = importer_class(job.kind)
+    # mapping arrives as template column -> file column; the reader wants the reverse.
+    reverse = {
+        clean_header(source): target for target, source in mapping.items() if source
+    }
+    unknown = set(reverse) - set(job.header)
+    if unknown or not set(reverse.values()) <= set(importer.columns):
+        raise ValidationError("列对应无效", code="mapping")
+    job.mapping = reverse
+    missing = missing_columns(job)
+    if missing:
+        raise ValidationError(
+            "仍缺少必填列：" + "、".join(missing), code="mapping_incomplete"
+        )
+    job.status = JobStatus.QUEUED
+    with transaction.atomic():
+        job.save(update_fields=["mapping", "status"])
+        _enqueue(job)
+    return job
+
+
+def commit_dry_run(*, actor, job) -> ImportJob:
+    """Import for real the file a finished dry run checked."""
+    if job.created_by_id != actor.pk:
+        raise PermissionDenied("只能确认自己的导入")
+    if not (job.dry_run and job.status == JobStatus.DONE) or job.commits.exists():
+        raise ValidationError("该预检已确认导入或尚未完成", code="not_committable")
+    _require(actor, importer_class(job.kind).permission)
+    commit = ImportJob.objects.create(
+        kind=job.kind,
+        file=job.file.name,
+        filename=job.filename,
+        header=job.header,
+        mapping=job.mapping,
+        dry_run=False,
+        created_by=actor,
+        checked_by=job,
+        size_estimate=job.size_estimate,
+    )
+    _enqueue(commit)
+    return commit
+
+
+def _chunks(rows, size):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if size and len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+COUNTERS = {
+    CREATED: "created",
+    UPDATED: "updated",
+    UNCHANGED: "unchanged",
+    REJECTED: "rejected",
+}
+
+
+def _record(job, outcomes):
+    rejections = []
+    for outcome in outcomes:
+        setattr(
+            job, COUNTERS[outcome.result], getattr(job, COUNTERS[outcome.result]) + 1
+        )
+        if outcome.result == REJECTED:
+            rejections.append(
+                ImportRejection(
+                    job=job,
+                    row_number=outcome.row.number,
+                    reason=outcome.reason[:500],
+                    cells=json.dumps(
+                        outcome.row.cells, ensure_ascii=False, default=str
+                    ),
+                )
+            )
+    job.total += len(outcomes)
+    ImportRejection.objects.bulk_create(rejections, batch_size=1000)
+    ImportJob.objects.filter(pk=job.pk).update(**job.summary())
+
+
+def run_job(job) -> ImportJob:
+    """Read the whole file chunk by chunk; every row ends created, updated,
+    unchanged or rejected. A dry run rolls each chunk back."""
+    importer = importer_class(job.kind)(job.created_by, dry_run=job.dry_run)
+    job.status, job.started_at = JobStatus.RUNNING, timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    try:
+        with decrypted_copy(job) as path:
+            rows = read_rows(
+                path,
+                job.filename,
+                required=importer.required,
+                aliases=importer.aliases,
+                mapping=job.mapping,
+            )
+            for chunk in _chunks(rows, importer.chunk_size):
+                with transaction.atomic():
+                    outcomes = importer.import_chunk(chunk)
+                    if job.dry_run:
+                        transaction.set_rollback(True)
+                _record(job, outcomes)
+    except (TabularError, crypto.DecryptionError) as exc:
+        job.status, job.message = JobStatus.FAILED, str(exc)
+    except Exception:
+        logger.exception("import job %s failed", job.pk)
+        job.status = JobStatus.FAILED
+        job.message = f"处理第{job.total}行之后出错，之后的行未处理；已处理的行已保存。"
+    else:
+        job.status = JobStatus.DONE
+    job.finished_at = timezone.now()
+    job.save()
+    if not job.dry_run:
+        audit.record(
+            actor=job.created_by,
+            action=AuditAction.IMPORT,
+            target=job,
+            changes={"kind": job.kind, "filename": job.filename, **job.summary()},
+        )
+        # The checked file is no longer needed once imported; it holds personal data.
+        job.file.delete(save=False)
+    return job
+
+
+def rejected_rows(job):
+    """Yield the header then each rejected row: original cells, row number, reason."""
+    yield [*job.header, "原行号", "错误原因"]
+    for rejection in job.rejections.all().iterator(chunk_size=2000):
+        cells = json.loads(rejection.cells or "[]")
+        cells = (cells + [""] * len(job.header))[: len(job.header)]
+        yield [*cells, rejection.row_number, rejection.reason]
+
+
+def export_rows(*, user, kind, params, unmasked=False):
+    """Return (rows with the header first, watermark note, label) for an export.
+
+    Exports follow the user's scope and the list's filters; full ID numbers and
+    phones need the reveal permission. Every export is audited.
+    """
+    exporter = exporter_class(kind)
+    _require(user, exporter.permission)
+    if unmasked:
+        _require(user, exporter.reveal_permission)
+    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+    note = (
+        f"{user}（{user.get_username()}）于 {stamp} 导出 · "
+        + ("含完整身份证号和手机号，" if unmasked else "")
+        + "仅限工作使用，不得外传"
+    )
+    filters = {k: v for k, v in params.items() if k not in ("unmasked", "page") and v}
+    audit.record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        target_type=kind,
+        target_repr=exporter.label,
+        changes={"kind": kind, "unmasked": unmasked, "filters": filters},
+    )
+    rows = exporter(user, params=filters, unmasked=unmasked).rows()
+    return _with_header(exporter.columns, rows), note, exporter.label
+
+
+def _with_header(header, rows):
+    yield header
+    yield from rows
+
+
+FILE_RETENTION_DAYS = 7
+
+
+def purge_old_files(*, days=FILE_RETENTION_DAYS) -> int:
+    """Delete uploaded files no longer needed: unconfirmed dry runs and failed jobs
+    older than the retention period (committed imports drop theirs at once).
+
+    The jobs, their counts and rejected rows stay; only the files (personal data)
+    go. Returns the number of files deleted.
+    """
+    cutoff = timezone.now() - timedelta(days=days)
+    deleted = 0
+    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(file=""):
+        if job.status in (JobStatus.QUEUED, JobStatus.RUNNING):
+            continue
+        name = job.file.name
+        sharing = ImportJob.objects.filter(file=name)  # a dry run and its commit
+        if not job.file.storage.exists(name):
+            sharing.update(file="")  # already gone with the job that shared it
+        elif not sharing.filter(
+            status__in=[JobStatus.QUEUED, JobStatus.RUNNING]
+        ).exists():
+            job.file.delete(save=False)
+            sharing.update(file="")
+            deleted += 1
+    return deleted

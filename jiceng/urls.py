@@ -1,0 +1,16 @@
+"""URL routes: pages per app, the API at /api/v1/."""
+
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("jiceng.core.urls")),
+    path("places/", include("jiceng.places.urls")),
+    path("party/", include("jiceng.party.urls")),
+    path("people/", include("jiceng.people.urls")),
+    path("transfer/", include("jiceng.transfer.urls")),
+    path("cases/", include("jiceng.cases.urls")),
+    path("open311/v2/", include("jiceng.cases.open311_urls")),
+    path("api/v1/", api.urls),
+]
