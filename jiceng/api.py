@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from jiceng.cases.api import router as cases_router
+from jiceng.cases.webhook import router as hooks_router
 from jiceng.core.api import router as core_router
 from jiceng.core.services import user_for_token
 from jiceng.party.api import router as party_router
@@ -99,6 +100,7 @@ def http_error(request, exc):
 
 api.add_router("/", core_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/hooks/", hooks_router)
 api.add_router("/places/", places_router)
 api.add_router("/party-orgs/", party_router.orgs)
 api.add_router("/members/", party_router.members)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "jiceng.people",
     "jiceng.transfer",
     "jiceng.cases",
+    "jiceng.notices",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jiceng.core.context_processors.navigation",
+                "jiceng.notices.context_processors.notifications",
             ],
         },
     },

@@ -11,6 +11,7 @@ urlpatterns = [
     path("people/", include("jiceng.people.urls")),
     path("transfer/", include("jiceng.transfer.urls")),
     path("cases/", include("jiceng.cases.urls")),
+    path("notices/", include("jiceng.notices.urls")),
     path("open311/v2/", include("jiceng.cases.open311_urls")),
     path("api/v1/", api.urls),
 ]

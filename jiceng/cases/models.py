@@ -192,12 +192,22 @@ class Case(models.Model):
     open311_key = models.ForeignKey(
         "Open311Key", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The sender's own id (a video alert's event id), so a resent alert is one case.
+    external_ref = models.CharField(max_length=100, blank=True, db_index=True)
     rating = models.PositiveSmallIntegerField(_("评价"), null=True, blank=True)
     rating_comment = models.CharField(_("评价意见"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("上报时间"), auto_now_add=True, db_index=True)
     dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
     handled_at = models.DateTimeField(_("处置时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        verbose_name=_("已合并至"),
+    )
     version = models.PositiveIntegerField(default=0)
 
     scope = Scope(
@@ -234,6 +244,8 @@ EVENT_LABELS = {
     "rate": "评价",
     "reopen": "申请重新办理",
     "escalate": "超期升级督办",
+    "merge": "作为重复案件合并",
+    "merged_in": "并入重复上报",
 }
 
 
@@ -254,9 +266,19 @@ class CaseEvent(models.Model):
     actor_name = models.CharField(max_length=100, blank=True)
     note = models.TextField(_("说明"), blank=True)
     at = models.DateTimeField(auto_now_add=True)
+    # What the step measured when it happened, so KPIs can be rebuilt from the
+    # timeline: the department in charge, response/closure on time, seconds from
+    # report to closure, the reporter's rating.
+    department = models.ForeignKey(
+        "core.Department", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    on_time = models.BooleanField(null=True)
+    elapsed_seconds = models.BigIntegerField(null=True)
+    rating = models.PositiveSmallIntegerField(null=True)
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["action", "at"])]
 
     def __str__(self):
         return f"{self.case} {self.action_label}"
@@ -300,6 +322,68 @@ class Open311Key(models.Model):
     class Meta:
         verbose_name = _("Open311密钥")
         verbose_name_plural = _("Open311密钥")
+
+    def __str__(self):
+        return self.name
+
+
+class StatDimension(models.TextChoices):
+    PLACE = "place", _("区域")
+    CATEGORY = "category", _("类别")
+    DEPARTMENT = "department", _("部门")
+
+
+class CaseStat(models.Model):
+    """Monthly KPI counters, kept current step by step (cases.kpi).
+
+    place rows: key "" and place_path the case's place (a grid, usually).
+    category / department rows: key the category or department id and place_path
+    cut to the community, so a community sees its own breakdown.
+    """
+
+    month = models.DateField()
+    dimension = models.CharField(max_length=16, choices=StatDimension.choices)
+    key = models.CharField(max_length=32, blank=True, default="")
+    place_path = models.CharField(max_length=255)
+    received = models.PositiveIntegerField(default=0)
+    responded = models.PositiveIntegerField(default=0)
+    responded_on_time = models.PositiveIntegerField(default=0)
+    dispatched = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    closed_on_time = models.PositiveIntegerField(default=0)
+    handle_seconds = models.BigIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    cancelled = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    satisfied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "month", "key", "place_path"],
+                name="case_stat_unique_cell",
+            )
+        ]
+        indexes = [models.Index(fields=["dimension", "month", "place_path"])]
+
+    def __str__(self):
+        return f"{self.dimension} {self.month:%Y-%m} {self.key} {self.place_path}"
+
+
+class VideoSource(models.Model):
+    """A video-analytics system (城市之眼) allowed to post alerts to the webhook.
+
+    The secret signs each request body (HMAC-SHA256); it is stored encrypted."""
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    code = models.SlugField(_("标识"), max_length=50, unique=True)
+    secret = EncryptedCharField(_("签名密钥"))
+    active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("视频监控来源")
+        verbose_name_plural = _("视频监控来源")
 
     def __str__(self):
         return self.name

@@ -328,13 +328,12 @@ def _create(request, fmt):
             reporter_name=name,
             reporter_phone=data.get("phone", ""),
             anonymous=attribute.get("anonymous") == "true",
+            media_url=data.get("media_url", "")[:500],
+            open311_key=key,
         )
     except ValidationError as exc:
         raise Open311Error(400, "；".join(exc.messages)) from exc
     status_page = request.build_absolute_uri(case.get_public_url())
-    Case.objects.filter(pk=case.pk).update(
-        media_url=data.get("media_url", "")[:500], open311_key=key
-    )
     return render(
         [
             {

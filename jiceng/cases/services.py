@@ -18,7 +18,7 @@ from jiceng.core.scope import grants_for
 from jiceng.core.validators import validate_mobile
 from jiceng.places.models import Place, PlaceKind
 
-from . import photos, workdays
+from . import kpi, notify, photos, workdays
 from .models import Case, CaseEvent, Category, Channel, RoutingRule, Status
 
 REOPEN_DAYS = 7
@@ -163,8 +163,25 @@ def route(case):
     )
 
 
+def _measures(case, action, from_status, now):
+    """What the step measures for the KPIs (see kpi.event_counts)."""
+    measures = {"department_id": case.department_id}
+    if from_status == Status.REPORTED and action in kpi.RESPONSE_ACTIONS:
+        measures["on_time"] = case.respond_due is None or now <= case.respond_due
+    if action == "close":
+        handled = case.handled_at or now
+        measures["on_time"] = case.escalation == 0 and (
+            case.handle_due is None or handled <= case.handle_due
+        )
+        measures["elapsed_seconds"] = int((now - case.created_at).total_seconds())
+    if action in ("rate", "reopen"):
+        measures["rating"] = case.rating
+    return measures
+
+
 def _event(case, action, actor, note="", from_status=""):
-    CaseEvent.objects.create(
+    """Put a step on the timeline and count it in the KPI rollup, atomically."""
+    event = CaseEvent.objects.create(
         case=case,
         action=action,
         from_status=from_status,
@@ -172,7 +189,10 @@ def _event(case, action, actor, note="", from_status=""):
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_name=str(actor) if actor else SYSTEM,
         note=note,
+        **_measures(case, action, from_status, timezone.now()),
     )
+    kpi.record(event, case)
+    return event
 
 
 def _grid_of(place):
@@ -188,7 +208,6 @@ def _assign(case, *, department=None, grid=None, now):
         raise ValidationError("请选择承办部门或网格", code="no_assignee")
     case.department, case.grid = department, grid
     case.dispatched_at = now
-    case.respond_due = workdays.add_working_hours(now, case.category.respond_hours)
     case.handle_due = workdays.add_working_days(now, case.category.handle_days)
     case.extended = False
 
@@ -208,8 +227,11 @@ def report_case(
     reporter_phone="",
     anonymous=False,
     images=(),
+    **extra,
 ):
-    """Register a case from any channel; route it when a rule says where it goes."""
+    """Register a case from any channel; route it when a rule says where it goes.
+
+    extra: channel-specific fields (media_url, open311_key, external_ref)."""
     description = (description or "").strip()
     if len(description) < 4:
         raise ValidationError({"description": "请描述问题（至少4个字）"})
@@ -234,6 +256,8 @@ def report_case(
         reporter_name="" if anonymous else reporter_name[:50],
         reporter_phone=phone,
         anonymous=anonymous,
+        respond_due=workdays.add_working_hours(now, category.respond_hours),
+        **extra,
     )
     for _attempt in range(5):
         case.number = _next_number(now)
@@ -271,6 +295,7 @@ def report_case(
         target=case,
         changes={"category": category.code, "channel": channel},
     )
+    notify.after_step(case, "dispatch" if rule else "report", actor)
     return case
 
 
@@ -355,7 +380,7 @@ def perform(
         _assign(case, department=department, grid=grid, now=now)
     elif step == "reject":
         case.department = case.grid = None
-        case.handle_due = case.respond_due = None
+        case.handle_due = None
     elif step == "handle":
         case.result, case.handled_at = note, now
     elif step == "close":
@@ -382,6 +407,7 @@ def perform(
         target=case,
         changes={"step": step, "from": before, "to": case.status},
     )
+    notify.after_step(case, step, actor)
     return case
 
 
@@ -389,7 +415,11 @@ def perform(
 def rate_case(*, case, rating, comment="", reopen=False):
     """The reporter rates a closed case (by its public token); dissatisfied, they may
     reopen it within REOPEN_DAYS."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("category", "place")
+        .get(pk=case.pk)
+    )
     if case.status != Status.CLOSED:
         raise ValidationError("案件结案后才能评价", code="bad_state")
     if not 1 <= int(rating) <= 5:
@@ -416,6 +446,8 @@ def rate_case(*, case, rating, comment="", reopen=False):
         f"{case.rating}星 {case.rating_comment}".strip(),
         from_status=before,
     )
+    if reopen:
+        notify.after_step(case, "reopen", None)
     return case
 
 
@@ -444,7 +476,11 @@ def escalate_overdue(now=None) -> int:
         Case.objects.filter(escalation__lt=len(ESCALATION_LEVELS) - 1), now
     ):
         with transaction.atomic():
-            locked = Case.objects.select_for_update().get(pk=case.pk)
+            locked = (
+                Case.objects.select_for_update(of=("self",))
+                .select_related("category", "place", "grid")
+                .get(pk=case.pk)
+            )
             if locked.on_hold or locked.status != Status.DISPATCHED:
                 continue
             locked.escalation += 1
@@ -460,5 +496,61 @@ def escalate_overdue(now=None) -> int:
                 f"超期未办结，升级至{ESCALATION_LEVELS[locked.escalation]}督办",
                 from_status=locked.status,
             )
+            notify.after_step(locked, "escalate", None)
             moved += 1
     return moved
+
+
+# --- duplicates ----------------------------------------------------------------------
+
+MERGEABLE = (Status.REPORTED, Status.ACCEPTED, Status.DISPATCHED)
+
+
+@transaction.atomic
+def merge_case(*, actor, case, into, version):
+    """Merge a duplicate into the case that carries on (撤销 as 重复, reporters kept).
+
+    The duplicate's reporters follow the surviving case: its public page shows
+    that case's progress and they are told when it closes."""
+    if case.pk == into.pk:
+        raise ValidationError("不能合并到案件自身", code="self_merge")
+    locked = {
+        c.pk: c
+        for c in Case.objects.select_for_update(of=("self",))  # in id order
+        .select_related("category", "place")
+        .filter(pk__in=(case.pk, into.pk))
+        .order_by("pk")
+    }
+    case, into = locked[case.pk], locked[into.pk]
+    if case.version != version:
+        raise CaseConflict()
+    if case.status not in MERGEABLE:
+        raise ValidationError(
+            f"案件当前为“{case.get_status_display()}”，不能合并", code="bad_state"
+        )
+    if not into.is_open or into.merged_into_id:
+        raise ValidationError(
+            "目标案件已结案或已被合并，不能作为合并目标", code="bad_target"
+        )
+    for target in (case, into):
+        if not Case.objects.visible_to(actor, "dispatch").filter(pk=target.pk).exists():
+            raise PermissionDenied("您无权合并这些案件")
+    before = case.status
+    case.status, case.merged_into = Status.CANCELLED, into
+    case.version += 1
+    case.save()
+    # cases merged into the duplicate earlier follow it to the survivor
+    Case.objects.filter(merged_into=case).update(merged_into=into)
+    _event(case, "merge", actor, f"与 {into.number} 重复，已合并", from_status=before)
+    into.version += 1
+    into.save(update_fields=["version"])
+    _event(
+        into, "merged_in", actor, f"并入重复上报 {case.number}", from_status=into.status
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=case,
+        changes={"step": "merge", "into": into.number},
+    )
+    return case

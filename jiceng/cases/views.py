@@ -13,7 +13,7 @@ from jiceng.core.htmx import paginate, query_without_page, render_page
 from jiceng.core.scope import get_visible_or_404, grants_for, has_permission
 from jiceng.places.models import Place
 
-from . import services
+from . import duplicates, services
 from .forms import CaseFilterForm, RatingForm, ReportForm, StepForm
 from .models import OPEN_STATUSES, Case, Status
 
@@ -115,7 +115,14 @@ def detail(request, pk):
 
 def _detail_context(request, case, form=None, failed_step=None):
     steps = services.available_steps(request.user, case)
+    # dispatchers merge: whoever may cancel (before dispatch) or transfer (after)
+    can_merge = (
+        case.status in services.MERGEABLE
+        and not case.merged_into_id
+        and bool({"cancel", "transfer"} & set(steps))
+    )
     return {
+        "duplicates": duplicates.suggestions(case) if can_merge else [],
         "case": case,
         "events": case.events.all(),
         "photos": case.photos.all(),
@@ -162,11 +169,36 @@ def act(request, pk):
     )
 
 
+@login_required
+@require_POST
+def merge(request, pk):
+    """Merge this case into the suggested one it duplicates."""
+    case = get_visible_or_404(Case.objects, request.user, "dispatch", pk=pk)
+    into = get_visible_or_404(
+        Case.objects, request.user, "dispatch", pk=request.POST.get("into") or 0
+    )
+    try:
+        services.merge_case(
+            actor=request.user,
+            case=case,
+            into=into,
+            version=int(request.POST.get("version") or -1),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(case)
+    messages.success(request, f"已合并至 {into.number}，上报人将随该案件收到进展")
+    return redirect(into)
+
+
 def public(request, token):
     """The reporter's status page: no login, reached through the case's token."""
     case = get_object_or_404(
         Case.objects.select_related("category"), public_token=token
     )
+    if case.merged_into_id:
+        # a merged duplicate's reporter follows the case that carries on
+        return redirect(case.merged_into.get_public_url())
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

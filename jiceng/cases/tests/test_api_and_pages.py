@@ -6,18 +6,8 @@ import pytest
 from PIL import Image
 
 from jiceng.cases.models import Case, Category, Status
-from jiceng.places.models import Place
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def grid(people):
-    return (
-        Place.objects.filter(assignments__user=people["wangge"])
-        .order_by("code")
-        .first()
-    )
 
 
 def test_report_and_work_a_case_through_the_api(api_for, grid):

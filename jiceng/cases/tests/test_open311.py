@@ -7,7 +7,6 @@ import pytest
 
 from jiceng.cases.models import Case, Channel
 from jiceng.cases.open311 import create_key
-from jiceng.places.models import Place
 
 pytestmark = pytest.mark.django_db
 BASE = "/open311/v2/"
@@ -16,15 +15,6 @@ BASE = "/open311/v2/"
 @pytest.fixture
 def key():
     return create_key("12345热线")
-
-
-@pytest.fixture
-def grid(people):
-    return (
-        Place.objects.filter(assignments__user=people["wangge"])
-        .order_by("code")
-        .first()
-    )
 
 
 def xml(response):

@@ -1,6 +1,5 @@
 """A streetlight is reported, dispatched, fixed, checked, closed and rated."""
 
-import io
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,57 +12,10 @@ from PIL import Image
 
 from jiceng.cases import services, workdays
 from jiceng.cases.models import Case, Category, RoutingRule, Status
-from jiceng.core.models import Department
+from jiceng.cases.tests.helpers import photo, report, step
 from jiceng.places.models import Place
 
 pytestmark = pytest.mark.django_db
-
-
-def photo(name="灯.jpg", gps=True):
-    image = Image.new("RGB", (64, 48), "red")
-    buffer = io.BytesIO()
-    exif = Image.Exif()
-    if gps:
-        exif[0x010F] = "PhoneMaker"  # Make
-        exif[0x8825] = {1: "N", 2: (28.0, 52.0, 12.0)}  # GPSInfo
-    image.save(buffer, "JPEG", exif=exif)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
-@pytest.fixture
-def grid(people):
-    return (
-        Place.objects.filter(assignments__user=people["wangge"])
-        .order_by("code")
-        .first()
-    )
-
-
-@pytest.fixture
-def streetlight():
-    return Category.objects.get(code="BJ0117")
-
-
-@pytest.fixture
-def city_management():
-    return Department.objects.get(code="CGJ")
-
-
-def report(people, grid, category, **extra):
-    return services.report_case(
-        actor=people["wangge"],
-        category=category,
-        description="路灯不亮，晚上很黑",
-        place=grid,
-        **extra,
-    )
-
-
-def step(actor, case, name, **data):
-    case.refresh_from_db()
-    return services.perform(
-        actor=actor, case=case, step=name, version=case.version, **data
-    )
 
 
 def test_the_whole_loop_with_a_timeline(people, grid, streetlight, city_management):

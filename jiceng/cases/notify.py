@@ -1,0 +1,105 @@
+"""Who hears of a case step: the next person to act, never the whole district.
+
+Dispatchers are the nearest level above the case (琐事不出网格: a community's
+secretary before the street's); handlers are the assigned department or the grid's
+workers; the reporter (and reporters of merged duplicates) hear of the closure.
+"""
+
+from django.contrib.auth import get_user_model
+
+from jiceng.core.models import Assignment
+from jiceng.core.roles import ROLE_PERMISSIONS, Role
+from jiceng.notices.services import notify
+from jiceng.places.models import Place
+
+from .models import Status
+
+
+def _roles_with(permission):
+    return [role for role, perms in ROLE_PERMISSIONS.items() if permission in perms]
+
+
+def _prefixes(path):
+    return [path[:i] for i in range(Place.steplen, len(path) + 1, Place.steplen)]
+
+
+def dispatchers(case):
+    """Users who dispatch at the nearest level whose subtree holds the case."""
+    rows = list(
+        Assignment.objects.filter(
+            active=True,
+            role__in=_roles_with("cases.dispatch"),
+            place__path__in=_prefixes(case.place.path),
+        ).values_list("user_id", "place__path")
+    )
+    if not rows:
+        return []
+    deepest = max(len(path) for _user, path in rows)
+    ids = {user for user, path in rows if len(path) == deepest}
+    return list(get_user_model().objects.filter(pk__in=ids))
+
+
+def handlers(case):
+    if case.department_id:
+        ids = Assignment.objects.filter(
+            active=True, role=Role.DEPARTMENT, department_id=case.department_id
+        ).values("user_id")
+    elif case.grid_id:
+        ids = Assignment.objects.filter(
+            active=True,
+            role__in=[Role.GRID_WORKER, Role.PROPERTY, Role.COMMUNITY_STAFF],
+            place__path__in=_prefixes(case.grid.path),
+        ).values("user_id")
+    else:
+        return []
+    return list(get_user_model().objects.filter(pk__in=ids))
+
+
+def verifiers(case):
+    """The grid workers where the case is; the dispatchers when there are none."""
+    grid_path = (case.grid or case.place).path
+    ids = Assignment.objects.filter(
+        active=True, role=Role.GRID_WORKER, place__path__in=_prefixes(grid_path)
+    ).values("user_id")
+    users = list(get_user_model().objects.filter(pk__in=ids))
+    return users or dispatchers(case)
+
+
+def reporters(case):
+    users = [case.reporter] if case.reporter_id else []
+    users += [c.reporter for c in case.merged_cases.select_related("reporter")]
+    return users
+
+
+def _message(case, text):
+    return f"案件 {case.number}（{case.category.name}）{text}"
+
+
+def after_step(case, action, actor):
+    """Tell the next actor; called by the services after each step is saved."""
+    url = case.get_absolute_url()
+    if action == "report" and case.status == Status.REPORTED:
+        notify(dispatchers(case), _message(case, "待受理"), url, exclude=actor)
+    elif action in ("dispatch", "transfer", "redo"):
+        notify(handlers(case), _message(case, "已派给您处置"), url, exclude=actor)
+    elif action in ("supervise", "escalate"):
+        notify(handlers(case), _message(case, "被督办，请尽快处置"), url, exclude=actor)
+    elif action == "reject":
+        notify(
+            dispatchers(case), _message(case, "被退单，请重新派遣"), url, exclude=actor
+        )
+    elif action == "handle":
+        notify(
+            verifiers(case), _message(case, "已处置，请现场核查"), url, exclude=actor
+        )
+    elif action == "verify":
+        notify(dispatchers(case), _message(case, "已核查，待结案"), url, exclude=actor)
+    elif action == "reopen":
+        notify(dispatchers(case), _message(case, "群众不满意，申请重新办理"), url)
+    elif action == "close":
+        notify(
+            reporters(case),
+            _message(case, "已办结，欢迎评价"),
+            case.get_public_url(),
+            exclude=actor,
+        )
