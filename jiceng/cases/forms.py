@@ -3,7 +3,7 @@ from django import forms
 from jiceng.core.models import Department
 from jiceng.places.models import Place, PlaceKind
 
-from .models import Category, Status
+from .models import Category
 from .services import categories_for_reporting
 
 
@@ -114,14 +114,3 @@ class RatingForm(forms.Form):
     )
     comment = forms.CharField(label="意见", max_length=300, required=False)
     reopen = forms.BooleanField(label="问题未解决，申请重新办理", required=False)
-
-
-class CaseFilterForm(forms.Form):
-    q = forms.CharField(label="案卷号", required=False)
-    status = forms.ChoiceField(
-        label="状态",
-        choices=[("", "全部"), ("open", "未结案"), *Status.choices],
-        required=False,
-    )
-    mine = forms.BooleanField(label="我承办的", required=False)
-    overdue = forms.BooleanField(label="已超期", required=False)

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import dashboard, views
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.report, name="report"),
+    path("kpi/", dashboard.kpi_dashboard, name="kpi"),
+    path("map/", views.case_map, name="map"),
+    path("map.geojson", views.case_map_geojson, name="map_geojson"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/merge/", views.merge, name="merge"),

@@ -14,8 +14,10 @@ from jiceng.core.scope import get_visible_or_404, grants_for, has_permission
 from jiceng.places.models import Place
 
 from . import duplicates, services
-from .forms import CaseFilterForm, RatingForm, ReportForm, StepForm
-from .models import OPEN_STATUSES, Case, Status
+from .dashboard import kpi_scope
+from .filters import cases_for
+from .forms import RatingForm, ReportForm, StepForm
+from .models import Case, Status
 
 
 def _require(user, permission):
@@ -39,22 +41,8 @@ def assigned_to(user):
 @login_required
 def case_list(request):
     _require(request.user, "cases.view")
-    form = CaseFilterForm(request.GET or None)
-    cases = Case.objects.visible_to(request.user).select_related(
-        "category", "place", "department", "grid"
-    )
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["q"]:
-            cases = cases.filter(number__icontains=data["q"].strip())
-        if data["status"] == "open":
-            cases = cases.filter(status__in=OPEN_STATUSES)
-        elif data["status"]:
-            cases = cases.filter(status=data["status"])
-        if data["mine"]:
-            cases = cases.filter(assigned_to(request.user))
-        if data["overdue"]:
-            cases = services.overdue(cases)
+    form, cases = cases_for(request.user, request.GET, assigned_to(request.user))
+    cases = cases.select_related("category", "place", "department", "grid")
     return render_page(
         request,
         "cases/list.html",
@@ -64,6 +52,9 @@ def case_list(request):
             "query": query_without_page(request),
             "now": timezone.now(),
             "can_report": has_permission(request.user, "cases.report"),
+            "kind": "cases",
+            "can_reveal": has_permission(request.user, "people.reveal"),
+            "can_see_kpi": kpi_scope(request.user).allowed,
         },
         partial="cases/partials/table.html",
     )
@@ -247,3 +238,54 @@ def grids_geojson(request):
             ],
         }
     )
+
+
+MAP_LIMIT = 2000
+
+
+@login_required
+def case_map(request):
+    """Cases on the offline map, filtered like the list."""
+    _require(request.user, "cases.view")
+    form, _cases = cases_for(request.user, request.GET, assigned_to(request.user))
+    return render(
+        request,
+        "cases/map.html",
+        {"filter": form, "query": request.GET.urlencode(), "limit": MAP_LIMIT},
+    )
+
+
+@login_required
+def case_map_geojson(request):
+    """The filtered cases that have a point, newest first, capped at MAP_LIMIT."""
+    from django.http import JsonResponse
+
+    _require(request.user, "cases.view")
+    _form, cases = cases_for(request.user, request.GET, assigned_to(request.user))
+    cases = (
+        cases.filter(lat__isnull=False, lng__isnull=False)
+        .select_related("category")
+        .order_by("-created_at")[:MAP_LIMIT]
+    )
+    now = timezone.now()
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [c.lng, c.lat]},
+            "properties": {
+                "number": c.number,
+                "category": c.category.name,
+                "status": c.get_status_display(),
+                "open": c.is_open,
+                "overdue": bool(
+                    c.status == Status.DISPATCHED
+                    and c.handle_due
+                    and c.handle_due < now
+                    and not c.on_hold
+                ),
+                "url": c.get_absolute_url(),
+            },
+        }
+        for c in cases
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})

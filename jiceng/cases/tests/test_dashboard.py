@@ -1,0 +1,93 @@
+"""The street secretary opens 考核统计, the map and the Excel export of cases."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from jiceng.cases.tests.helpers import report, step
+from jiceng.places.models import Place
+from jiceng.transfer.workbooks import XLSX
+
+pytestmark = pytest.mark.django_db
+
+
+def closed_case(people, grid, category, rating):
+    from jiceng.cases import services
+
+    case = report(people, grid, category, lat=grid.lat, lng=grid.lng)
+    for name, actor, data in [
+        ("accept", "jiedao", {}),
+        ("dispatch", "jiedao", {"grid": grid}),
+        ("handle", "wangge", {"note": "已处理"}),
+        ("verify", "wangge", {}),
+        ("close", "jiedao", {}),
+    ]:
+        step(people[actor], case, name, **data)
+    case.refresh_from_db()
+    services.rate_case(case=case, rating=rating)
+    return case
+
+
+def test_the_street_sees_its_communities_ranked(client_for, people, grid, streetlight):
+    closed_case(people, grid, streetlight, 5)
+    page = client_for("jiedao").get("/cases/kpi/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "按期办结率" in text and "满意率" in text
+    assert 'data-testid="kpi-ranking-table"' in text
+    assert Place.objects.get_parent(grid).name in text  # the grid's community is ranked
+    assert "kpi-chart-data" in text
+
+
+def test_kpi_is_for_dispatchers_and_departments_only(client_for):
+    assert client_for("wangge").get("/cases/kpi/").status_code == 403
+    assert client_for("dangyuan").get("/cases/kpi/").status_code == 403
+    assert client_for("bumen").get("/cases/kpi/").status_code == 200
+
+
+def test_another_street_cannot_be_picked(client_for, people, grid, streetlight):
+    closed_case(people, grid, streetlight, 4)
+    street = Place.objects.get_ancestors(grid).get(kind="street")
+    page = client_for("jiedao2").get(f"/cases/kpi/?place={street.pk}")
+    assert street.name not in page.content.decode().split("<h1")[1].split("</h1>")[0]
+
+
+def test_the_ranking_exports_to_excel(client_for, people, grid, streetlight):
+    closed_case(people, grid, streetlight, 5)
+    response = client_for("jiedao").get("/cases/kpi/?format=xlsx")
+    assert response["Content-Type"] == XLSX
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "名称" and any(
+        r[0] == Place.objects.get_parent(grid).name for r in rows[2:]
+    )
+
+
+def test_cases_export_as_filtered_and_masked(client_for, people, grid, streetlight):
+    case = report(people, grid, streetlight, reporter_phone="13800138000")
+    response = client_for("jiedao").get("/transfer/export/cases.xlsx?status=open")
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[1]
+    found = [r for r in rows[2:] if r[0] == case.number]
+    assert found, "the open case is exported"
+    phone = found[0][header.index("联系电话")]
+    assert phone == "138****8000"
+    other = client_for("jiedao2").get("/transfer/export/cases.xlsx")
+    numbers = [
+        r[0]
+        for r in load_workbook(
+            io.BytesIO(b"".join(other.streaming_content))
+        ).active.iter_rows(values_only=True)
+    ]
+    assert case.number not in numbers
+
+
+def test_the_map_shows_only_visible_cases(client_for, people, grid, streetlight):
+    case = report(people, grid, streetlight, lat=grid.lat, lng=grid.lng)
+    mine = client_for("wangge").get("/cases/map.geojson?status=open").json()
+    assert case.number in [f["properties"]["number"] for f in mine["features"]]
+    theirs = client_for("wangge2").get("/cases/map.geojson").json()
+    assert case.number not in [f["properties"]["number"] for f in theirs["features"]]
+    assert client_for("wangge").get("/cases/map/").status_code == 200

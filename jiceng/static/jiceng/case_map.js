@@ -1,0 +1,25 @@
+// Cases as coloured dots on the offline map (overdue red, open amber, closed green).
+document.addEventListener("DOMContentLoaded", function () {
+  var el = document.getElementById("case-map");
+  if (!el || typeof L === "undefined") { return; }
+  var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
+  if (el.dataset.tileUrl) { L.tileLayer(el.dataset.tileUrl, { maxZoom: 19 }).addTo(map); }
+  function colour(p) { return p.overdue ? "#c62828" : (p.open ? "#f9a825" : "#2e7d32"); }
+  fetch(el.dataset.geojsonUrl, { credentials: "same-origin" })
+    .then(function (r) { return r.json(); })
+    .then(function (data) {
+      var layer = L.geoJSON(data, {
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, { radius: 7, color: colour(f.properties), fillOpacity: 0.8, weight: 1 });
+        },
+        onEachFeature: function (f, l) {
+          var p = f.properties;
+          l.bindTooltip(p.number + " " + p.category + "（" + p.status + "）");
+          l.on("click", function () { window.location = p.url; });
+        },
+      }).addTo(map);
+      var bounds = layer.getBounds();
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 17 }); } else { map.setView([28.87, 105.44], 13); }
+      el.dataset.loaded = String(data.features.length);
+    });
+});
