@@ -38,6 +38,9 @@ bench: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 
+collectstatic: venv
+	$(PY) manage.py collectstatic --noinput
+
 worker: venv
 	$(PY) manage.py db_worker
 

@@ -205,6 +205,12 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Reverse proxies whose X-Real-IP header the audit log believes (comma-separated).
+JICENG_TRUSTED_PROXIES = {
+    ip.strip()
+    for ip in os.environ.get("JICENG_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+    if ip.strip()
+}
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {

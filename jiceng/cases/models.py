@@ -214,6 +214,7 @@ class Case(models.Model):
         place="place",
         department="department",
         self_field="reporter",
+        owner_always_sees=True,
         place_excluded_roles=frozenset({Role.DEPARTMENT}),
     )
     objects = ScopedQuerySet.as_manager()
@@ -309,6 +310,13 @@ class CasePhoto(models.Model):
 
     def __str__(self):
         return self.image.name
+
+    def get_url(self, size="image"):
+        """Served by cases.views.photo, which checks the viewer may see the case."""
+        return reverse("cases:photo", args=[self.pk, size])
+
+    def get_public_url(self, size="image"):
+        return f"{self.get_url(size)}?t={self.case.public_token}"
 
 
 class Open311Key(models.Model):

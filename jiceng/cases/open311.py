@@ -205,7 +205,15 @@ def service_definition(request, code, fmt):
     )
 
 
-def _request_data(case):
+def _media_url(request, case):
+    """The first photo through its token link (photos are not public files)."""
+    photos = list(case.photos.all())  # prefetched by _requests_query
+    if not photos:
+        return case.media_url
+    return request.build_absolute_uri(photos[0].get_public_url())
+
+
+def _request_data(request, case):
     last = case.events.last()
     return {
         "service_request_id": case.number,
@@ -225,14 +233,14 @@ def _request_data(case):
         "zipcode": "",
         "lat": case.lat,
         "long": case.lng,
-        "media_url": case.photos.first().image.url
-        if case.photos.exists()
-        else case.media_url,
+        "media_url": _media_url(request, case),
     }
 
 
 def _requests_query():
-    return Case.objects.select_related("category", "department", "grid", "place")
+    return Case.objects.select_related(
+        "category", "department", "grid", "place"
+    ).prefetch_related("photos")
 
 
 @require_http_methods(["GET", "POST"])
@@ -261,7 +269,10 @@ def requests_collection(request, fmt):
             cases = cases.exclude(status__in=OPEN_STATUSES)
     cases = cases.order_by("-created_at")[:MAX_RESULTS]
     return render(
-        [_request_data(c) for c in cases], fmt, root="service_requests", item="request"
+        [_request_data(request, c) for c in cases],
+        fmt,
+        root="service_requests",
+        item="request",
     )
 
 
@@ -365,7 +376,9 @@ def request_detail(request, number, fmt):
     case = _requests_query().filter(number=number).first()
     if case is None:
         raise Open311Error(404, f"请求 {number} 不存在")
-    return render([_request_data(case)], fmt, root="service_requests", item="request")
+    return render(
+        [_request_data(request, case)], fmt, root="service_requests", item="request"
+    )
 
 
 @require_GET

@@ -2,6 +2,8 @@
 
 import contextvars
 
+from django.conf import settings
+
 _client_ip = contextvars.ContextVar("jiceng_client_ip", default=None)
 
 
@@ -10,8 +12,14 @@ def current_client_ip():
 
 
 def client_ip_from(request):
-    # Behind the documented reverse proxy, REMOTE_ADDR is the proxy; it sets X-Real-IP.
-    return request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR")
+    """The client's address for the audit log.
+
+    X-Real-IP is taken only from a proxy listed in JICENG_TRUSTED_PROXIES (the
+    documented nginx in front); from anyone else it could be forged."""
+    remote = request.META.get("REMOTE_ADDR")
+    if remote in settings.JICENG_TRUSTED_PROXIES:
+        return request.META.get("HTTP_X_REAL_IP") or remote
+    return remote
 
 
 class RequestContextMiddleware:

@@ -47,11 +47,14 @@ class Scope:
     # Roles whose place assignment does not open these rows: a department placed on
     # the district map sees only the cases dispatched to it.
     place_excluded_roles: frozenset = frozenset()
+    # Owners see their own rows under any role, not only as members: a building
+    # lead follows the case they reported in a grid they do not cover.
+    owner_always_sees: bool = False
 
     def path_lookup(self) -> str:
         return f"{self.place}__path" if self.place else "path"
 
-    def condition(self, grant: Grant, user) -> Q | None:
+    def condition(self, grant: Grant, user, action: str = "view") -> Q | None:
         parts = []
         if (
             grant.place_path
@@ -63,7 +66,10 @@ class Scope:
             parts.append(Q(**{self.unit: grant.unit_id}))
         if grant.department_id and self.department:
             parts.append(Q(**{self.department: grant.department_id}))
-        if grant.role == Role.MEMBER and self.self_field:
+        owner_clause = grant.role == Role.MEMBER or (
+            self.owner_always_sees and action == "view"
+        )
+        if owner_clause and self.self_field:
             parts.append(Q(**{self.self_field: user.pk}))
         if not parts:
             return None
@@ -124,7 +130,7 @@ class ScopedQuerySet(models.QuerySet):
         for grant in grants_for(user):
             if not grant.allows(permission):
                 continue
-            part = scope.condition(grant, user)
+            part = scope.condition(grant, user, action)
             if part is not None:
                 condition = part if condition is None else condition | part
         if condition is None:

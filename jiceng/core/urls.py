@@ -14,4 +14,5 @@ urlpatterns = [
     path("account/totp/", views.totp_setup, name="totp_setup"),
     path("account/totp/disable/", views.totp_disable, name="totp_disable"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("healthz", views.healthz, name="healthz"),
 ]

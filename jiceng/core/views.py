@@ -165,3 +165,17 @@ def audit_list(request):
         },
         partial="core/partials/audit_table.html",
     )
+
+
+def healthz(request):
+    """Liveness and database check for load balancers and monitoring (no login)."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

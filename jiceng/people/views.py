@@ -84,6 +84,7 @@ def resident_detail(request, pk):
             .filter(pk=pk)
             .exists(),
             "party_member": getattr(resident, "party_member", None),
+            "can_register_member": has_permission(user, "party.change"),
             "tags": tags.visible_tags(user)
             .filter(resident=resident)
             .prefetch_related("reviews__reviewed_by"),

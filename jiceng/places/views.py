@@ -36,7 +36,11 @@ def index(request):
         roots = list(visible.filter(pk__in=assigned.values("place_id")))
     if len(roots) == 1:
         return redirect(roots[0])
-    return render(request, "places/index.html", {"roots": roots})
+    return render(
+        request,
+        "places/index.html",
+        {"roots": roots, "can_import": has_permission(request.user, "places.change")},
+    )
 
 
 def _breadcrumb(user, place):

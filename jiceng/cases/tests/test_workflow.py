@@ -217,3 +217,27 @@ def test_overdue_cases_climb_one_level_per_sweep(people, grid, streetlight):
     call_command("escalate_cases")
     case.refresh_from_db()
     assert case.escalation == 2
+
+
+def test_photos_are_shown_only_to_those_who_may_see_the_case(
+    client, client_for, people, grid, streetlight
+):
+    case = report(people, grid, streetlight, images=[photo()])
+    picture = case.photos.get()
+    assert client_for("wangge").get(picture.get_url("thumb")).status_code == 200
+    assert client.get(picture.get_public_url()).status_code == 200  # reporter's token
+    assert client.get(picture.get_url()).status_code == 404  # no token, no login
+    assert client_for("wangge2").get(picture.get_url()).status_code == 404
+    assert client.get(picture.get_url() + "?t=guess").status_code == 404
+
+
+def test_a_building_lead_follows_the_case_they_reported(client_for, people, grid):
+    from jiceng.cases.models import Category
+
+    case = services.report_case(
+        actor=people["loudong"],
+        category=Category.objects.get(code="BJ0117"),
+        description="楼道外路灯不亮",
+        place=grid,
+    )
+    assert client_for("loudong").get(case.get_absolute_url()).status_code == 200

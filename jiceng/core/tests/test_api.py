@@ -129,3 +129,8 @@ def test_api_list_queries_are_bounded(api_for, django_assert_max_num_queries):
     ]:
         with django_assert_max_num_queries(8):
             assert api.get(url).status_code == 200
+
+
+def test_the_health_check_needs_no_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["database"] == "ok"
