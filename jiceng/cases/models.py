@@ -86,6 +86,9 @@ class RoutingRule(models.Model):
         _("派往所在网格"), default=False, help_text=_("琐事不出网格：由所在网格处置")
     )
 
+    scope = Scope(place="place")
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("派遣规则")
         verbose_name_plural = _("派遣规则")

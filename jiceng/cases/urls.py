@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard, views
+from . import configuration_views, dashboard, views
 
 app_name = "cases"
 
@@ -8,6 +8,20 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.report, name="report"),
     path("kpi/", dashboard.kpi_dashboard, name="kpi"),
+    path("config/", configuration_views.index, name="config"),
+    path(
+        "config/categories/new/", configuration_views.category_edit, name="category_new"
+    ),
+    path(
+        "config/categories/<int:pk>/",
+        configuration_views.category_edit,
+        name="category_edit",
+    ),
+    path(
+        "config/rules/<int:pk>/delete/",
+        configuration_views.rule_delete,
+        name="rule_delete",
+    ),
     path("map/", views.case_map, name="map"),
     path("map.geojson", views.case_map_geojson, name="map_geojson"),
     path("<int:pk>/", views.detail, name="detail"),

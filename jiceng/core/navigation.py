@@ -25,6 +25,7 @@ MENU = [
     MenuItem(_("辖区网格"), "places:index", "diagram-3", "places.view"),
     MenuItem(_("事件案卷"), "cases:list", "megaphone", "cases.view"),
     MenuItem(_("考核统计"), "cases:kpi", "bar-chart", "cases.dispatch"),
+    MenuItem(_("类别与派遣规则"), "cases:config", "sliders", "cases.configure"),
     MenuItem(_("党组织"), "party:org_index", "flag", "party.view"),
     MenuItem(_("党员"), "party:member_list", "person-badge", "party.view"),
     MenuItem(_("双向核查"), "party:roster_list", "arrow-left-right", "party.view"),

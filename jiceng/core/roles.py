@@ -53,9 +53,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.DISTRICT_ADMIN: frozenset(
         _REGISTRY_ALL
         | _CASES_DISPATCH
-        | {"core.audit", "core.users", "people.configure"}
+        | {"core.audit", "core.users", "people.configure", "cases.configure"}
     ),
-    Role.STREET_ADMIN: frozenset(_REGISTRY_ALL | _CASES_DISPATCH | {"core.users"}),
+    # cases.configure: routing rules in their subtree; the category list itself
+    # (CJ/T 214 classes and time limits) is set at district level.
+    Role.STREET_ADMIN: frozenset(
+        _REGISTRY_ALL | _CASES_DISPATCH | {"core.users", "cases.configure"}
+    ),
     Role.COMMUNITY_SECRETARY: frozenset(
         _REGISTRY_ALL | _CASES_DISPATCH | {"cases.handle"}
     ),
