@@ -9,8 +9,25 @@ from jiceng.core.scope import get_visible_or_404, has_permission
 from jiceng.places.models import Place, PlaceKind
 
 from . import services
+from .dashboard import (
+    PERIODS,
+    dashboard_data,
+    kpi_scope,
+    period_months,
+    selected_place,
+)
+from .duplicates import suggestions
 from .models import OPEN_STATUSES, Case, Category
-from .schemas import CaseIn, CaseOut, CaseQuery, EventOut, StepIn
+from .schemas import (
+    CaseIn,
+    CaseOut,
+    CaseQuery,
+    DuplicateOut,
+    EventOut,
+    KpiOut,
+    MergeIn,
+    StepIn,
+)
 from .views import assigned_to
 
 router = Router(tags=["事件案卷"])
@@ -95,4 +112,60 @@ def take_step(request, case_id: int, step: str, payload: StepIn):
         department=department,
         grid=_grid(request.user, payload.grid_code),
         days=payload.days,
+    )
+
+
+@router.get("kpi", response=KpiOut, summary="考核统计（三率、排名）")
+def case_kpi(request, period: str = "month", place_id: int | None = None):
+    """The dashboard's figures: period is month / last_month / quarter / year."""
+    scope = kpi_scope(request.user)
+    if not scope.allowed:
+        raise PermissionDenied("没有查看考核统计的权限")
+    months = period_months(period if period in PERIODS else "month")
+    place = selected_place(scope, place_id)
+    data = dashboard_data(scope, place, months)
+
+    def ranked(rows):
+        return [
+            {
+                "name": r["name"],
+                "flag": r.get("flag", ""),
+                "figures": r["figures"].as_dict(),
+            }
+            for r in rows
+        ]
+
+    return {
+        "place_id": place.pk if place else None,
+        "first_month": f"{months[0]:%Y-%m}",
+        "last_month": f"{months[1]:%Y-%m}",
+        "totals": data["totals"].as_dict(),
+        "children": ranked(data["children"]),
+        "departments": ranked(data.get("departments", [])),
+        "categories": ranked(data.get("categories", [])),
+    }
+
+
+@router.get(
+    "{int:case_id}/duplicates", response=list[DuplicateOut], summary="疑似重复案件"
+)
+def case_duplicates(request, case_id: int):
+    case = get_visible_or_404(Case.objects, request.user, pk=case_id)
+    found = suggestions(case)
+    visible = set(
+        Case.objects.visible_to(request.user)
+        .filter(pk__in=[other.pk for other, _score in found])
+        .values_list("pk", flat=True)
+    )
+    return [{"case": c, "score": score} for c, score in found if c.pk in visible]
+
+
+@router.post(
+    "{int:case_id}/merge", response=CaseOut, summary="作为重复案件合并到另一案件"
+)
+def merge_case(request, case_id: int, payload: MergeIn):
+    case = get_visible_or_404(Case.objects, request.user, pk=case_id)
+    into = get_visible_or_404(Case.objects, request.user, pk=payload.into_id)
+    return services.merge_case(
+        actor=request.user, case=case, into=into, version=payload.version
     )

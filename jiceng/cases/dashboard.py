@@ -73,7 +73,7 @@ def period_months(period, today=None):
     return this_month, this_month
 
 
-def _selected_place(scope, place_id):
+def selected_place(scope, place_id):
     if place_id:
         place = Place.objects.filter(pk=place_id).first()
         if place and any(place.path.startswith(p.path) for p in scope.places):
@@ -207,7 +207,7 @@ def kpi_dashboard(request):
         request.GET.get("period") if request.GET.get("period") in PERIODS else "month"
     )
     months = period_months(period)
-    place = _selected_place(scope, request.GET.get("place"))
+    place = selected_place(scope, request.GET.get("place"))
     data = dashboard_data(scope, place, months)
     label = f"{months[0]:%Y年%m月}" + (
         f"至{months[1]:%Y年%m月}" if months[0] != months[1] else ""

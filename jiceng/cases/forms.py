@@ -1,9 +1,11 @@
 from django import forms
 
 from jiceng.core.models import Department
+from jiceng.core.roles import Role
+from jiceng.core.scope import has_permission, user_roles
 from jiceng.places.models import Place, PlaceKind
 
-from .models import Category
+from .models import Category, Channel
 from .services import categories_for_reporting
 
 
@@ -34,7 +36,22 @@ def grouped_categories():
     return [("", "请选择"), *groups.items()]
 
 
+def channel_choices(user):
+    """The channels this person reports through: a dispatcher also types in hotline
+    calls, a grid worker files patrol findings, a building lead relays residents."""
+    channels = [Channel.SNAPSHOT]
+    roles = user_roles(user)
+    if Role.GRID_WORKER in roles:
+        channels.insert(0, Channel.PATROL)
+    if Role.BUILDING_LEAD in roles:
+        channels.insert(0, Channel.BUILDING)
+    if has_permission(user, "cases.dispatch"):
+        channels.append(Channel.HOTLINE)
+    return [(c.value, c.label) for c in channels]
+
+
 class ReportForm(forms.Form):
+    channel = forms.ChoiceField(label="来源", required=False)
     category = forms.TypedChoiceField(label="问题类别", coerce=int)
     description = forms.CharField(
         label="问题描述",
@@ -64,9 +81,16 @@ class ReportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = grouped_categories()
+        self.fields["channel"].choices = channel_choices(user)
+        self.fields["channel"].initial = self.fields["channel"].choices[0][0]
+        if len(self.fields["channel"].choices) == 1:
+            self.fields["channel"].widget = forms.HiddenInput()
         self.fields["grid"].queryset = (
             Place.objects.visible_to(user).filter(kind=PlaceKind.GRID).order_by("code")
         )
+
+    def clean_channel(self):
+        return self.cleaned_data["channel"] or self.fields["channel"].initial
 
     def clean_category(self):
         category = Category.objects.filter(pk=self.cleaned_data["category"]).first()

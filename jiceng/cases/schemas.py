@@ -61,3 +61,49 @@ class CaseQuery(Schema):
     status: str | None = None
     overdue: bool | None = None
     mine: bool | None = None
+
+
+class DuplicateOut(Schema):
+    case: CaseOut
+    score: float
+
+
+class MergeIn(Schema):
+    into_id: int
+    version: int
+
+
+class FiguresOut(Schema):
+    received: int
+    responded: int
+    responded_on_time: int
+    dispatched: int
+    closed: int
+    closed_on_time: int
+    handle_seconds: int
+    reopened: int
+    cancelled: int
+    rated: int
+    satisfied: int
+    response_rate: float | None
+    completion_rate: float | None
+    on_time_rate: float | None
+    resolution_rate: float | None
+    satisfaction_rate: float | None
+    average_hours: float | None
+
+
+class RankedOut(Schema):
+    name: str
+    flag: str = ""
+    figures: FiguresOut
+
+
+class KpiOut(Schema):
+    place_id: int | None
+    first_month: str
+    last_month: str
+    totals: FiguresOut
+    children: list[RankedOut]
+    departments: list[RankedOut] = []
+    categories: list[RankedOut] = []

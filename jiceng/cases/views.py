@@ -78,6 +78,7 @@ def report(request):
                 actor=user,
                 category=data["category"],
                 description=data["description"],
+                channel=data["channel"],
                 place=data["grid"],
                 lat=data["lat"],
                 lng=data["lng"],

@@ -80,7 +80,7 @@ def test_the_phone_report_form_keeps_input_and_takes_photos(client_for, grid):
     case = Case.objects.latest("pk")
     assert response.url == case.get_absolute_url() and case.photos.count() == 1
     detail = client.get(case.get_absolute_url()).content.decode()
-    assert "3栋门口路灯不亮" in detail and "随手拍" in detail
+    assert "3栋门口路灯不亮" in detail and "网格巡查" in detail  # her default channel
 
 
 def test_a_stale_page_gets_a_clear_conflict_message(client_for, grid):
@@ -130,3 +130,63 @@ def test_the_reporter_rates_on_the_public_page(client, grid, people):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.rating == 4
+
+
+def test_a_hotline_call_is_typed_in_by_the_dispatcher(client_for, grid):
+    category = Category.objects.get(code="BJ0117")
+    form = client_for("jiedao").get("/cases/new/").content.decode()
+    assert "热线" in form
+    response = client_for("jiedao").post(
+        "/cases/new/",
+        {
+            "channel": "hotline",
+            "category": category.pk,
+            "description": "市民来电：路灯不亮",
+            "grid": grid.pk,
+            "reporter_name": "王先生",
+            "reporter_phone": "13800138000",
+        },
+    )
+    assert response.status_code == 302
+    assert Case.objects.latest("pk").channel == "hotline"
+    # a resident cannot claim to be the hotline
+    assert "热线" not in client_for("dangyuan").get("/cases/new/").content.decode()
+
+
+def test_duplicates_merge_and_kpi_through_the_api(api_for, people, grid):
+    from jiceng.cases import services
+
+    category = Category.objects.get(code="BJ0117")
+    first, second = (
+        services.report_case(
+            actor=people["wangge"],
+            category=category,
+            description="路灯不亮，晚上很黑",
+            place=grid,
+            lat=grid.lat,
+            lng=grid.lng,
+        )
+        for _ in range(2)
+    )
+    api = api_for("jiedao")
+    found = api.get(f"/api/v1/cases/{second.pk}/duplicates").json()
+    assert first.pk in [d["case"]["id"] for d in found]
+    merged = api.post(
+        f"/api/v1/cases/{second.pk}/merge",
+        {"into_id": first.pk, "version": second.version},
+        content_type="application/json",
+    )
+    assert merged.status_code == 200 and merged.json()["status"] == "cancelled"
+    stale = api.post(
+        f"/api/v1/cases/{second.pk}/merge",
+        {"into_id": first.pk, "version": second.version},
+        content_type="application/json",
+    )
+    assert stale.status_code == 409
+    figures = api.get("/api/v1/cases/kpi?period=month").json()
+    assert figures["totals"]["received"] >= 2 and figures["children"]
+    assert api_for("wangge").get("/api/v1/cases/kpi").status_code == 403
+    assert (
+        api_for("wangge2").get(f"/api/v1/cases/{second.pk}/duplicates").status_code
+        == 404
+    )
