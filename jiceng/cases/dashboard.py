@@ -108,7 +108,11 @@ def _ranked(rows):
 def dashboard_data(scope, place, months):
     if place is None:  # a department's own figures
         rows = kpi.stats(StatDimension.DEPARTMENT, months, keys=scope.departments)
-        return {"totals": kpi.totals(rows), "children": [], "categories": []}
+        return {
+            "totals": kpi.totals(rows).for_department(),
+            "children": [],
+            "categories": [],
+        }
     rows = kpi.stats(StatDimension.PLACE, months, [place.path])
     child_length = len(place.path) + Place.steplen
     children = kpi.grouped(rows, child_length)
@@ -126,9 +130,12 @@ def dashboard_data(scope, place, months):
             pk__in=[int(k) for k in categories]
         ).values_list("pk", "name")
     }
-    departments = kpi.grouped(
-        kpi.stats(StatDimension.DEPARTMENT, months, breakdown_paths), "key"
-    )
+    departments = {
+        key: figures.for_department()
+        for key, figures in kpi.grouped(
+            kpi.stats(StatDimension.DEPARTMENT, months, breakdown_paths), "key"
+        ).items()
+    }
     department_names = {
         str(pk): name
         for pk, name in Department.objects.filter(
@@ -156,6 +163,8 @@ def trend(scope, place, last_month):
     for offset in range(12):
         month = add_months(months[0], offset)
         figures = by_month.get(month, kpi.Figures())
+        if place is None:
+            figures = figures.for_department()
         labels.append(f"{month:%Y-%m}")
         received.append(figures.received)
         closed.append(figures.closed)

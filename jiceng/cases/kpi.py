@@ -7,7 +7,7 @@ rebuild uses it to repair the rollup, and tests assert both agree.
 """
 
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.conf import settings
@@ -211,6 +211,10 @@ class Figures:
         return (
             round(self.handle_seconds / self.closed / 3600, 1) if self.closed else None
         )
+
+    def for_department(self):
+        """A department's intake is what was dispatched to it (派遣量 as 受理量)."""
+        return replace(self, received=self.dispatched)
 
     def as_dict(self):
         data = {name: getattr(self, name) for name in COUNTERS}

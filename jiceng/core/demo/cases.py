@@ -5,13 +5,16 @@ lie in the demo grid workers' grids so each role has something to do.
 """
 
 import random
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from jiceng.cases import services
-from jiceng.cases.models import Case, Category, Channel, RoutingRule
+from jiceng.cases import kpi, services
+from jiceng.cases.models import Case, CaseEvent, Category, Channel, RoutingRule
 from jiceng.core.models import Assignment, Department
+from jiceng.places.models import Place, PlaceKind
 
 # category code → department code, or "grid" (琐事不出网格)
 RULES = {
@@ -50,6 +53,7 @@ STAGES = [
     "closed",
 ]
 CASES = 36
+HISTORY_CASES = 120  # closed cases over the past eleven months, for the KPI pages
 
 
 @transaction.atomic
@@ -102,7 +106,89 @@ def seed_case_loop(district, *, seed, log=print):
         _advance(
             case, rng.choice(STAGES), worker, dispatcher, users["bumen"], grid, rng
         )
-    log(f"事件案卷 {CASES} 件，派遣规则 {RoutingRule.objects.count()} 条")
+    _seed_history(district, rng)
+    kpi.rebuild()
+    log(
+        f"事件案卷 {CASES} 件（另有历史结案 {HISTORY_CASES} 件），"
+        f"派遣规则 {RoutingRule.objects.count()} 条"
+    )
+
+
+def _seed_history(district, rng):
+    """Closed cases spread over every grid and the past months, so the KPI pages
+    have trends and a ranking; each community gets its own pace and satisfaction."""
+    admin = get_user_model().objects.filter(is_superuser=True).first()
+    grids = list(
+        Place.objects.filter(path__startswith=district.path, kind=PlaceKind.GRID)
+    )
+    if admin is None or not grids:
+        return
+    categories = sorted(
+        Category.objects.filter(code__in=DESCRIPTIONS), key=lambda c: c.code
+    )
+    quality = {}
+    now = timezone.now()
+    for _ in range(HISTORY_CASES):
+        grid = rng.choice(grids)
+        community = grid.path[: kpi.COMMUNITY_PATH_LENGTH]
+        good = quality.setdefault(community, rng.uniform(0.6, 0.98))
+        category = rng.choice(categories)
+        case = services.report_case(
+            actor=admin,
+            category=category,
+            description=DESCRIPTIONS[category.code],
+            place=grid,
+            channel=rng.choice(list(Channel.values[:4])),
+            reporter_name="居民",
+        )
+        for name, data in (
+            ("accept", {}),
+            ("dispatch", {"grid": grid}),
+            ("handle", {"note": "已处置"}),
+            ("verify", {}),
+            ("close", {}),
+        ):
+            if case.status == "dispatched" and name in ("accept", "dispatch"):
+                continue  # a routing rule dispatched it already
+            _step(case, admin, name, **data)
+        services.rate_case(
+            case=case, rating=rng.choice([5, 5, 4, 4]) if rng.random() < good else 2
+        )
+        _backdate(
+            case,
+            now - timedelta(days=rng.randint(20, 330)),
+            hours=rng.randint(3, 30) if rng.random() < good else rng.randint(40, 160),
+            late=rng.random() > good,
+        )
+
+
+def _backdate(case, reported_at, *, hours, late):
+    """Move a finished demo case and its timeline into the past: steps spread over
+    `hours` after the report, the closure on time or not."""
+    events = list(CaseEvent.objects.filter(case=case).order_by("at", "pk"))
+    step = timedelta(hours=hours) / max(len(events) - 1, 1)
+    for index, event in enumerate(events):
+        event.at = reported_at + step * min(index, len(events) - 1)
+        if event.action == "close":
+            event.on_time = not late
+            event.elapsed_seconds = hours * 3600
+        event.save(update_fields=["at", "on_time", "elapsed_seconds"])
+    shift = case.created_at - reported_at
+    fields = [
+        "created_at",
+        "dispatched_at",
+        "handled_at",
+        "closed_at",
+        "respond_due",
+        "handle_due",
+    ]
+    for name in fields:
+        value = getattr(case, name)
+        if value is not None:
+            setattr(case, name, value - shift)
+    Case.objects.filter(pk=case.pk).update(
+        **{name: getattr(case, name) for name in fields}
+    )
 
 
 def _step(case, actor, name, **data):

@@ -6,8 +6,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var trend = echarts.init(document.getElementById("kpi-trend"));
   trend.setOption({
     tooltip: { trigger: "axis" },
-    legend: { data: ["受理量", "办结量", "按期办结率%"] },
-    grid: { left: 40, right: 40, bottom: 30, top: 40 },
+    legend: { top: 0, data: ["受理量", "办结量", "按期办结率%"] },
+    grid: { left: 40, right: 40, bottom: 30, top: 56 },
     xAxis: { type: "category", data: data.labels },
     yAxis: [{ type: "value", name: "件" }, { type: "value", name: "%", max: 100 }],
     series: [
