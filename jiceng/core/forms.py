@@ -74,5 +74,5 @@ def add_service_errors(form, exc, *, code_fields=None):
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
         return
-    field = (code_fields or {}).get(exc.code)
+    field = (code_fields or {}).get(getattr(exc, "code", None))
     form.add_error(field if field in form.fields else None, exc)

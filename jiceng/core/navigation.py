@@ -35,6 +35,7 @@ MENU = [
     MenuItem(_("单位"), "people:unit_list", "building", "people.view"),
     MenuItem(_("新就业群体"), "people:worker_list", "bicycle", "people.view"),
     MenuItem(_("台账导入"), "transfer:index", "upload", "people.change"),
+    MenuItem(_("账号管理"), "core:user_list", "person-gear", "core.users"),
     MenuItem(_("审计日志"), "core:audit_list", "journal-text", "core.audit"),
     MenuItem(_("账号与安全"), "core:account", "shield-lock"),
 ]

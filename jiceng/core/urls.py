@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import account_views, views
 
 app_name = "core"
 
@@ -15,4 +15,8 @@ urlpatterns = [
     path("account/totp/disable/", views.totp_disable, name="totp_disable"),
     path("audit/", views.audit_list, name="audit_list"),
     path("healthz", views.healthz, name="healthz"),
+    path("users/", account_views.user_list, name="user_list"),
+    path("users/new/", account_views.user_create, name="user_create"),
+    path("users/<int:pk>/", account_views.user_detail, name="user_detail"),
+    path("users/<int:pk>/<str:action>/", account_views.user_action, name="user_action"),
 ]

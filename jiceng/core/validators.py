@@ -141,3 +141,21 @@ class MixedCharacterPasswordValidator:
 
     def get_help_text(self):
         return _("密码必须同时包含字母和数字。")
+
+
+class MinimumLengthValidator:
+    """At least min_length characters (Django's own message is not translated)."""
+
+    def __init__(self, min_length=10):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(
+                _("密码太短，至少需要%(min_length)d位"),
+                code="password_too_short",
+                params={"min_length": self.min_length},
+            )
+
+    def get_help_text(self):
+        return _("密码至少需要%(min_length)d位。") % {"min_length": self.min_length}
