@@ -221,16 +221,37 @@ PHONE = {
 DESKTOP = {"viewport": {"width": 1366, "height": 860}}
 
 
-@pytest.fixture(params=["phone", "desktop"])
-def page(request, browser, live_site):
-    """A fresh browser page on a phone viewport and on a desktop viewport."""
-    options = PHONE if request.param == "phone" else DESKTOP
+def _open_page(browser, live_site, kind):
+    options = PHONE if kind == "phone" else DESKTOP
     context = browser.new_context(base_url=live_site, locale="zh-CN", **options)
     page = context.new_page()
-    page.viewport_kind = request.param
+    page.viewport_kind = kind
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.js_errors = errors
+    return context, page
+
+
+@pytest.fixture(params=["phone", "desktop"])
+def page(request, browser, live_site):
+    """A fresh browser page on a phone viewport and on a desktop viewport."""
+    context, page = _open_page(browser, live_site, request.param)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_site):
+    """A page for flows that only make sense on a phone (H5 reporting)."""
+    context, page = _open_page(browser, live_site, "phone")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser, live_site):
+    """A page for desk work (dashboards at a street office)."""
+    context, page = _open_page(browser, live_site, "desktop")
     yield page
     context.close()
 

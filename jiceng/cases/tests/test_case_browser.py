@@ -25,9 +25,8 @@ def take_step(page, label, note=None, select=None):
     expect(page.get_by_role("alert").filter(has_text=f"已{label}")).to_be_visible()
 
 
-def test_report_to_rating_on_a_phone(page, browser, live_site, tmp_path):
-    if page.viewport_kind != "phone":
-        pytest.skip("the H5 flow runs on the phone viewport")
+def test_report_to_rating_on_a_phone(phone_page, browser, live_site, tmp_path):
+    page = phone_page
     picture = tmp_path / "路灯.jpg"
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), "gray").save(buffer, "JPEG")
@@ -72,4 +71,20 @@ def test_report_to_rating_on_a_phone(page, browser, live_site, tmp_path):
     resident.get_by_role("button", name="提交").click()
     expect(resident.get_by_text(re.compile("您的评价：4星"))).to_be_visible()
     resident.close()
+    assert page.js_errors == []
+
+
+def test_the_street_reads_its_kpi_dashboard_and_notifications(desktop_page):
+    page = desktop_page
+    login(page, "jiedao")
+    page.get_by_test_id("notification-bell").click()
+    expect(page.get_by_test_id("notification-list")).to_be_visible()
+    page.goto("/cases/kpi/?period=year")
+    expect(page.get_by_test_id("kpi-cards")).to_contain_text("按期办结率")
+    expect(page.locator("#kpi-trend canvas")).to_have_count(1)
+    expect(page.get_by_test_id("kpi-ranking-table")).to_contain_text("社区")
+    page.goto("/cases/map/?status=closed")
+    expect(page.locator("#case-map")).to_have_attribute(
+        "data-loaded", re.compile(r"\d+")
+    )
     assert page.js_errors == []
