@@ -59,6 +59,10 @@ def test_photos_are_published_without_exif(people, grid, streetlight):
     [
         (SimpleUploadedFile("a.jpg", b"not an image"), "不是有效的图片"),
         (SimpleUploadedFile("a.gif", b"GIF89a" + b"\0" * 30), "图片"),
+        (
+            SimpleUploadedFile("big.jpg", b"\xff\xd8" + b"\0" * (11 * 1024 * 1024)),
+            "超过10MB",
+        ),
     ],
 )
 def test_bad_uploads_are_rejected_clearly(people, grid, streetlight, upload, reason):
