@@ -1,6 +1,7 @@
 from django import forms
+from django.db.models import Q
 
-from jiceng.core.models import Department
+from jiceng.core.models import Assignment, Department
 from jiceng.core.roles import Role
 from jiceng.core.scope import has_permission, user_roles
 from jiceng.places.models import Place, PlaceKind
@@ -26,6 +27,20 @@ class PhotosField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
+
+
+def handling_places(user):
+    """Grids, and compounds that have a property company (物业) with an account."""
+    with_property = Assignment.objects.filter(role=Role.PROPERTY, active=True).values(
+        "place_id"
+    )
+    return (
+        Place.objects.visible_to(user)
+        .filter(
+            Q(kind=PlaceKind.GRID) | Q(kind=PlaceKind.COMPOUND, pk__in=with_property)
+        )
+        .order_by("path")
+    )
 
 
 def grouped_categories():
@@ -109,7 +124,10 @@ class StepForm(forms.Form):
         label="承办部门", queryset=Department.objects.all(), required=False
     )
     grid = forms.ModelChoiceField(
-        label="承办网格", queryset=Place.objects.none(), required=False
+        label="承办网格/物业",
+        queryset=Place.objects.none(),
+        required=False,
+        help_text="琐事不出网格：派给网格；小区内的物业问题可派给该小区的物业公司",
     )
     days = forms.IntegerField(
         label="延期工作日", min_value=1, max_value=30, required=False
@@ -118,9 +136,7 @@ class StepForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = (
-            Place.objects.visible_to(user).filter(kind=PlaceKind.GRID).order_by("code")
-        )
+        self.fields["grid"].queryset = handling_places(user)
 
 
 class RatingForm(forms.Form):

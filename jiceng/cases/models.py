@@ -218,6 +218,8 @@ class Case(models.Model):
         department="department",
         self_field="reporter",
         owner_always_sees=True,
+        assignee_place="grid",
+        assignee_roles=frozenset({Role.PROPERTY}),
         place_excluded_roles=frozenset({Role.DEPARTMENT}),
     )
     objects = ScopedQuerySet.as_manager()

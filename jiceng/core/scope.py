@@ -50,6 +50,10 @@ class Scope:
     # Owners see their own rows under any role, not only as members: a building
     # lead follows the case they reported in a grid they do not cover.
     owner_always_sees: bool = False
+    # A second place the row is handed to (a case dispatched to a compound's
+    # property company), opened only for these roles.
+    assignee_place: str | None = None
+    assignee_roles: frozenset = frozenset()
 
     def path_lookup(self) -> str:
         return f"{self.place}__path" if self.place else "path"
@@ -62,6 +66,14 @@ class Scope:
             and grant.role not in self.place_excluded_roles
         ):
             parts.append(Q(**{f"{self.path_lookup()}__startswith": grant.place_path}))
+        if (
+            grant.place_path
+            and self.assignee_place
+            and grant.role in self.assignee_roles
+        ):
+            parts.append(
+                Q(**{f"{self.assignee_place}__path__startswith": grant.place_path})
+            )
         if grant.unit_id and self.unit:
             parts.append(Q(**{self.unit: grant.unit_id}))
         if grant.department_id and self.department:

@@ -245,3 +245,26 @@ def test_a_building_lead_follows_the_case_they_reported(client_for, people, grid
         place=grid,
     )
     assert client_for("loudong").get(case.get_absolute_url()).status_code == 200
+
+
+def test_a_compound_problem_goes_to_its_property_company(client_for, people, grid):
+    from jiceng.cases.models import Category
+    from jiceng.notices.models import Notification
+
+    compound = Place.objects.filter(assignments__user=people["wuye"]).get()
+    grid_of_compound = Place.objects.get_ancestors(compound).get(kind="grid")
+    case = services.report_case(
+        actor=people["quadmin"],
+        category=Category.objects.get(code="SJ0603"),
+        description="电梯经常停运，物业迟迟不修",
+        place=grid_of_compound,
+    )
+    assert client_for("wuye").get(case.get_absolute_url()).status_code == 404
+    step(people["quadmin"], case, "accept")
+    step(people["quadmin"], case, "dispatch", grid=compound)
+    assert Notification.objects.filter(user=people["wuye"], message__contains=case.number)
+    page = client_for("wuye").get(case.get_absolute_url())
+    assert page.status_code == 200 and "处置反馈" in page.content.decode()
+    step(people["wuye"], case, "handle", note="已维修电梯")
+    case.refresh_from_db()
+    assert case.status == Status.HANDLED
