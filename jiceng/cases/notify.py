@@ -39,6 +39,16 @@ def dispatchers(case):
     return list(get_user_model().objects.filter(pk__in=ids))
 
 
+def supervisors(case):
+    """Dispatchers at the level an overdue case has escalated to (社区, 街道, 区)."""
+    depth = max(4 - case.escalation, 1)  # 1 community (depth 3) … 3 district (1)
+    path = case.place.path[: depth * Place.steplen]
+    ids = Assignment.objects.filter(
+        active=True, role__in=_roles_with("cases.dispatch"), place__path=path
+    ).values("user_id")
+    return list(get_user_model().objects.filter(pk__in=ids))
+
+
 def handlers(case):
     if case.department_id:
         ids = Assignment.objects.filter(
@@ -82,8 +92,11 @@ def after_step(case, action, actor):
         notify(dispatchers(case), _message(case, "待受理"), url, exclude=actor)
     elif action in ("dispatch", "transfer", "redo"):
         notify(handlers(case), _message(case, "已派给您处置"), url, exclude=actor)
-    elif action in ("supervise", "escalate"):
+    elif action == "supervise":
         notify(handlers(case), _message(case, "被督办，请尽快处置"), url, exclude=actor)
+    elif action == "escalate":
+        notify(handlers(case), _message(case, "已超期并升级督办，请尽快处置"), url)
+        notify(supervisors(case), _message(case, "超期未办结，已升级由您督办"), url)
     elif action == "reject":
         notify(
             dispatchers(case), _message(case, "被退单，请重新派遣"), url, exclude=actor

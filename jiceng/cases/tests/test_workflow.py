@@ -214,6 +214,10 @@ def test_overdue_cases_climb_one_level_per_sweep(people, grid, streetlight):
     case.refresh_from_db()
     assert case.escalation == 1 and case.supervised and case.handle_due > timezone.now()
     assert "升级至社区" in case.events.last().note
+    from jiceng.notices.models import Notification
+
+    told = Notification.objects.filter(message__contains=case.number)
+    assert told.filter(user=people["shuji"], message__contains="由您督办").exists()
     assert services.escalate_overdue() == 0  # not overdue again until its new limit
     Case.objects.filter(pk=case.pk).update(
         handle_due=timezone.now() - timedelta(hours=1)
@@ -262,7 +266,9 @@ def test_a_compound_problem_goes_to_its_property_company(client_for, people, gri
     assert client_for("wuye").get(case.get_absolute_url()).status_code == 404
     step(people["quadmin"], case, "accept")
     step(people["quadmin"], case, "dispatch", grid=compound)
-    assert Notification.objects.filter(user=people["wuye"], message__contains=case.number)
+    assert Notification.objects.filter(
+        user=people["wuye"], message__contains=case.number
+    )
     page = client_for("wuye").get(case.get_absolute_url())
     assert page.status_code == 200 and "处置反馈" in page.content.decode()
     step(people["wuye"], case, "handle", note="已维修电梯")
