@@ -34,3 +34,20 @@ def step(actor, case, name, **data):
     return services.perform(
         actor=actor, case=case, step=name, version=case.version, **data
     )
+
+
+def work_through(people, case, grid, *, rating=None):
+    """The usual loop in wangge's grid: the street accepts and dispatches to the grid,
+    the worker handles and verifies, the street closes; the reporter may rate."""
+    for name, actor, data in [
+        ("accept", "jiedao", {}),
+        ("dispatch", "jiedao", {"grid": grid}),
+        ("handle", "wangge", {"note": "已处理"}),
+        ("verify", "wangge", {}),
+        ("close", "jiedao", {}),
+    ]:
+        step(people[actor], case, name, **data)
+    if rating:
+        case.refresh_from_db()
+        services.rate_case(case=case, rating=rating)
+    return case

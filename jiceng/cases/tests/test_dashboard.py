@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from jiceng.cases.tests.helpers import report, step
+from jiceng.cases.tests.helpers import report, work_through
 from jiceng.places.models import Place
 from jiceng.transfer.workbooks import XLSX
 
@@ -13,20 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def closed_case(people, grid, category, rating):
-    from jiceng.cases import services
-
     case = report(people, grid, category, lat=grid.lat, lng=grid.lng)
-    for name, actor, data in [
-        ("accept", "jiedao", {}),
-        ("dispatch", "jiedao", {"grid": grid}),
-        ("handle", "wangge", {"note": "已处理"}),
-        ("verify", "wangge", {}),
-        ("close", "jiedao", {}),
-    ]:
-        step(people[actor], case, name, **data)
-    case.refresh_from_db()
-    services.rate_case(case=case, rating=rating)
-    return case
+    return work_through(people, case, grid, rating=rating)
 
 
 def test_the_street_sees_its_communities_ranked(client_for, people, grid, streetlight):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from jiceng.cases import duplicates, services
 from jiceng.cases.models import Case, Status
-from jiceng.cases.tests.helpers import report, step
+from jiceng.cases.tests.helpers import report, step, work_through
 from jiceng.notices.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -58,14 +58,7 @@ def test_merging_keeps_every_reporter_informed(people, grid, streetlight):
     assert duplicate.status == Status.CANCELLED and duplicate.merged_into == kept
     assert kept.events.last().action == "merged_in"
 
-    for name, actor, data in [
-        ("accept", "jiedao", {}),
-        ("dispatch", "jiedao", {"grid": grid}),
-        ("handle", "wangge", {"note": "已修好"}),
-        ("verify", "wangge", {}),
-        ("close", "jiedao", {}),
-    ]:
-        step(people[actor], kept, name, **data)
+    work_through(people, kept, grid)
     told = Notification.objects.filter(
         user=people["dangyuan"], message__contains=kept.number
     )

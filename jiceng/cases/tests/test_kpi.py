@@ -5,23 +5,9 @@ from django.utils import timezone
 
 from jiceng.cases import kpi, services
 from jiceng.cases.models import CaseEvent, CaseStat, StatDimension
-from jiceng.cases.tests.helpers import report, step
+from jiceng.cases.tests.helpers import report, step, work_through
 
 pytestmark = pytest.mark.django_db
-
-
-def work_through(people, case, grid, *, rating=None):
-    for name, actor, data in [
-        ("accept", "jiedao", {}),
-        ("dispatch", "jiedao", {"grid": grid}),
-        ("handle", "wangge", {"note": "已处理"}),
-        ("verify", "wangge", {}),
-        ("close", "jiedao", {}),
-    ]:
-        step(people[actor], case, name, **data)
-    if rating:
-        case.refresh_from_db()
-        services.rate_case(case=case, rating=rating)
 
 
 def rollup_rows(dimension):
