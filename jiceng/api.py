@@ -18,6 +18,7 @@ from jiceng.core.services import user_for_token
 from jiceng.party.api import router as party_router
 from jiceng.people.api import router as people_router
 from jiceng.places.api import router as places_router
+from jiceng.volunteer.api import router as volunteer_router
 
 
 class BearerToken(HttpBearer):
@@ -102,6 +103,7 @@ api.add_router("/", core_router)
 api.add_router("/cases/", cases_router)
 api.add_router("/hooks/", hooks_router)
 api.add_router("/places/", places_router)
+api.add_router("/volunteer/", volunteer_router)
 api.add_router("/party-orgs/", party_router.orgs)
 api.add_router("/members/", party_router.members)
 api.add_router("/", people_router)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "jiceng.transfer",
     "jiceng.cases",
     "jiceng.notices",
+    "jiceng.volunteer",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("transfer/", include("jiceng.transfer.urls")),
     path("cases/", include("jiceng.cases.urls")),
     path("notices/", include("jiceng.notices.urls")),
+    path("volunteer/", include("jiceng.volunteer.urls")),
     path("open311/v2/", include("jiceng.cases.open311_urls")),
     path("api/v1/", api.urls),
 ]

@@ -26,7 +26,7 @@ PERIODS = {
     "quarter": "本季度",
     "year": "本年",
 }
-RANK_FLAGS = 3  # top and bottom three of the ranking: 红榜 / 黑榜
+RANK_FLAGS = 3  # at most the top and bottom three of the ranking: 红榜 / 黑榜
 
 
 @dataclass
@@ -74,6 +74,7 @@ def period_months(period, today=None):
 
 
 def selected_place(scope, place_id):
+    """The place asked for when it lies in one of the user's subtrees (drill-down)."""
     if place_id:
         place = Place.objects.filter(pk=place_id).first()
         if place and any(place.path.startswith(p.path) for p in scope.places):
@@ -97,10 +98,11 @@ def _ranked(rows):
             -r["figures"].received,
         )
     )
-    if len(rows) >= 2 * RANK_FLAGS:
-        for row in rows[:RANK_FLAGS]:
+    flags = min(RANK_FLAGS, len(rows) // 2)
+    if flags:
+        for row in rows[:flags]:
             row["flag"] = "red"
-        for row in rows[-RANK_FLAGS:]:
+        for row in rows[-flags:]:
             row["flag"] = "black"
     return rows
 
@@ -116,9 +118,9 @@ def dashboard_data(scope, place, months):
     rows = kpi.stats(StatDimension.PLACE, months, [place.path])
     child_length = len(place.path) + Place.steplen
     children = kpi.grouped(rows, child_length)
-    names = dict(
-        Place.objects.filter(path__in=children.keys()).values_list("path", "name")
-    )
+    child_places = Place.objects.filter(path__in=children.keys())
+    names = {p.path: p.name for p in child_places}
+    links = {p.path: p.pk for p in child_places}
     # category and department rows are kept per community
     breakdown_paths = [place.path[: kpi.COMMUNITY_PATH_LENGTH]]
     categories = kpi.grouped(
@@ -144,9 +146,12 @@ def dashboard_data(scope, place, months):
     }
     category_rows = _named(categories, category_names)
     category_rows.sort(key=lambda r: -r["figures"].received)
+    child_rows = _named(children, names)
+    for row in child_rows:
+        row["place_id"] = links.get(row["key"])
     return {
         "totals": kpi.totals(rows),
-        "children": _ranked(_named(children, names)),
+        "children": _ranked(child_rows),
         "categories": category_rows[:15],
         "departments": _ranked(_named(departments, department_names)),
     }

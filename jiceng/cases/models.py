@@ -317,11 +317,10 @@ class CasePhoto(models.Model):
         return self.image.name
 
     def get_url(self, size="image"):
-        """Served by cases.views.photo, which checks the viewer may see the case."""
-        return reverse("cases:photo", args=[self.pk, size])
+        """A signed link (core.media): the page showing it has checked the viewer."""
+        from jiceng.core.media import signed_url
 
-    def get_public_url(self, size="image"):
-        return f"{self.get_url(size)}?t={self.case.public_token}"
+        return signed_url(self.thumbnail if size == "thumb" else self.image)
 
 
 class Open311Key(models.Model):

@@ -206,11 +206,11 @@ def service_definition(request, code, fmt):
 
 
 def _media_url(request, case):
-    """The first photo through its token link (photos are not public files)."""
+    """The first photo through a signed link to that photo alone."""
     photos = list(case.photos.all())  # prefetched by _requests_query
     if not photos:
         return case.media_url
-    return request.build_absolute_uri(photos[0].get_public_url())
+    return request.build_absolute_uri(photos[0].get_url())
 
 
 def _request_data(request, case):

@@ -28,6 +28,5 @@ urlpatterns = [
     path("<int:pk>/act/", views.act, name="act"),
     path("<int:pk>/merge/", views.merge, name="merge"),
     path("s/<str:token>/", views.public, name="public"),
-    path("photos/<int:pk>/<str:size>/", views.photo, name="photo"),
     path("grids.geojson", views.grids_geojson, name="grids"),
 ]

@@ -1,12 +1,9 @@
 """Case pages: report (H5), lists by role, detail with the next steps, public status."""
 
-import secrets
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -20,7 +17,7 @@ from . import duplicates, services
 from .dashboard import kpi_scope
 from .filters import cases_for
 from .forms import RatingForm, ReportForm, StepForm
-from .models import Case, CasePhoto, Status
+from .models import Case, Status
 
 
 def _require(user, permission):
@@ -217,31 +214,6 @@ def public(request, token):
     )
 
 
-def photo(request, pk, size):
-    """A case photo for someone who may see the case, or holds its status token.
-
-    Photos are re-encoded without EXIF on upload; they are still not public files:
-    the status token or the case's scope decides who sees them."""
-    picture = get_object_or_404(CasePhoto.objects.select_related("case"), pk=pk)
-    case = picture.case
-    token = request.GET.get("t", "")
-    allowed = token and secrets.compare_digest(token, case.public_token)
-    if not allowed and case.merged_cases.exists() and token:
-        allowed = case.merged_cases.filter(public_token=token).exists()
-    if not allowed:
-        allowed = Case.objects.visible_to(request.user).filter(pk=case.pk).exists()
-    if not allowed or size not in ("image", "thumb"):
-        raise Http404
-    stored = picture.thumbnail if size == "thumb" else picture.image
-    try:
-        handle = stored.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, content_type="image/jpeg")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
-
-
 @login_required
 def grids_geojson(request):
     """The caller's grids as GeoJSON, for picking a location on the report form."""
@@ -306,6 +278,7 @@ def case_map_geojson(request):
                 "category": c.category.name,
                 "status": c.get_status_display(),
                 "open": c.is_open,
+                "cancelled": c.status == Status.CANCELLED,
                 "overdue": bool(
                     c.status == Status.DISPATCHED
                     and c.handle_due

@@ -49,6 +49,8 @@ def sign(secret, timestamp, body: bytes):
 
 def create_source(name):
     """Register a video source; returns (code, secret) — the secret is shown once."""
+    if VideoSource.objects.filter(name=name).exists():
+        raise ValidationError(f"视频来源“{name}”已登记")
     secret = secrets.token_hex(32)
     code = slugify(name) or f"source-{secrets.token_hex(3)}"
     VideoSource.objects.create(name=name, code=code, secret=secret)

@@ -98,6 +98,23 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.MEMBER: frozenset({"party.view", "people.view", "cases.view", "cases.report"}),
 }
 
+# 双报到 and volunteering: manage (the community confirms registrations, approves
+# hours, publishes activities, reviews wishes, matches lists, evaluates), collect
+# (微心愿 gathered and confirmed on site), join (members and units register, sign
+# up, claim wishes and projects, redeem points).
+_VOLUNTEER_PERMISSIONS = {
+    Role.DISTRICT_ADMIN: {"volunteer.view", "volunteer.manage"},
+    Role.STREET_ADMIN: {"volunteer.view", "volunteer.manage"},
+    Role.COMMUNITY_SECRETARY: {"volunteer.view", "volunteer.manage"},
+    Role.COMMUNITY_STAFF: {"volunteer.view", "volunteer.manage"},
+    Role.GRID_WORKER: {"volunteer.view", "volunteer.collect"},
+    Role.BUILDING_LEAD: {"volunteer.view", "volunteer.collect"},
+    Role.UNIT_ORG: {"volunteer.view", "volunteer.join"},
+    Role.MEMBER: {"volunteer.view", "volunteer.join"},
+}
+for _role, _extra in _VOLUNTEER_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)
+
 # Which place kinds a place-scoped role is assigned to (checked on assignment).
 ROLE_PLACE_KINDS = {
     Role.DISTRICT_ADMIN: {"district"},

@@ -5,18 +5,19 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import audit, services
 from .filters import AuditFilter
 from .forms import LoginForm, OtpConfirmForm, TokenForm
 from .htmx import paginate, query_without_page, render_page
-from .models import ApiToken, AuditEntry
+from .models import ApiToken, AuditAction, AuditEntry
 from .roles import ADMIN_ROLES
 from .scope import has_permission, user_roles
 from .workbench import scope_places, summary_cards, tasks_for
@@ -66,13 +67,14 @@ def workbench(request):
 
 
 @login_required
-def account(request):
+def account(request, password_form=None):
     user = request.user
     new_token = request.session.pop("new_api_token", None)
     return render(
         request,
         "core/account.html",
         {
+            "password_form": password_form or PasswordChangeForm(user),
             "tokens": ApiToken.objects.filter(user=user),
             "token_form": TokenForm(),
             "new_token": new_token,
@@ -108,6 +110,28 @@ def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.revoke_api_token(actor=request.user, token=token)
     messages.success(request, f"令牌“{token.name}”已吊销")
+    return redirect("core:account")
+
+
+@login_required
+@require_POST
+def password_change(request):
+    """Change one's own password (the policy applies); this browser stays logged
+    in, other sessions of the account are logged out."""
+    form = PasswordChangeForm(request.user, request.POST)
+    if not form.is_valid():
+        response = account(request, password_form=form)
+        response.status_code = 400
+        return response
+    form.save()
+    update_session_auth_hash(request, form.user)
+    audit.record(
+        actor=request.user,
+        action=AuditAction.SECURITY,
+        target=request.user,
+        changes={"password": "本人修改"},
+    )
+    messages.success(request, "密码已修改")
     return redirect("core:account")
 
 

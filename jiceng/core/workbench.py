@@ -73,6 +73,10 @@ def summary_cards(user) -> list[Card]:
         )
     if has_permission(user, "cases.view"):
         cards.extend(case_cards(user))
+    if has_permission(user, "volunteer.view"):
+        from jiceng.volunteer.workbench import volunteer_cards
+
+        cards.extend(Card(*card) for card in volunteer_cards(user))
     if has_permission(user, "party.view"):
         cards.append(
             Card(

@@ -80,3 +80,14 @@ def test_a_bad_category_is_a_clear_error(client, source, grid):
     response = post(client, code, body, secret)
     assert response.status_code == 422
     assert response.json()["details"][0]["field"] == "category_code"
+
+
+def test_the_same_source_name_twice_is_a_clear_error(source):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="已登记"):
+        call_command("video_source", name="城市之眼一期")
+    call_command("video_source", name="城市之眼一期", disable=True)
+    from jiceng.cases.models import VideoSource
+
+    assert not VideoSource.objects.get(name="城市之眼一期").active

@@ -1517,6 +1517,9 @@ def delete_demo_data(usernames, log=None):
     log = log or (lambda message: None)
     district = find_district()
     with transaction.atomic():
+        from jiceng.volunteer.demo import purge_volunteering
+
+        purge_volunteering(district)
         # Rows that name a demo user as their author go before the users.
         demo_users = get_user_model().objects.filter(username__in=usernames)
         by_demo = Q(created_by__in=demo_users)

@@ -90,3 +90,28 @@ def test_unlock_disable_and_end_a_role(client_for, people):
     client.post(f"/users/{worker.pk}/end-role/", {"assignment": assignment.pk})
     assignment.refresh_from_db()
     assert not assignment.active
+
+
+def test_people_change_their_own_password(client_for, people):
+    client = client_for("wangge")
+    weak = client.post(
+        "/account/password/",
+        {
+            "old_password": "Jiceng2026demo",
+            "new_password1": "abc",
+            "new_password2": "abc",
+        },
+    )
+    assert weak.status_code == 400 and "至少需要10位" in weak.content.decode()
+    done = client.post(
+        "/account/password/",
+        {
+            "old_password": "Jiceng2026demo",
+            "new_password1": "Grid2026worker",
+            "new_password2": "Grid2026worker",
+        },
+    )
+    assert done.status_code == 302
+    people["wangge"].refresh_from_db()
+    assert people["wangge"].check_password("Grid2026worker")
+    assert client.get("/account/").status_code == 200  # still logged in

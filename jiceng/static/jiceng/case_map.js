@@ -4,7 +4,11 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!el || typeof L === "undefined") { return; }
   var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
   if (el.dataset.tileUrl) { L.tileLayer(el.dataset.tileUrl, { maxZoom: 19 }).addTo(map); }
-  function colour(p) { return p.overdue ? "#c62828" : (p.open ? "#f9a825" : "#2e7d32"); }
+  function colour(p) {
+    if (p.overdue) { return "#c62828"; }
+    if (p.open) { return "#f9a825"; }
+    return p.cancelled ? "#9e9e9e" : "#2e7d32";
+  }
   fetch(el.dataset.geojsonUrl, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (data) {

@@ -1,7 +1,9 @@
 """Register a video-analytics source (城市之眼) and print its webhook secret."""
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
+from jiceng.cases.models import VideoSource
 from jiceng.cases.webhook import create_source
 
 
@@ -10,7 +12,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--name", required=True, help="来源名称，如：城市之眼一期")
+        parser.add_argument(
+            "--disable", action="store_true", help="停用该来源（其告警将被拒绝）"
+        )
 
-    def handle(self, *args, name, **options):
-        code, secret = create_source(name)
+    def handle(self, *args, name, disable, **options):
+        if disable:
+            if not VideoSource.objects.filter(name=name).update(active=False):
+                raise CommandError(f"没有名为“{name}”的视频来源")
+            self.stdout.write(f"已停用：{name}")
+            return
+        try:
+            code, secret = create_source(name)
+        except ValidationError as exc:
+            raise CommandError(exc.messages[0]) from exc
         self.stdout.write(f"url: /api/v1/hooks/video/{code}\nsecret: {secret}")

@@ -17,6 +17,7 @@ from jiceng.core.demo.generator import (
 )
 from jiceng.core.demo.registry import seed_registry_extras
 from jiceng.places.models import PlaceKind
+from jiceng.volunteer.demo import seed_volunteering
 
 
 class Command(BaseCommand):
@@ -64,6 +65,7 @@ class Command(BaseCommand):
         ensure_demo_accounts(log=say)
         seed_registry_extras(find_district(), seed=seed, log=say)
         seed_case_loop(find_district(), seed=seed, log=say)
+        seed_volunteering(find_district(), seed=seed, log=say)
         self.print_summary(summarize())
         say(self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒"))
 

@@ -1,0 +1,1 @@
+"""Volunteering pages, one module per subject; urls.py names them."""

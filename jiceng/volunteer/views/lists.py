@@ -1,0 +1,247 @@
+"""三张清单: needs, resources, matching proposals, projects; public 为民办实事."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from jiceng.core.forms import add_service_errors
+from jiceng.core.htmx import paginate, query_without_page
+from jiceng.core.scope import get_visible_or_404, has_permission
+
+from .. import services
+from ..forms import (
+    NeedForm,
+    ProgressForm,
+    ProjectEvaluationForm,
+    ProjectForm,
+    ResourceForm,
+    communities_for,
+)
+from ..models import Match, MatchStatus, Need, Project, ProjectStatus, Resource
+from ..services.lists import _is_claimant
+from ..services.wishes import unit_of
+from .common import act, flags, require
+
+
+@login_required
+def needs(request):
+    require(request.user, "volunteer.view")
+    form = NeedForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.add_need(actor=request.user, **data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已加入需求清单")
+            return redirect("volunteer:needs")
+    rows = Need.objects.visible_to(request.user).select_related("community", "place")
+    return render(
+        request,
+        "volunteer/needs.html",
+        {
+            "page": paginate(request, rows),
+            "query": query_without_page(request),
+            "form": form,
+            **flags(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def resources(request):
+    require(request.user, "volunteer.view")
+    form = ResourceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_resource(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已加入资源清单")
+            return redirect("volunteer:resources")
+    rows = Resource.objects.visible_to(request.user).select_related(
+        "community", "unit", "volunteer"
+    )
+    return render(
+        request,
+        "volunteer/resources.html",
+        {
+            "page": paginate(request, rows),
+            "query": query_without_page(request),
+            "form": form,
+            "is_unit": unit_of(request.user) is not None,
+            **flags(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def matches(request):
+    require(request.user, "volunteer.manage")
+    communities = communities_for(request.user)
+    if request.method == "POST":
+        community = get_object_or_404(communities, pk=request.POST.get("community"))
+        return act(
+            request,
+            lambda: services.propose_matches(actor=request.user, community=community),
+            lambda made: f"已生成 {len(made)} 条对单配餐建议",
+            "volunteer:matches",
+        )
+    rows = (
+        Match.objects.visible_to(request.user)
+        .filter(status=MatchStatus.PROPOSED)
+        .select_related("need", "resource", "resource__unit", "resource__volunteer")
+    )
+    return render(
+        request,
+        "volunteer/matches.html",
+        {
+            "page": paginate(request, rows),
+            "query": query_without_page(request),
+            "communities": communities,
+        },
+    )
+
+
+@login_required
+@require_POST
+def match_decide(request, pk):
+    match = get_visible_or_404(Match.objects, request.user, "manage", pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    return act(
+        request,
+        lambda: services.decide_match(actor=request.user, match=match, accept=accept),
+        "已采纳，需求已对接" if accept else "已不采纳",
+        "volunteer:matches",
+    )
+
+
+@login_required
+def projects(request):
+    require(request.user, "volunteer.view")
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            project = services.create_project(
+                actor=request.user, needs=list(data.pop("needs")), **data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已加入项目清单，等待认领")
+            return redirect(project)
+    if has_permission(request.user, "volunteer.manage"):
+        rows = Project.objects.visible_to(request.user)
+    else:
+        # 项目认领清单: open projects anywhere, plus one's own claims
+        from django.db.models import Q
+
+        rows = Project.objects.filter(
+            Q(status=ProjectStatus.OPEN)
+            | Q(pk__in=Project.objects.visible_to(request.user).values("pk"))
+        )
+    rows = rows.select_related("community", "claim_unit", "claim_volunteer")
+    return render(
+        request,
+        "volunteer/projects.html",
+        {
+            "page": paginate(request, rows),
+            "query": query_without_page(request),
+            "form": form,
+            **flags(request.user),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _project_for(user, pk):
+    found = Project.objects.filter(pk=pk, status=ProjectStatus.OPEN).first()
+    if found is not None and has_permission(user, "volunteer.join"):
+        return found
+    return get_visible_or_404(Project.objects, user, pk=pk)
+
+
+@login_required
+def project_detail(request, pk):
+    project = _project_for(request.user, pk)
+    user = request.user
+    return render(
+        request,
+        "volunteer/project_detail.html",
+        {
+            "project": project,
+            "updates": project.updates.all(),
+            "needs": project.needs.all(),
+            "managing": Project.objects.visible_to(user, "manage")
+            .filter(pk=pk)
+            .exists(),
+            "claimant": _is_claimant(user, project),
+            "unit": unit_of(user),
+            "progress_form": ProgressForm(
+                initial={"progress": project.progress, "version": project.version}
+            ),
+            "evaluation_form": ProjectEvaluationForm(
+                initial={"version": project.version}
+            ),
+            **flags(user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def project_action(request, pk, action):
+    project = _project_for(request.user, pk)
+    if action == "claim":
+        call = lambda: services.claim_project(  # noqa: E731
+            actor=request.user,
+            project=project,
+            as_unit=request.POST.get("as") == "unit",
+            version=int(request.POST.get("version", project.version)),
+        )
+        done = "认领成功"
+    elif action == "progress":
+        form = ProgressForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请填写进度和进展")
+            return redirect(project)
+        call = lambda: services.report_progress(  # noqa: E731
+            actor=request.user, project=project, **form.cleaned_data
+        )
+        done = "已更新进度"
+    elif action == "evaluate":
+        form = ProjectEvaluationForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "请填写评议得分")
+            return redirect(project)
+        call = lambda: services.evaluate_project(  # noqa: E731
+            actor=request.user, project=project, **form.cleaned_data
+        )
+        done = "已完成评议"
+    else:
+        raise PermissionDenied
+    return act(request, call, done, project)
+
+
+def practical(request):
+    """为民办实事: the year's practical projects and their progress, public."""
+    from django.utils import timezone
+
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    rows = (
+        Project.objects.filter(practical=True, year=year)
+        .select_related("community", "claim_unit")
+        .prefetch_related("updates")
+        .order_by("community__path", "pk")
+    )
+    return render(request, "volunteer/practical.html", {"rows": rows, "year": year})

@@ -1,0 +1,274 @@
+"""微心愿 pages: staff list, collect, review and confirm; the public wish wall with
+claim and fulfil; the beneficiary's confirmation link."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from jiceng.core.forms import add_service_errors
+from jiceng.core.htmx import paginate, query_without_page, render_page
+from jiceng.core.scope import get_visible_or_404, has_permission
+
+from .. import services
+from ..forms import ConfirmForm, DecisionForm, FulfilForm, WishForm
+from ..models import PUBLIC_WISH_STATUSES, ClaimStatus, Team, Wish, WishStatus
+from ..services.common import can_at
+from ..services.wishes import teams_led_by, unit_of
+from .activities import qr_svg
+from .common import act, flags, require
+
+
+@login_required
+def wish_list(request):
+    require(request.user, "volunteer.view")
+    if not (
+        has_permission(request.user, "volunteer.manage")
+        or has_permission(request.user, "volunteer.collect")
+    ):
+        return redirect("volunteer:wall")
+    status = request.GET.get("status", "")
+    rows = Wish.objects.visible_to(request.user).select_related("place")
+    if status in WishStatus.values:
+        rows = rows.filter(status=status)
+    return render_page(
+        request,
+        "volunteer/wish_list.html",
+        {
+            "page": paginate(request, rows),
+            "query": query_without_page(request),
+            "status": status,
+            "statuses": WishStatus.choices,
+            **flags(request.user),
+        },
+        partial="volunteer/partials/wish_table.html",
+    )
+
+
+@login_required
+def wish_new(request):
+    require(request.user, "volunteer.collect", "volunteer.manage")
+    form = WishForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            wish = services.collect_wish(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "心愿已登记，等待社区审核")
+            return redirect(wish)
+    return render(
+        request,
+        "volunteer/form.html",
+        {
+            "form": form,
+            "title": "征集微心愿",
+            "submit": "登记心愿",
+            "lead": "入户征集困难群众的心愿。只有心愿人同意公开的内容才会在心愿墙展示。",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def wish_detail(request, pk):
+    wish = get_visible_or_404(
+        Wish.objects.select_related("place", "beneficiary"), request.user, pk=pk
+    )
+    can_confirm = can_at(
+        request.user, wish.place, "volunteer.collect", "volunteer.manage"
+    )
+    context = {
+        "wish": wish,
+        "claims": wish.claims.all(),
+        "events": wish.events.all(),
+        "can_review": Wish.objects.visible_to(request.user, "manage")
+        .filter(pk=pk)
+        .exists(),
+        "can_confirm": can_confirm,
+        "decision": DecisionForm(initial={"version": wish.version}),
+    }
+    if can_confirm and wish.status == WishStatus.FULFILLED:
+        link = request.build_absolute_uri(
+            reverse("volunteer:wish_confirm", args=[wish.confirm_token])
+        )
+        context.update(confirm_link=link, confirm_qr=qr_svg(link))
+    return render(request, "volunteer/wish_detail.html", context)
+
+
+@login_required
+@require_POST
+def wish_review(request, pk):
+    wish = get_visible_or_404(Wish.objects, request.user, pk=pk)
+    publish = request.POST.get("decision") == "approve"
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    return act(
+        request,
+        lambda: services.review_wish(
+            actor=request.user,
+            wish=wish,
+            publish=publish,
+            note=form.cleaned_data.get("note", ""),
+            version=form.cleaned_data.get("version"),
+        ),
+        "已发布到心愿墙" if publish else "已标记为不通过",
+        wish,
+    )
+
+
+@login_required
+@require_POST
+def wish_staff_confirm(request, pk):
+    wish = get_visible_or_404(Wish.objects, request.user, pk=pk)
+    return act(
+        request,
+        lambda: services.confirm_wish(
+            actor=request.user, wish=wish, feedback=request.POST.get("feedback", "")
+        ),
+        "已确认心愿实现",
+        wish,
+    )
+
+
+# --- the public wish wall ------------------------------------------------------------
+
+
+def wall(request):
+    """心愿墙: open to everyone, showing only what residents consented to publish."""
+    status = request.GET.get("status", "")
+    wishes = Wish.objects.filter(status__in=PUBLIC_WISH_STATUSES, consent=True)
+    if status in PUBLIC_WISH_STATUSES:
+        wishes = wishes.filter(status=status)
+    wishes = wishes.order_by(
+        "status" if not status else "-published_at", "-published_at"
+    )
+    counts = {
+        s: Wish.objects.filter(status=s, consent=True).count()
+        for s in PUBLIC_WISH_STATUSES
+    }
+    return render(
+        request,
+        "volunteer/wall.html",
+        {
+            "page": paginate(request, wishes, per_page=12),
+            "query": query_without_page(request),
+            "status": status,
+            "counts": counts,
+            "statuses": [(s, WishStatus(s).label) for s in PUBLIC_WISH_STATUSES],
+        },
+    )
+
+
+def _public_wish(pk):
+    return get_object_or_404(
+        Wish.objects.filter(status__in=PUBLIC_WISH_STATUSES, consent=True), pk=pk
+    )
+
+
+def wall_detail(request, pk):
+    wish = _public_wish(pk)
+    user = request.user
+    my_claims = (
+        [
+            c
+            for c in wish.claims.filter(status=ClaimStatus.ACTIVE)
+            if c.claimed_by_id == user.pk
+            or (c.unit_id and unit_of(user) and unit_of(user).pk == c.unit_id)
+        ]
+        if user.is_authenticated
+        else []
+    )
+    return render(
+        request,
+        "volunteer/wall_detail.html",
+        {
+            "wish": wish,
+            "claims": wish.claims.exclude(status=ClaimStatus.WITHDRAWN),
+            "events": wish.events.all(),
+            "can_claim": user.is_authenticated
+            and has_permission(user, "volunteer.join")
+            and wish.status == WishStatus.PUBLISHED,
+            "unit": unit_of(user) if user.is_authenticated else None,
+            "teams": teams_led_by(user) if user.is_authenticated else [],
+            "my_claims": my_claims,
+            "fulfil_form": FulfilForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def wall_claim(request, pk):
+    wish = _public_wish(pk)
+    team = None
+    if request.POST.get("team"):
+        team = get_object_or_404(Team, pk=request.POST["team"])
+    return act(
+        request,
+        lambda: services.claim_wish(
+            actor=request.user,
+            wish=wish,
+            as_unit=request.POST.get("as") == "unit",
+            team=team,
+        ),
+        lambda c: f"认领成功，请在{c.due_at:%m月%d日}前完成",
+        reverse("volunteer:wall_detail", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def wall_fulfil(request, pk, claim_id):
+    wish = _public_wish(pk)
+    claim = get_object_or_404(wish.claims, pk=claim_id)
+    form = FulfilForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请填写完成说明并上传照片")
+        return redirect("volunteer:wall_detail", pk=pk)
+    return act(
+        request,
+        lambda: services.fulfil_claim(
+            actor=request.user,
+            claim=claim,
+            note=form.cleaned_data["note"],
+            photo=form.cleaned_data["photo"],
+        ),
+        "已反馈完成，等待心愿人确认",
+        reverse("volunteer:wall_detail", args=[pk]),
+    )
+
+
+@login_required
+@require_POST
+def wall_withdraw(request, pk, claim_id):
+    wish = _public_wish(pk)
+    claim = get_object_or_404(wish.claims, pk=claim_id)
+    return act(
+        request,
+        lambda: services.withdraw_claim(actor=request.user, claim=claim),
+        "已放弃认领",
+        reverse("volunteer:wall_detail", args=[pk]),
+    )
+
+
+def wish_confirm(request, token):
+    """The beneficiary confirms on the grid worker's phone (or their own) by the link."""
+    wish = get_object_or_404(Wish, confirm_token=token)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_wish(wish=wish, token=token, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "感谢您的确认，心愿已实现！")
+            return redirect("volunteer:wish_confirm", token=token)
+    return render(
+        request,
+        "volunteer/wish_confirm.html",
+        {"wish": wish, "form": form, "claims": wish.claims.filter(status="fulfilled")},
+        status=400 if form.errors else 200,
+    )
