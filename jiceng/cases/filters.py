@@ -8,7 +8,7 @@ from django.utils import timezone
 from jiceng.core.models import Department
 
 from .models import OPEN_STATUSES, Case, Category, Channel, Status
-from .services import overdue
+from .services import past_due
 
 
 class CaseFilterForm(forms.Form):
@@ -80,7 +80,7 @@ def filter_cases(cases, data, *, assigned):
     if data.get("mine"):
         cases = cases.filter(assigned)
     if data.get("overdue"):
-        cases = overdue(cases)
+        cases = past_due(cases)
     if data.get("supervised"):
         cases = cases.filter(supervised=True)
     return cases

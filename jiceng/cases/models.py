@@ -6,10 +6,12 @@ on the case lets two people act at once without losing either's update.
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.fields import EncryptedCharField, MaskField
@@ -126,6 +128,9 @@ class Channel(models.TextChoices):
     OPEN311 = "open311", _("Open311")
 
 
+DUE_SOON = timedelta(hours=24)
+
+
 def new_token():
     return secrets.token_urlsafe(16)
 
@@ -184,6 +189,7 @@ class Case(models.Model):
     )
     respond_due = models.DateTimeField(_("响应期限"), null=True, blank=True)
     handle_due = models.DateTimeField(_("处置期限"), null=True, blank=True)
+    verify_due = models.DateTimeField(_("核查期限"), null=True, blank=True)
     supervised = models.BooleanField(_("督办"), default=False)
     escalation = models.PositiveSmallIntegerField(
         _("升级层级"), default=0, help_text=_("0 网格，1 社区，2 街道，3 区")
@@ -242,6 +248,28 @@ class Case(models.Model):
     @property
     def is_open(self):
         return self.status in OPEN_STATUSES
+
+    @property
+    def current_due(self):
+        """The limit of the stage the case is in: response, handling or verification."""
+        if self.status in (Status.REPORTED, Status.ACCEPTED):
+            return self.respond_due
+        if self.status == Status.DISPATCHED and not self.on_hold:
+            return self.handle_due
+        if self.status == Status.HANDLED:
+            return self.verify_due
+        return None
+
+    @property
+    def time_flag(self):
+        """ "overdue", "due_soon" (within DUE_SOON) or "" for the lists and badges."""
+        due = self.current_due
+        if due is None:
+            return ""
+        now = timezone.now()
+        if due < now:
+            return "overdue"
+        return "due_soon" if due - now < DUE_SOON else ""
 
 
 # Timeline entries that are not workflow steps (those take their step's label).

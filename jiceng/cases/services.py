@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jiceng.core import audit
@@ -383,6 +384,7 @@ def perform(
         case.handle_due = None
     elif step == "handle":
         case.result, case.handled_at = note, now
+        case.verify_due = workdays.add_working_days(now, case.category.verify_days)
     elif step == "close":
         case.closed_at = now
     elif step == "extend":
@@ -455,6 +457,16 @@ def overdue(queryset, now=None):
     """Open cases past their handling limit, not on hold (挂账 does not escalate)."""
     now = now or timezone.now()
     return queryset.filter(status=Status.DISPATCHED, handle_due__lt=now, on_hold=False)
+
+
+def past_due(queryset, now=None):
+    """Cases past the limit of their current stage: response, handling, verification."""
+    now = now or timezone.now()
+    return queryset.filter(
+        Q(status__in=(Status.REPORTED, Status.ACCEPTED), respond_due__lt=now)
+        | Q(status=Status.DISPATCHED, handle_due__lt=now, on_hold=False)
+        | Q(status=Status.HANDLED, verify_due__lt=now)
+    )
 
 
 def categories_for_reporting():

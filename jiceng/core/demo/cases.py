@@ -178,14 +178,16 @@ def _backdate(case, reported_at, *, hours, late):
         "created_at",
         "dispatched_at",
         "handled_at",
-        "closed_at",
         "respond_due",
         "handle_due",
+        "verify_due",
     ]
     for name in fields:
         value = getattr(case, name)
         if value is not None:
             setattr(case, name, value - shift)
+    case.closed_at = reported_at + timedelta(hours=hours)  # as the close event says
+    fields.append("closed_at")
     Case.objects.filter(pk=case.pk).update(
         **{name: getattr(case, name) for name in fields}
     )
