@@ -4,12 +4,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.models import Department
-from jiceng.core.scope import get_visible_or_404, place_prefixes
+from jiceng.core.scope import get_visible_or_404, place_path_allowed, place_prefixes
 from jiceng.places.models import Place, PlaceKind
 
 from . import configuration
@@ -89,11 +90,21 @@ def index(request):
     big_classes = Category.objects.filter(parent__isnull=True).prefetch_related(
         "children"
     )
-    rules = (
-        RoutingRule.objects.visible_to(request.user)
+    # The street's own rules, and the district's above it (read-only here).
+    prefixes = place_prefixes(request.user, "cases.configure")
+    above = {
+        p[:i] for p in prefixes for i in range(Place.steplen, len(p), Place.steplen)
+    }
+    rules = list(
+        RoutingRule.objects.filter(
+            Q(pk__in=RoutingRule.objects.visible_to(request.user, "configure"))
+            | Q(place__path__in=above)
+        )
         .select_related("category", "place", "department")
         .order_by("place__path", "category__code")
     )
+    for rule in rules:
+        rule.editable = place_path_allowed(rule.place.path, prefixes)
     return render(
         request,
         "cases/config.html",

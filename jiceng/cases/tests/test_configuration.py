@@ -101,3 +101,10 @@ def test_a_street_cannot_set_rules_in_another_street(
         == 404
     )
     assert RoutingRule.objects.filter(pk=rule.pk).exists()
+
+
+def test_a_street_sees_the_district_rules_it_inherits(client_for, grid, streetlight):
+    district = Place.objects.get_ancestors(grid).get(kind="district")
+    RoutingRule.objects.create(category=streetlight, place=district, to_grid=True)
+    page = client_for("jiedao").get("/cases/config/").content.decode()
+    assert "上级规则" in page and district.name in page
