@@ -60,7 +60,7 @@ router = Router(tags=["双报到与志愿服务"])
 
 
 @router.get(
-    "registrations", response=list[RegistrationOut], summary="双报到（党员与单位）"
+    "registrations/", response=list[RegistrationOut], summary="双报到（党员与单位）"
 )
 @paginate
 def list_registrations(request, kind: str = "member", status: str | None = None):
@@ -96,7 +96,7 @@ def decide_registration(request, kind: str, pk: int, payload: DecisionIn):
     )
 
 
-@router.get("activities", response=list[ActivityOut], summary="志愿活动")
+@router.get("activities/", response=list[ActivityOut], summary="志愿活动")
 @paginate
 def list_activities(request):
     open_ones = Q(status=ActivityStatus.PUBLISHED, ends_at__gt=timezone.now())
@@ -146,7 +146,7 @@ def checkout(request, payload: CheckIn):
     )
 
 
-@router.get("hours", response=list[HoursOut], summary="服务时长")
+@router.get("hours/", response=list[HoursOut], summary="服务时长")
 @paginate
 def list_hours(request, status: str | None = None):
     rows = ServiceHours.objects.visible_to(request.user)
@@ -165,7 +165,7 @@ def decide_hours(request, pk: int, payload: DecisionIn):
     )
 
 
-@router.get("volunteers", response=list[VolunteerOut], summary="志愿者")
+@router.get("volunteers/", response=list[VolunteerOut], summary="志愿者")
 @paginate
 def list_volunteers(request):
     return Volunteer.objects.visible_to(request.user)
@@ -187,7 +187,7 @@ def ledger(request, pk: int):
     return PointsEntry.objects.filter(volunteer=volunteer)
 
 
-@router.get("mall", response=list[ItemOut], summary="积分超市商品")
+@router.get("mall/", response=list[ItemOut], summary="积分超市商品")
 @paginate
 def list_items(request):
     volunteer = services.volunteer_of(request.user, create=False)
@@ -208,7 +208,7 @@ def redeem(request, pk: int, payload: RedeemIn):
     )
 
 
-@router.get("wishes", response=list[WishOut], summary="微心愿（工作人员）")
+@router.get("wishes/", response=list[WishOut], summary="微心愿（工作人员）")
 @paginate
 def list_wishes(request, status: str | None = None):
     rows = Wish.objects.visible_to(request.user)
@@ -220,7 +220,7 @@ def get_wish(request, pk: int):
     return get_visible_or_404(Wish.objects, request.user, pk=pk)
 
 
-@router.post("wishes", response={201: WishOut}, summary="征集微心愿")
+@router.post("wishes/", response={201: WishOut}, summary="征集微心愿")
 def create_wish(request, payload: WishIn):
     place = Place.objects.filter(pk=payload.place_id).first()
     if place is None:
@@ -242,7 +242,7 @@ def review_wish(request, pk: int, payload: DecisionIn):
     )
 
 
-@router.get("wall", response=list[PublicWishOut], auth=None, summary="心愿墙（公开）")
+@router.get("wall/", response=list[PublicWishOut], auth=None, summary="心愿墙（公开）")
 @paginate
 def wall(request):
     return Wish.objects.filter(status__in=PUBLIC_WISH_STATUSES, consent=True)
@@ -256,19 +256,19 @@ def claim(request, pk: int, payload: ClaimIn):
     )
 
 
-@router.get("needs", response=list[NeedOut], summary="需求清单")
+@router.get("needs/", response=list[NeedOut], summary="需求清单")
 @paginate
 def list_needs(request):
     return Need.objects.visible_to(request.user)
 
 
-@router.get("resources", response=list[ResourceOut], summary="资源清单")
+@router.get("resources/", response=list[ResourceOut], summary="资源清单")
 @paginate
 def list_resources(request):
     return Resource.objects.visible_to(request.user)
 
 
-@router.get("matches", response=list[MatchOut], summary="对单配餐建议")
+@router.get("matches/", response=list[MatchOut], summary="对单配餐建议")
 @paginate
 def list_matches(request):
     return Match.objects.visible_to(request.user)
@@ -282,7 +282,7 @@ def decide_match(request, pk: int, payload: DecisionIn):
     )
 
 
-@router.get("projects", response=list[ProjectOut], summary="项目清单")
+@router.get("projects/", response=list[ProjectOut], summary="项目清单")
 @paginate
 def list_projects(request):
     return Project.objects.filter(

@@ -274,9 +274,11 @@ def _seed(district, community, users, rng, log):
         (40, "清理楼道杂物", "service", None),
         (25, "主题党日：文明城市我先行", "theme_day", plans[1]),
         (12, "义务理发进小区", "service", None),
-        (5, "主题党日：关爱一老一小", "theme_day", plans[0]),
+        (5, "主题党日：学习党的创新理论", "theme_day", plans[0]),
     ]:
-        start = (now - timedelta(days=days)).replace(hour=9, minute=0, second=0)
+        start = timezone.localtime(now - timedelta(days=days)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
         activity = services.publish_activity(
             actor=staff,
             community=community,
@@ -325,7 +327,9 @@ def _seed(district, community, users, rng, log):
         (3, "政策宣讲进小区", 10),
         (9, "关爱独居老人上门探访", 2),
     ]:
-        start = (now + timedelta(days=days)).replace(hour=14, minute=0, second=0)
+        start = timezone.localtime(now + timedelta(days=days)).replace(
+            hour=14, minute=0, second=0, microsecond=0
+        )
         services.publish_activity(
             actor=staff,
             community=community,

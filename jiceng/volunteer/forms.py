@@ -14,6 +14,7 @@ from .models import (
     ResourceKind,
     TeamKind,
     ThemePlan,
+    TimeSlot,
     Volunteer,
     WishCategory,
 )
@@ -21,6 +22,18 @@ from .models import (
 DATETIME = forms.DateTimeInput(
     attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
 )
+
+
+class TimeSlotsField(forms.MultipleChoiceField):
+    """Ticked service times, stored as "weekday,weekend" for the matcher."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        super().__init__(choices=TimeSlot.choices, **kwargs)
+
+    def clean(self, value):
+        return ",".join(super().clean(value))
 
 
 def places_for(user, permission, kinds):
@@ -68,16 +81,7 @@ class MemberRegistrationForm(StyledForm):
         help_text="如：楼道卫生、政策宣讲",
     )
     skills = forms.CharField(label="特长技能", max_length=200, required=False)
-    available = forms.MultipleChoiceField(
-        label="可服务时间",
-        required=False,
-        choices=[
-            ("weekday", "工作日白天"),
-            ("evening", "工作日晚间"),
-            ("weekend", "周末"),
-        ],
-        widget=forms.CheckboxSelectMultiple,
-    )
+    available = TimeSlotsField(label="可服务时间")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -306,12 +310,7 @@ class NeedForm(StyledForm):
     skills = forms.CharField(
         label="所需技能/资源", max_length=200, required=False, help_text="用顿号分隔"
     )
-    time_slots = forms.CharField(
-        label="服务时间",
-        max_length=60,
-        required=False,
-        help_text="weekday/evening/weekend",
-    )
+    time_slots = TimeSlotsField(label="服务时间", help_text="不勾选表示不限")
     people = forms.IntegerField(label="需要份数", min_value=1, initial=1)
     description = forms.CharField(
         label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False
@@ -327,7 +326,7 @@ class ResourceForm(StyledForm):
     kind = forms.ChoiceField(label="资源类型", choices=ResourceKind.choices)
     title = forms.CharField(label="资源", max_length=120)
     skills = forms.CharField(label="技能/资源标签", max_length=200, required=False)
-    time_slots = forms.CharField(label="可服务时间", max_length=60, required=False)
+    time_slots = TimeSlotsField(label="可服务时间", help_text="不勾选表示不限")
     capacity = forms.IntegerField(label="可服务份数", min_value=1, initial=1)
     max_distance = forms.IntegerField(
         label="服务半径（米）", min_value=100, initial=3000

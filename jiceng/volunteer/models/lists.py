@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.scope import Scope, ScopedQuerySet
 
+from .volunteers import time_slot_labels
+
 
 class NeedStatus(models.TextChoices):
     OPEN = "open", _("待对接")
@@ -36,6 +38,7 @@ class Need(models.Model):
     description = models.TextField(_("说明"), blank=True)
     skills = models.CharField(_("所需技能/资源"), max_length=200, blank=True)
     time_slots = models.CharField(_("需要的服务时间"), max_length=60, blank=True)
+
     people = models.PositiveIntegerField(_("需要人数/份数"), default=1)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
@@ -66,6 +69,10 @@ class Need(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def time_slots_display(self):
+        return time_slot_labels(self.time_slots)
 
 
 class ResourceKind(models.TextChoices):
@@ -103,6 +110,7 @@ class Resource(models.Model):
     )
     skills = models.CharField(_("技能/资源标签"), max_length=200, blank=True)
     time_slots = models.CharField(_("可服务时间"), max_length=60, blank=True)
+
     capacity = models.PositiveIntegerField(_("可服务份数"), default=1)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
@@ -120,6 +128,10 @@ class Resource(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def time_slots_display(self):
+        return time_slot_labels(self.time_slots)
 
     @property
     def provider(self):

@@ -52,6 +52,16 @@ class TimeSlot(models.TextChoices):
     WEEKEND = "weekend", _("周末")
 
 
+def time_slot_labels(value):
+    """ "weekday,weekend" → "工作日白天、周末" ("" when any time will do)."""
+    labels = dict(TimeSlot.choices)
+    return "、".join(
+        str(labels.get(code.strip(), code.strip()))
+        for code in value.split(",")
+        if code.strip()
+    )
+
+
 class Volunteer(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -44,8 +44,8 @@ def other_wish(people, other_grid):
 def test_anonymous_is_sent_to_login_and_the_wall_is_public(client, wish):
     assert client.get("/volunteer/").status_code == 302
     assert client.get("/volunteer/wall/").status_code == 200
-    assert client.get("/api/v1/volunteer/wishes").status_code == 401
-    assert client.get("/api/v1/volunteer/wall").status_code == 200
+    assert client.get("/api/v1/volunteer/wishes/").status_code == 401
+    assert client.get("/api/v1/volunteer/wall/").status_code == 200
 
 
 def test_grid_worker_sees_own_wishes_not_another_streets(
@@ -61,7 +61,7 @@ def test_grid_worker_sees_own_wishes_not_another_streets(
     missing = api.get(f"/api/v1/volunteer/wishes/{other_wish.pk}")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     ids = {
-        w["id"] for w in api.get("/api/v1/volunteer/wishes?limit=500").json()["items"]
+        w["id"] for w in api.get("/api/v1/volunteer/wishes/?limit=500").json()["items"]
     }
     assert wish.pk in ids and other_wish.pk not in ids
 
@@ -148,7 +148,7 @@ def test_confirm_registration_through_the_api(api_for, member, people):
         content_type="application/json",
     )
     assert again.status_code == 409
-    listing = api_for("danwei").get("/api/v1/volunteer/registrations").json()
+    listing = api_for("danwei").get("/api/v1/volunteer/registrations/").json()
     assert set(listing) == {"items", "count"}
     assert registration.pk in {r["id"] for r in listing["items"]}
 

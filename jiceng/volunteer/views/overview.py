@@ -81,6 +81,10 @@ def me(request):
     if volunteer is not None:
         context.update(
             registrations=volunteer.registrations.select_related("community"),
+            can_register=volunteer.member_id is not None
+            and not volunteer.registrations.filter(
+                status__in=(RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED)
+            ).exists(),
             signups=Signup.objects.filter(volunteer=volunteer)
             .exclude(status=SignupStatus.CANCELLED)
             .select_related("activity")

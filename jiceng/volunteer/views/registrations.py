@@ -70,7 +70,7 @@ def register_member(request):
                 commitments=data["commitments"],
                 claimed_items=data["claimed_items"],
                 skills=data["skills"],
-                available=",".join(data["available"]),
+                available=data["available"],
             )
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)

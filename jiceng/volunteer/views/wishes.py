@@ -192,6 +192,9 @@ def wall_detail(request, pk):
             and has_permission(user, "volunteer.join")
             and wish.status == WishStatus.PUBLISHED,
             "unit": unit_of(user) if user.is_authenticated else None,
+            # a unit's account claims for its unit; only residents claim for themselves
+            "can_claim_self": user.is_authenticated
+            and getattr(user, "resident", None) is not None,
             "teams": teams_led_by(user) if user.is_authenticated else [],
             "my_claims": my_claims,
             "fulfil_form": FulfilForm(),

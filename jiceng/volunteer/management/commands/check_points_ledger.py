@@ -1,6 +1,6 @@
 """Recompute every balance from the points ledger; --fix rewrites the cached ones."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from jiceng.volunteer import services
 
@@ -17,6 +17,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"志愿者 #{volunteer.pk}: 缓存 {cached}，流水合计 {actual}"
             )
-        self.stdout.write(
-            f"不一致 {len(wrong)} 个" + ("，已修正" if fix and wrong else "")
-        )
+        summary = f"不一致 {len(wrong)} 个" + ("，已修正" if fix and wrong else "")
+        if wrong and not fix:
+            # a non-zero exit lets cron and monitoring notice without reading output
+            raise CommandError(summary)
+        self.stdout.write(summary)
