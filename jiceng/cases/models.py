@@ -223,7 +223,9 @@ class Case(models.Model):
         place="place",
         department="department",
         self_field="reporter",
-        owner_always_sees=True,
+        owner_roles=frozenset(
+            {Role.BUILDING_LEAD, Role.PROPERTY, Role.UNIT_ORG, Role.DEPARTMENT}
+        ),
         assignee_place="grid",
         assignee_roles=frozenset({Role.PROPERTY}),
         place_excluded_roles=frozenset({Role.DEPARTMENT}),
@@ -234,7 +236,11 @@ class Case(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
-        indexes = [models.Index(fields=["status", "handle_due"])]
+        indexes = [
+            models.Index(fields=["status", "handle_due"]),
+            # scoped lists: place id from the subtree subquery, then open statuses
+            models.Index(fields=["place", "status", "created_at"]),
+        ]
 
     def __str__(self):
         return self.number
