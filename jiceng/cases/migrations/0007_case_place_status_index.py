@@ -5,17 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0006_case_verify_due'),
-        ('core', '0003_audit_append_only'),
-        ('places', '0001_initial'),
+        ("cases", "0006_case_verify_due"),
+        ("core", "0003_audit_append_only"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['place', 'status', 'created_at'], name='cases_case_place_i_1ed02e_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["place", "status", "created_at"],
+                name="cases_case_place_i_1ed02e_idx",
+            ),
         ),
     ]
