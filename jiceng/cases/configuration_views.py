@@ -92,9 +92,7 @@ def index(request):
     )
     # The street's own rules, and the district's above it (read-only here).
     prefixes = place_prefixes(request.user, "cases.configure")
-    above = {
-        p[:i] for p in prefixes for i in range(Place.steplen, len(p), Place.steplen)
-    }
+    above = {a for p in prefixes for a in Place.lineage_paths(p, include_self=False)}
     rules = list(
         RoutingRule.objects.filter(
             Q(pk__in=RoutingRule.objects.visible_to(request.user, "configure"))

@@ -19,17 +19,13 @@ def _roles_with(permission):
     return [role for role, perms in ROLE_PERMISSIONS.items() if permission in perms]
 
 
-def _prefixes(path):
-    return [path[:i] for i in range(Place.steplen, len(path) + 1, Place.steplen)]
-
-
 def dispatchers(case):
     """Users who dispatch at the nearest level whose subtree holds the case."""
     rows = list(
         Assignment.objects.filter(
             active=True,
             role__in=_roles_with("cases.dispatch"),
-            place__path__in=_prefixes(case.place.path),
+            place__path__in=Place.lineage_paths(case.place.path),
         ).values_list("user_id", "place__path")
     )
     if not rows:
@@ -58,7 +54,7 @@ def handlers(case):
         ids = Assignment.objects.filter(
             active=True,
             role__in=[Role.GRID_WORKER, Role.PROPERTY, Role.COMMUNITY_STAFF],
-            place__path__in=_prefixes(case.grid.path),
+            place__path__in=Place.lineage_paths(case.grid.path),
         ).values("user_id")
     else:
         return []
@@ -69,7 +65,9 @@ def verifiers(case):
     """The grid workers where the case is; the dispatchers when there are none."""
     grid_path = (case.grid or case.place).path
     ids = Assignment.objects.filter(
-        active=True, role=Role.GRID_WORKER, place__path__in=_prefixes(grid_path)
+        active=True,
+        role=Role.GRID_WORKER,
+        place__path__in=Place.lineage_paths(grid_path),
     ).values("user_id")
     users = list(get_user_model().objects.filter(pk__in=ids))
     return users or dispatchers(case)

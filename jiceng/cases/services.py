@@ -149,12 +149,8 @@ def route(case):
     categories = [case.category_id]
     if case.category.parent_id:
         categories.append(case.category.parent_id)
-    prefixes = [
-        case.place.path[:i]
-        for i in range(Place.steplen, len(case.place.path) + 1, Place.steplen)
-    ]
     rules = RoutingRule.objects.filter(
-        category_id__in=categories, place__path__in=prefixes
+        category_id__in=categories, place__path__in=Place.lineage_paths(case.place.path)
     ).select_related("place", "department")
     # the most specific place first, then the small class over the big one
     return max(

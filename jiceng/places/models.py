@@ -107,9 +107,15 @@ class Place(MP_Node):
         ]
         return " ".join(names)
 
+    @classmethod
+    def lineage_paths(cls, path, *, include_self=True):
+        """The paths of the ancestors of the node at path (and its own), root first."""
+        end = len(path) + (1 if include_self else 0)
+        return [path[:i] for i in range(cls.steplen, end, cls.steplen)]
+
     def ancestor_of_kind(self, kind):
         """Return the ancestor (or self) of a kind with one indexed query."""
         if self.kind == kind:
             return self
-        prefixes = [self.path[: i * self.steplen] for i in range(1, self.depth)]
+        prefixes = self.lineage_paths(self.path, include_self=False)
         return Place.objects.filter(path__in=prefixes, kind=kind).first()
