@@ -1799,6 +1799,20 @@ def kpi_phase(size):
 
 
 def main():
+    """Hold a lock for the whole run: two runs would share the cached databases."""
+    import fcntl
+
+    bench.TMP_DIR.mkdir(parents=True, exist_ok=True)
+    with open(bench.TMP_DIR / "benchcases.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log("another cases benchmark is running: waiting for it to finish ...")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        run()
+
+
+def run():
     engine = bench.engine()
     n = cases_n()
     phases = {

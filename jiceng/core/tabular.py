@@ -3,7 +3,9 @@
 Communities' 台账 often have a merged title row or two above the header, and
 trailing empty rows; the reader finds the header by the columns it expects and
 reports every data row with its 1-based spreadsheet row number. CSV files are
-streamed line by line; spreadsheets are read by calamine, which holds one sheet.
+streamed line by line; spreadsheets are read by calamine, which holds one sheet
+in memory — fast, but a million-row xlsx would take a gigabyte. Large xlsx files
+are therefore streamed with openpyxl's read-only mode (constant memory, slower).
 """
 
 import codecs
@@ -14,12 +16,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 SUPPORTED_SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
 HEADER_SEARCH_ROWS = 10
 ENCODING_SNIFF_BYTES = 1 << 20
+# An xlsx whose first sheet unpacks to more XML than this is streamed (about
+# 100,000 rows of a 12-column 台账); smaller ones go through calamine.
+STREAM_XLSX_BYTES = 48 << 20
 
 
 class TabularError(Exception):
@@ -54,6 +60,32 @@ def _csv_rows(path: Path):
         raise TabularError("CSV文件中混有无法识别的编码（支持UTF-8和GBK）") from exc
 
 
+def _first_sheet_size(path: Path) -> int:
+    """Uncompressed size of an xlsx's first worksheet (0 when not an xlsx zip)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheets = sorted(
+                info
+                for info in archive.infolist()
+                if info.filename.startswith("xl/worksheets/sheet")
+            )
+            return sheets[0].file_size if sheets else 0
+    except (zipfile.BadZipFile, OSError):
+        return 0
+
+
+def _streamed_xlsx_rows(path: Path):
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises several error types for broken files
+        raise TabularError(f"无法读取表格文件：{exc}") from exc
+    try:
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield ["" if value is None else value for value in row]
+    finally:
+        workbook.close()
+
+
 def _sheet_rows(path: Path):
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -68,6 +100,11 @@ def raw_rows(path, filename: str):
     name = filename.lower()
     if name.endswith(".csv"):
         return _csv_rows(Path(path))
+    if (
+        name.endswith((".xlsx", ".xlsm"))
+        and _first_sheet_size(path) > STREAM_XLSX_BYTES
+    ):
+        return _streamed_xlsx_rows(Path(path))
     if name.endswith(SPREADSHEET_SUFFIXES):
         return _sheet_rows(Path(path))
     raise TabularError("仅支持 xlsx、xls、ods、csv 格式的文件")
