@@ -131,6 +131,16 @@ class Channel(models.TextChoices):
 DUE_SOON = timedelta(hours=24)
 
 
+class CaseCounter(models.Model):
+    """The last case number issued on a day; its row lock serialises numbering."""
+
+    day = models.DateField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.day} {self.last}"
+
+
 def new_token():
     return secrets.token_urlsafe(16)
 

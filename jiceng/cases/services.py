@@ -20,7 +20,7 @@ from jiceng.core.validators import validate_mobile
 from jiceng.places.models import Place, PlaceKind
 
 from . import kpi, notify, photos, workdays
-from .models import Case, CaseEvent, Category, Channel, RoutingRule, Status
+from .models import Case, CaseCounter, CaseEvent, Category, Channel, RoutingRule, Status
 
 REOPEN_DAYS = 7
 SYSTEM = "系统"
@@ -95,15 +95,29 @@ STEPS = {
 
 
 def _next_number(now):
-    prefix = f"AJ{timezone.localtime(now):%Y%m%d}"
-    last = (
-        Case.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-        .first()
-    )
-    sequence = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{sequence:05d}"
+    """AJ + date + a 5-digit sequence, from a per-day counter locked until the
+    report commits: reading the highest committed number instead would hand the
+    same number to two reports in flight at once."""
+    day = timezone.localtime(now).date()
+    prefix = f"AJ{day:%Y%m%d}"
+    if not CaseCounter.objects.filter(day=day).exists():
+        last = (
+            Case.objects.filter(number__startswith=prefix)
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
+        try:
+            with transaction.atomic():
+                CaseCounter.objects.create(
+                    day=day, last=int(last[len(prefix) :]) if last else 0
+                )
+        except IntegrityError:
+            pass  # another report created today's counter first
+    counter = CaseCounter.objects.select_for_update().get(day=day)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}{counter.last:05d}"
 
 
 def _point_in_ring(lng, lat, ring):
@@ -256,16 +270,8 @@ def report_case(
         respond_due=workdays.add_working_hours(now, category.respond_hours),
         **extra,
     )
-    for _attempt in range(5):
-        case.number = _next_number(now)
-        try:
-            with transaction.atomic():
-                case.save()
-            break
-        except IntegrityError:
-            continue  # another case took the number this instant
-    else:
-        raise ValidationError("案卷号生成失败，请重试")
+    case.number = _next_number(now)
+    case.save()
     for image, thumb in prepared:
         photos.attach(case, image, thumb, stage="report")
     _event(case, "report", actor, Channel(channel).label)

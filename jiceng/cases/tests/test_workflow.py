@@ -280,3 +280,14 @@ def test_a_compound_problem_goes_to_its_property_company(client_for, people, gri
     step(people["wuye"], case, "handle", note="已维修电梯")
     case.refresh_from_db()
     assert case.status == Status.HANDLED
+
+
+def test_case_numbers_follow_a_locked_daily_counter(people, grid, streetlight):
+    from jiceng.cases.models import CaseCounter
+
+    first = report(people, grid, streetlight)
+    second = report(people, grid, streetlight)
+    prefix = first.number[:10]
+    assert second.number == f"{prefix}{int(first.number[10:]) + 1:05d}"
+    counter = CaseCounter.objects.get(day=timezone.localtime(first.created_at).date())
+    assert counter.last == int(second.number[10:])
