@@ -3,9 +3,11 @@
 # on PostgreSQL when reachable. Figures print as they are measured and are written to
 # benchmarks/results/<name>.json (one section per engine).
 #
-# Sizes are small by default so that `make bench` ends in well under 20 minutes;
-# BENCH_FULL=1 runs the issue's sizes (1,000,000-row imports in CSV and xlsx, 100k
-# django-import-export subset, 400 samples per latency) — allow about an hour and a half.
+# Sizes are small by default: foundation, import_residents and reconcile take 10–15
+# minutes on 2 cores (the first run also seeds and caches the demo databases); other
+# benchmarks add their own. BENCH_FULL=1 runs the issues' sizes (1,000,000-row imports
+# in CSV and xlsx, a 100k django-import-export subset, 400 samples per latency): about
+# 50 minutes for those three. Figures and findings: docs/performance.md.
 #
 # Environment:
 #   BENCH_FULL=1           the full sizes above

@@ -17,7 +17,7 @@ from .dashboard import (
     selected_place,
 )
 from .duplicates import suggestions
-from .models import OPEN_STATUSES, Case, Category
+from .models import Case, Category
 from .schemas import (
     CaseIn,
     CaseOut,
@@ -47,7 +47,9 @@ def _grid(user, code):
 def list_cases(request, filters: Query[CaseQuery]):
     cases = Case.objects.visible_to(request.user).select_related("category")
     if filters.status == "open":
-        cases = cases.filter(status__in=OPEN_STATUSES)
+        # IN, not =True: Django writes a bare column for =True, which SQLite
+        # cannot look up in the (place, is_open, created_at) index
+        cases = cases.filter(is_open__in=[True])
     elif filters.status:
         cases = cases.filter(status=filters.status)
     if filters.overdue:

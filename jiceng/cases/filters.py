@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from jiceng.core.models import Department
 
-from .models import OPEN_STATUSES, Case, Category, Channel, Status
+from .models import Case, Category, Channel, Status
 from .services import past_due
 
 
@@ -62,7 +62,9 @@ def filter_cases(cases, data, *, assigned):
             description__icontains=text
         )
     if data.get("status") == "open":
-        cases = cases.filter(status__in=OPEN_STATUSES)
+        # IN, not =True: Django writes a bare column for =True, which SQLite
+        # cannot look up in the (place, is_open, created_at) index
+        cases = cases.filter(is_open__in=[True])
     elif data.get("status"):
         cases = cases.filter(status=data["status"])
     if data.get("category"):

@@ -228,6 +228,9 @@ class Case(models.Model):
         verbose_name=_("已合并至"),
     )
     version = models.PositiveIntegerField(default=0)
+    # Derived from status on every save: one indexed value lets "open cases, newest
+    # first" read in order from an index instead of merging five status ranges.
+    is_open = models.BooleanField(default=True, editable=False)
 
     scope = Scope(
         place="place",
@@ -250,20 +253,24 @@ class Case(models.Model):
             models.Index(fields=["status", "handle_due"]),
             # scoped lists: place id from the subtree subquery, then open statuses
             models.Index(fields=["place", "status", "created_at"]),
+            models.Index(fields=["place", "is_open", "created_at"]),
+            models.Index(fields=["is_open", "created_at"]),
         ]
 
     def __str__(self):
         return self.number
+
+    def save(self, *args, update_fields=None, **kwargs):
+        self.is_open = self.status in OPEN_STATUSES
+        if update_fields is not None and "status" in update_fields:
+            update_fields = {*update_fields, "is_open"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
         return reverse("cases:detail", args=[self.pk])
 
     def get_public_url(self):
         return reverse("cases:public", args=[self.public_token])
-
-    @property
-    def is_open(self):
-        return self.status in OPEN_STATUSES
 
     @property
     def current_due(self):
