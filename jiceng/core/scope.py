@@ -68,9 +68,6 @@ class Scope:
     assignee_place: str | None = None
     assignee_roles: frozenset = frozenset()
 
-    def path_lookup(self) -> str:
-        return f"{self.place}__path" if self.place else "path"
-
     @staticmethod
     def in_subtree(lookup: str, paths) -> Q:
         """Rows whose place (lookup) lies in any of the subtrees at paths.
