@@ -121,14 +121,10 @@ def _fresh_database_url(workdir):
 
 
 @pytest.fixture(scope="session")
-def live_site():
-    """Migrate, seed and serve a demo district in a separate process; yield its URL."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("JICENG_REQUIRE_BROWSER"):
-            pytest.fail(
-                f"{CHROMIUM} is required for browser tests (scripts/ensure_chromium.sh)"
-            )
-        pytest.skip("Debian chromium not installed")
+def demo_site_env():
+    """A migrated and seeded demo district in its own database (a SQLite file or a
+    throwaway PostgreSQL database), for processes other than the test's: yield the
+    environment that points manage.py at it."""
     workdir = tempfile.mkdtemp(prefix="jiceng-e2e-")
     env = {
         **os.environ,
@@ -149,6 +145,22 @@ def live_site():
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )
+    yield env
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_site(demo_site_env):
+    """Serve the demo district of demo_site_env with its task worker; yield its URL."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("JICENG_REQUIRE_BROWSER"):
+            pytest.fail(
+                f"{CHROMIUM} is required for browser tests (scripts/ensure_chromium.sh)"
+            )
+        pytest.skip("Debian chromium not installed")
+    # Uploads of any size take the import's two-process path (transfer/pipeline.py).
+    env = {**demo_site_env, "JICENG_IMPORT_WORKER_MIN_ROWS": "1"}
+    manage = [sys.executable, str(ROOT / "manage.py")]
     port = _free_port()
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
@@ -188,7 +200,6 @@ def live_site():
     for process in (server, worker):
         process.terminate()
         process.wait(timeout=10)
-    shutil.rmtree(workdir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -273,6 +273,10 @@ TASKS = {
 }
 
 # Map: no base layer unless an intranet tile server is configured (e.g. 天地图 proxy).
+# Imports of at least this many rows prepare chunks in a second process (pipeline.py).
+JICENG_IMPORT_WORKER_MIN_ROWS = int(
+    os.environ.get("JICENG_IMPORT_WORKER_MIN_ROWS", "50000")
+)
 JICENG_TILE_URL = os.environ.get("JICENG_TILE_URL", "")
 JICENG_DISTRICT_NAME = os.environ.get("JICENG_DISTRICT_NAME", "")
 

@@ -57,11 +57,16 @@ def _index_key(spec):
     return key
 
 
+@lru_cache(maxsize=4)
+def _sm4(key: bytes):
+    return algorithms.SM4(key)
+
+
 def encrypt(plaintext: str) -> bytes:
     """Encrypt a string with the current SM4 key."""
     keys, current = field_keys()
     nonce = os.urandom(NONCE_BYTES)
-    encryptor = Cipher(algorithms.SM4(keys[current]), modes.GCM(nonce)).encryptor()
+    encryptor = Cipher(_sm4(keys[current]), modes.GCM(nonce)).encryptor()
     body = encryptor.update(plaintext.encode("utf-8")) + encryptor.finalize()
     return bytes([FORMAT_VERSION, current]) + nonce + body + encryptor.tag
 
@@ -77,11 +82,20 @@ def decrypt(blob: bytes) -> str:
         raise DecryptionError(f"no key with id {blob[1]}")
     nonce = blob[2 : 2 + NONCE_BYTES]
     body, tag = blob[2 + NONCE_BYTES : -TAG_BYTES], blob[-TAG_BYTES:]
-    decryptor = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
+    decryptor = Cipher(_sm4(key), modes.GCM(nonce, tag)).decryptor()
     try:
         return (decryptor.update(body) + decryptor.finalize()).decode("utf-8")
     except InvalidTag as exc:
         raise DecryptionError("ciphertext failed authentication") from exc
+
+
+@lru_cache(maxsize=16)
+def _keyed_mac(spec: str, purpose: str):
+    """An HMAC already fed the key and the purpose; copies of it finish a digest
+    in a third of the time of keying a new one (imports take two per row)."""
+    mac = hmac.HMAC(_index_key(spec), hashes.SM3())
+    mac.update(purpose.encode("ascii") + b"\x00")
+    return mac
 
 
 def blind_index(value: str, *, purpose: str) -> str:
@@ -90,8 +104,8 @@ def blind_index(value: str, *, purpose: str) -> str:
     The purpose separates indexes so that equal digits in an ID and a phone
     field never produce the same digest.
     """
-    mac = hmac.HMAC(_index_key(settings.JICENG_INDEX_KEY), hashes.SM3())
-    mac.update(purpose.encode("ascii") + b"\x00" + value.encode("utf-8"))
+    mac = _keyed_mac(settings.JICENG_INDEX_KEY, purpose).copy()
+    mac.update(value.encode("utf-8"))
     return mac.finalize().hex()
 
 

@@ -109,6 +109,7 @@ class ResidentRow:
         "id_digest",
         "phone_digest",
         "place_path",
+        "protected",
         "row",
     )
 
@@ -116,6 +117,15 @@ class ResidentRow:
         self, row, fields, id_digest, phone_digest, place_path, household, categories
     ):
         self.categories = categories
+        # What a new resident's row stores for the ID number and the phone: computed
+        # while preparing, which may run in the import's second process.
+        number, phone = fields["id_number"], fields.get("phone", "")
+        self.protected = (
+            encrypt(number),
+            mask_id_number(number),
+            encrypt(phone) if phone else None,
+            mask_mobile(phone) if phone else "",
+        )
         self.row = row
         self.fields = fields
         self.id_digest = id_digest
@@ -219,6 +229,21 @@ def insert_rows(model, columns, rows):
             cursor.executemany(sql, rows)
 
 
+def household_ids(numbers) -> dict:
+    """{household number: id} for the numbers that exist, in one raw query."""
+    numbers = list(numbers)
+    if not numbers:
+        return {}
+    marks = ", ".join(["%s"] * len(numbers))
+    with connection.cursor() as cursor:
+        cursor.execute(  # table name from the model, values as parameters
+            f"SELECT number, id FROM {Household._meta.db_table} "  # noqa: S608
+            f"WHERE number IN ({marks})",
+            numbers,
+        )
+        return dict(cursor.fetchall())
+
+
 CATEGORY_SPLIT_RE = re.compile(r"[、,，;；/\s]+")
 
 # Compared with what is stored to tell "updated" from "unchanged".
@@ -239,6 +264,10 @@ class ResidentImporter(Importer):
     kind = "residents"
     label = "居民"
     permission = "people.change"
+    # Each commit rewrites the touched pages of the big random-keyed blind indexes,
+    # so fewer, larger chunks write much less (10,000 rows: about 30 MB in flight).
+    chunk_size = 5000
+    prepare_in_worker = True
     columns = [
         "姓名",
         "身份证号",
@@ -432,7 +461,8 @@ class ResidentImporter(Importer):
 
     # --- one chunk -------------------------------------------------------------------
 
-    def import_chunk(self, rows):
+    def prepare(self, rows):
+        """Parse and check a chunk: (rejected outcomes, parsed rows)."""
         outcomes, parsed = [], []
         self.places.prefetch_codes(cell_text(r.values.get("住址编码")) for r in rows)
         for row in rows:
@@ -447,7 +477,12 @@ class ResidentImporter(Importer):
                     RowOutcome(row, REJECTED, f"身份证号与本文件第{first}行重复")
                 )
                 continue
+            row.values = None  # parsed into item.fields; cells stay for a rejection
             parsed.append(item)
+        return outcomes, parsed
+
+    def write(self, prepared):
+        outcomes, parsed = prepared
         for attempt in range(2):
             try:
                 with transaction.atomic():
@@ -544,21 +579,25 @@ class ResidentImporter(Importer):
         return changed
 
     def _households(self, parsed):
-        """Household number -> id, creating the missing ones at the row's place."""
+        """Household number -> id, creating the missing ones at the row's place.
+
+        Raw statements: the ORM prepares every value of a 5,000-item IN list one by
+        one, which took longer than the database did.
+        """
         wanted = {p.household: p.fields["place_id"] for p in parsed if p.household}
         if not wanted:
             return {}
-        found = dict(
-            Household.objects.filter(number__in=wanted).values_list("number", "pk")
-        )
-        missing = [
-            Household(number=n, place_id=wanted[n]) for n in wanted if n not in found
-        ]
+        found = household_ids(wanted)
+        missing = [(n, wanted[n]) for n in wanted if n not in found]
         if missing:
-            Household.objects.bulk_create(missing, ignore_conflicts=True)
-            found = dict(
-                Household.objects.filter(number__in=wanted).values_list("number", "pk")
-            )
+            with connection.cursor() as cursor:
+                cursor.executemany(  # table name from the model, values as parameters
+                    f"INSERT INTO {Household._meta.db_table} "  # noqa: S608
+                    "(number, place_id, note) VALUES (%s, %s, '') "
+                    "ON CONFLICT (number) DO NOTHING",
+                    missing,
+                )
+            found.update(household_ids([n for n, _ in missing]))
         return found
 
     def _create(self, creates, households):
@@ -574,19 +613,19 @@ class ResidentImporter(Importer):
         rows = []
         for item in creates:
             f = item.fields
-            phone = f.get("phone", "")
+            id_cipher, id_mask, phone_cipher, phone_mask = item.protected
             rows.append(
                 (
                     f["name"],
                     f["sex"],
                     f["birth_date"],
                     f["ethnicity"] or "汉族",
-                    encrypt(f["id_number"]),
+                    id_cipher,
                     item.id_digest,
-                    mask_id_number(f["id_number"]),
-                    encrypt(phone) if phone else None,
+                    id_mask,
+                    phone_cipher,
                     item.phone_digest,
-                    mask_mobile(phone) if phone else "",
+                    phone_mask,
                     f["place_id"],
                     households.get(item.household),
                     f["relation"],

@@ -36,13 +36,25 @@ class Importer:
     # Rows per transaction; None reads the whole file as one chunk (small trees whose
     # later rows refer to earlier ones, so a dry run must see them together).
     chunk_size: int | None = 2000
+    # Large registers: a second process may prepare the next chunks while this one
+    # writes (see pipeline.py); prepare must then not depend on earlier writes.
+    prepare_in_worker = False
 
     def __init__(self, actor, *, dry_run):
         self.actor = actor
         self.dry_run = dry_run
 
-    def import_chunk(self, rows) -> list[RowOutcome]:
+    def prepare(self, rows):
+        """Check and convert a chunk without writing; may read the database."""
+        return rows
+
+    def write(self, prepared) -> list[RowOutcome]:
+        """Write a prepared chunk inside the job's transaction; return every row's
+        outcome."""
         raise NotImplementedError
+
+    def import_chunk(self, rows) -> list[RowOutcome]:
+        return self.write(self.prepare(rows))
 
 
 class RowByRowImporter(Importer):
@@ -56,7 +68,7 @@ class RowByRowImporter(Importer):
         ValidationError / PermissionDenied with the reason."""
         raise NotImplementedError
 
-    def import_chunk(self, rows):
+    def write(self, rows):
         outcomes = []
         for row in rows:
             try:

@@ -1,0 +1,149 @@
+"""Prepared chunks of an import: read and checked here, or in a second process.
+
+Checking a resident row (ID checksum, two HMAC digests, two SM4 encryptions,
+place lookup) costs about as much CPU as writing it. For a large file a second
+process reads and checks the next chunks while this one writes, so both cores
+work; the writer stays in this process, in file order, with the job's counts.
+
+The worker is a fresh interpreter (``python -m jiceng.transfer.pipeline``: no
+inherited database connection, no re-run of whatever started this process). It
+reads the same decrypted temporary file and pickles each prepared chunk into a
+pipe; the pipe's small buffer holds it back while the writer is busy, so at most
+a chunk or two are in flight and memory stays flat.
+"""
+
+import logging
+import os
+import pickle
+import resource
+import subprocess
+import sys
+
+from django.conf import settings
+from django.db import connection
+
+from jiceng.core.tabular import TabularError, read_rows
+
+logger = logging.getLogger(__name__)
+
+CHUNK, DONE, FAILED, CRASHED = "chunk", "done", "failed", "crashed"
+
+
+def chunks(rows, size):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if size and len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _file_chunks(importer, job, path):
+    rows = read_rows(
+        path,
+        job.filename,
+        required=importer.required,
+        aliases=importer.aliases,
+        mapping=job.mapping,
+    )
+    return chunks(rows, importer.chunk_size)
+
+
+def use_worker(importer, job) -> bool:
+    """A second process pays off for large files of kinds that prepare much.
+
+    Not inside a caller's transaction (the worker could not see what it wrote)
+    nor on an in-memory database (the worker could not open it).
+    """
+    if not importer.prepare_in_worker or connection.in_atomic_block:
+        return False
+    if job.size_estimate < settings.JICENG_IMPORT_WORKER_MIN_ROWS:
+        return False
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
+def prepared_chunks(importer, job, path):
+    """Yield importer.prepare(chunk) for every chunk of the file, in order."""
+    if not use_worker(importer, job):
+        for chunk in _file_chunks(importer, job, path):
+            yield importer.prepare(chunk)
+        return
+    read_end, write_end = os.pipe()
+    worker = subprocess.Popen(  # noqa: S603 (this interpreter, our module, our args)
+        [
+            sys.executable,
+            "-m",
+            "jiceng.transfer.pipeline",
+            str(connection.settings_dict["NAME"]),
+            str(job.pk),
+            str(path),
+            str(write_end),
+        ],
+        cwd=settings.BASE_DIR,
+        pass_fds=[write_end],
+        stdin=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            while True:
+                try:
+                    kind, payload = pickle.load(pipe)  # noqa: S301 (our own child)
+                except EOFError:
+                    raise RuntimeError(
+                        "import worker exited without finishing"
+                    ) from None
+                if kind == DONE:
+                    logger.info("import worker peak RSS %s MB", payload)
+                    return
+                if kind == FAILED:
+                    raise TabularError(payload)
+                if kind == CRASHED:
+                    raise RuntimeError("import worker failed")
+                yield payload
+    finally:
+        if worker.poll() is None:
+            worker.terminate()
+        worker.wait()
+
+
+def run_worker(database_name, job_id, path, pipe):
+    """The worker process: prepare every chunk of the job's file into the pipe."""
+    from django.db import connections
+
+    from jiceng.transfer.models import ImportJob
+    from jiceng.transfer.services import importer_class
+
+    connections["default"].settings_dict["NAME"] = database_name
+
+    def send(kind, payload):
+        pickle.dump((kind, payload), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
+    try:
+        job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+        importer = importer_class(job.kind)(job.created_by, dry_run=job.dry_run)
+        for chunk in _file_chunks(importer, job, path):
+            send(CHUNK, importer.prepare(chunk))
+    except TabularError as exc:
+        send(FAILED, str(exc))
+    except BrokenPipeError:
+        return  # the writer stopped (its own error); nothing to say
+    except Exception:
+        logger.exception("import worker for job %s failed", job_id)
+        send(CRASHED, None)
+    else:
+        send(DONE, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+    finally:
+        connections.close_all()
+
+
+if __name__ == "__main__":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiceng.settings")
+    django.setup()
+    database, job_pk, file_path, fd = sys.argv[1:5]
+    with os.fdopen(int(fd), "wb") as out:
+        run_worker(database, job_pk, file_path, out)
