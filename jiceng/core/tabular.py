@@ -5,7 +5,7 @@ trailing empty rows; the reader finds the header by the columns it expects and
 reports every data row with its 1-based spreadsheet row number. CSV files are
 streamed line by line; spreadsheets are read by calamine, which holds one sheet
 in memory — fast, but a million-row xlsx would take a gigabyte. Large xlsx files
-are therefore streamed with openpyxl's read-only mode (constant memory, slower).
+are therefore streamed row by row by xlsx_stream (flat memory).
 """
 
 import codecs
@@ -14,10 +14,13 @@ import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import chain
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
-from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
+
+from . import xlsx_stream
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 SUPPORTED_SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
@@ -76,14 +79,14 @@ def _first_sheet_size(path: Path) -> int:
 
 def _streamed_xlsx_rows(path: Path):
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises several error types for broken files
+        rows = xlsx_stream.iter_rows(path)
+        first = next(rows, None)
+    except (zipfile.BadZipFile, KeyError, ValueError, ParseError) as exc:
         raise TabularError(f"无法读取表格文件：{exc}") from exc
-    try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            yield ["" if value is None else value for value in row]
-    finally:
-        workbook.close()
+    if first is None:
+        return
+    for row in chain([first], rows):
+        yield ["" if value is None else value for value in row]
 
 
 def _sheet_rows(path: Path):

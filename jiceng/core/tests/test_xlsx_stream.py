@@ -1,0 +1,104 @@
+"""A large 台账 saved by Excel or WPS is read row by row with the same values
+openpyxl would give, and a broken or hostile file is refused with a clear reason."""
+
+import io
+import zipfile
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+
+from jiceng.core import tabular, xlsx_stream
+
+
+def workbook_bytes():
+    workbook = Workbook()  # normal mode: strings go to the shared-string table
+    sheet = workbook.active
+    sheet.append(["幸福社区居民台账 <2026年> & 说明"])
+    sheet.append(["姓名", "身份证号", "手机号码", "登记日期", "在册", "面积", "公式"])
+    sheet.append(
+        [
+            "王秀英 ",
+            "11010519491231002X",
+            13800138000,
+            date(2023, 5, 1),
+            True,
+            1.5,
+            "=1+1",
+        ]
+    )
+    sheet["A5"] = "隔一行 'q' \"dq\""  # row 4 left out of the XML
+    sheet["C5"] = 1.3800138e10
+    sheet["G5"] = datetime(2024, 1, 2, 3, 4, 5)
+    sheet["B6"] = CellRichText([TextBlock(InlineFont(b=True), "粗"), "体"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def trimmed(row):
+    row = list(row)
+    while row and row[-1] is None:
+        row.pop()
+    return row
+
+
+def test_rows_match_openpyxl_including_gaps_dates_and_rich_text(tmp_path):
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(workbook_bytes())
+    streamed = list(xlsx_stream.iter_rows(path))
+    expected = [
+        list(r)
+        for r in load_workbook(path, read_only=True, data_only=True).active.iter_rows(
+            values_only=True
+        )
+    ]
+    assert [trimmed(r) for r in streamed] == [trimmed(r) for r in expected]
+    assert streamed[2][:6] == [
+        "王秀英 ",
+        "11010519491231002X",
+        13800138000,
+        datetime(2023, 5, 1),
+        True,
+        1.5,
+    ]
+    assert streamed[3] == []  # the left-out row keeps the numbering
+    assert trimmed(streamed[5]) == [None, "粗体"]
+
+
+def test_shared_strings_are_packed_not_listed():
+    strings = xlsx_stream.SharedStrings()
+    for text in ["", "王秀英", "11010519491231002X", "幸福"]:
+        strings.append(text)
+    assert len(strings) == 4
+    assert [strings[i] for i in range(4)] == [
+        "",
+        "王秀英",
+        "11010519491231002X",
+        "幸福",
+    ]
+
+
+def test_a_broken_or_hostile_workbook_is_refused_clearly(tmp_path, monkeypatch):
+    monkeypatch.setattr(tabular, "STREAM_XLSX_BYTES", 0)  # take the streamed path
+    broken = tmp_path / "坏.xlsx"
+    broken.write_bytes(b"not a zip at all")
+    with pytest.raises(tabular.TabularError, match="无法读取表格文件"):
+        list(tabular.raw_rows(broken, "坏.xlsx"))
+
+    # a workbook part that declares entities (the "billion laughs" shape)
+    hostile = tmp_path / "实体.xlsx"
+    source = zipfile.ZipFile(io.BytesIO(workbook_bytes()))
+    with zipfile.ZipFile(hostile, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/workbook.xml":
+                data = (
+                    b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+                    + data
+                )
+            target.writestr(item, data)
+    with pytest.raises(tabular.TabularError, match="无法读取表格文件"):
+        list(tabular.raw_rows(hostile, "实体.xlsx"))
