@@ -10,11 +10,13 @@
      - the API ``POST /api/v1/cases/`` (Bearer token from ``create_api_token``,
        JSON body, as the grid worker ``wangge``),
      - the floors: ``/bench/bare-form/`` parses the same form body,
-       ``/bench/bare-json/`` the same JSON body; both answer a JsonResponse 201.
+       ``/bench/bare-json/`` the same JSON body; both answer a JsonResponse 201;
+     - a reference, ``/bench/bare-insert/``: the JSON body parsed and one Case row
+       saved, nothing else (what any create endpoint must at least do).
    Goal: each endpoint ≥ 50 % of its floor's req/s (same server, same run). Also
    measured: one request of each kind in process (queries, SQL time, with the
-   connection kept and reopened), and on SQLite a what-if server with persistent
-   connections (settings.py forces CONN_MAX_AGE=0 there).
+   connection kept and reopened); BENCH_CASES_CONN_MAX_AGE=N adds a what-if server
+   with that connection lifetime.
 2. The grid worker's open-case list (``/cases/?status=open`` through the test
    client; the queryset the view builds: ``cases_for`` + ``select_related`` +
    paginator count + first page; and the count and the page query alone) at 10k vs
@@ -974,6 +976,37 @@ def bare_json(request):
     )
 
 
+_BARE_IDS = {}
+
+
+def bare_insert(request):
+    """A reference, not the goal's floor: the least any create endpoint does —
+    parse the JSON body and save one Case row in a transaction (no workflow,
+    time limits, timeline, KPI rollup, audit or notification)."""
+    import uuid
+
+    from django.db import transaction
+    from django.http import JsonResponse
+
+    from jiceng.cases.models import Case, Category
+    from jiceng.places.models import Place
+
+    data = json.loads(request.body)
+    if not _BARE_IDS:
+        _BARE_IDS["category"] = Category.objects.get(code=data["category_code"]).pk
+        _BARE_IDS["place"] = Place.objects.get(code=data["grid_code"]).pk
+    with transaction.atomic():
+        case = Case.objects.create(
+            number=f"BN{uuid.uuid4().hex[:20]}",
+            category_id=_BARE_IDS["category"],
+            place_id=_BARE_IDS["place"],
+            description=data["description"],
+            address=data.get("address", ""),
+            channel="patrol",
+        )
+    return JsonResponse({"id": case.pk, "status": case.status}, status=201)
+
+
 def install_urlconf():
     from django.urls import include, path
     from django.views.decorators.csrf import csrf_exempt
@@ -982,6 +1015,7 @@ def install_urlconf():
     module.urlpatterns = [
         path("bench/bare-form/", csrf_exempt(bare_form)),
         path("bench/bare-json/", csrf_exempt(bare_json)),
+        path("bench/bare-insert/", csrf_exempt(bare_insert)),
         path("", include("jiceng.urls")),
     ]
     sys.modules[URLCONF] = module
@@ -1065,6 +1099,11 @@ def credentials():
         "bare_json": lambda: client.post(
             "/bench/bare-json/", bodies["bare_json"](0), content_type="application/json"
         ),
+        "bare_insert": lambda: client.post(
+            "/bench/bare-insert/",
+            bodies["bare_json"](0),
+            content_type="application/json",
+        ),
     }
     diagnostics = {}
     for label, call in probes.items():
@@ -1145,7 +1184,13 @@ def request_bodies(creds):
             ensure_ascii=False,
         )
 
-    return {"open311": open311, "bare_form": open311, "api": api, "bare_json": api}
+    return {
+        "open311": open311,
+        "bare_form": open311,
+        "api": api,
+        "bare_json": api,
+        "bare_insert": api,
+    }
 
 
 # ---- intake: the client side ------------------------------------------------------------
@@ -1308,11 +1353,17 @@ def intake(small_url):
             {"Content-Type": "application/json"},
             bodies["bare_json"],
         ),
+        "bare_insert": (
+            "/bench/bare-insert/",
+            {"Content-Type": "application/json"},
+            bodies["bare_insert"],
+        ),
     }
     variants = {"as_configured": {}}
-    if bench.engine() == "sqlite" and os.environ.get("BENCH_CASES_WHATIF", "1") == "1":
-        # settings.py forces CONN_MAX_AGE=0 on SQLite: what persistent ones would give
-        variants["sqlite_persistent_connections"] = {"BENCH_CASES_CONN_MAX_AGE": "600"}
+    if os.environ.get("BENCH_CASES_CONN_MAX_AGE"):  # a what-if: other persistence
+        variants["conn_max_age"] = {
+            "BENCH_CASES_CONN_MAX_AGE": os.environ["BENCH_CASES_CONN_MAX_AGE"]
+        }
     results = {}
     for variant, extra_env in variants.items():
         log(f"   -- server {variant} --")
@@ -1367,6 +1418,9 @@ def serve_and_load(url, targets, workers, concurrency, rounds, seconds, extra_en
     for endpoint, floor in (("open311", "bare_form"), ("api", "bare_json")):
         share = bench.ratio(figures[endpoint]["req_per_s"], figures[floor]["req_per_s"])
         ratios[endpoint] = {
+            "share_of_bare_insert_req_per_s": bench.ratio(
+                figures[endpoint]["req_per_s"], figures["bare_insert"]["req_per_s"]
+            ),
             "floor": floor,
             "share_of_floor_req_per_s": share,
             "p95_over_floor_p95": bench.ratio(
@@ -1392,7 +1446,8 @@ def serve_and_load(url, targets, workers, concurrency, rounds, seconds, extra_en
     for endpoint, found in ratios.items():
         log(
             f"   {endpoint}: {found['share_of_floor_req_per_s']} of {found['floor']}'s "
-            f"req/s -> {found['status']}"
+            f"req/s -> {found['status']}; "
+            f"{found['share_of_bare_insert_req_per_s']} of bare_insert's (reference)"
         )
     return {"figures": figures, "ratios": ratios}
 

@@ -17,6 +17,7 @@ from .dashboard import (
     selected_place,
 )
 from .duplicates import suggestions
+from .filters import filter_cases
 from .models import Case, Category
 from .schemas import (
     CaseIn,
@@ -45,18 +46,12 @@ def _grid(user, code):
 @router.get("", response=list[CaseOut], summary="案件列表")
 @paginate
 def list_cases(request, filters: Query[CaseQuery]):
+    # the same filters as the list page: overdue means past the current stage's
+    # limit (response, handling or verification), as the page's 已超期 does
     cases = Case.objects.visible_to(request.user).select_related("category")
-    if filters.status == "open":
-        # IN, not =True: Django writes a bare column for =True, which SQLite
-        # cannot look up in the (place, is_open, created_at) index
-        cases = cases.filter(is_open__in=[True])
-    elif filters.status:
-        cases = cases.filter(status=filters.status)
-    if filters.overdue:
-        cases = services.overdue(cases)
-    if filters.mine:
-        cases = cases.filter(assigned_to(request.user))
-    return cases
+    return filter_cases(
+        cases, filters.dict(exclude_none=True), assigned=assigned_to(request.user)
+    )
 
 
 @router.get("{int:case_id}", response=CaseOut, summary="案件详情")

@@ -6,7 +6,7 @@ and the benchmark. Records are matched one-to-one:
 1. the same ID number is the same person (differences elsewhere are conflicts);
 2. otherwise candidates come from blocks — same birth date and region in the ID,
    same ID tail, or the same name in pinyin — and are scored on the ID number
-   (edit distance tolerates one or two mistyped digits) and the name (traditional
+   (edit distance tolerates one or two mistyped or two swapped digits) and the name (traditional
    and simplified characters and homophones read alike);
 3. pairs are taken best score first; a score above AUTO is a match, between REVIEW
    and AUTO a person decides, below REVIEW the records stay unmatched.
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 AUTO = 0.92
 REVIEW = 0.70
@@ -68,7 +68,8 @@ def normalize_name(name: str) -> str:
 def name_pinyin(name: str) -> str:
     from pypinyin import lazy_pinyin
 
-    return "".join(lazy_pinyin(normalize_name(name)))
+    # lower-cased: a roster typed in pinyin writes "Wang Xiuying" or "wangxiuying"
+    return "".join(lazy_pinyin(normalize_name(name))).lower()
 
 
 def normalize_id(number: str) -> str:
@@ -89,8 +90,9 @@ def id_similarity(a: str, b: str) -> float:
         return 0.0
     if a == b:
         return 1.0
-    # One wrong digit in 18 is a typo; three or more is another person.
-    distance = Levenshtein.distance(a, b)
+    # One wrong digit in 18 is a typo; three or more is another person. Two
+    # neighbouring digits swapped is one slip of the hand, not two (OSA distance).
+    distance = OSA.distance(a, b)
     return {1: 0.9, 2: 0.75}.get(distance, 0.0)
 
 

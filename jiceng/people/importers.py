@@ -268,6 +268,7 @@ class ResidentImporter(Importer):
     # so larger chunks write less; 5,000 was as fast as 10,000 with less memory.
     chunk_size = 5000
     prepare_in_worker = True
+    bulk_models = (Resident, Household, Occupancy)
     columns = [
         "姓名",
         "身份证号",

@@ -39,6 +39,8 @@ class Importer:
     # Large registers: a second process may prepare the next chunks while this one
     # writes (see pipeline.py); prepare must then not depend on earlier writes.
     prepare_in_worker = False
+    # Tables a large import fills: their planner statistics are refreshed after it.
+    bulk_models: tuple = ()
 
     def __init__(self, actor, *, dry_run):
         self.actor = actor

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from jiceng.core import audit, crypto
 from jiceng.core.models import AuditAction
+from jiceng.core.planner import ANALYZE_AFTER_ROWS, refresh_statistics
 from jiceng.core.scope import has_permission
 from jiceng.core.tabular import (
     SUPPORTED_SUFFIXES,
@@ -255,6 +256,8 @@ def run_job(job) -> ImportJob:
         job.message = f"处理第{job.total}行之后出错，之后的行未处理；已处理的行已保存。"
     else:
         job.status = JobStatus.DONE
+    if not job.dry_run and job.created + job.updated >= ANALYZE_AFTER_ROWS:
+        refresh_statistics(*importer.bulk_models)
     job.finished_at = timezone.now()
     job.save()
     if not job.dry_run:

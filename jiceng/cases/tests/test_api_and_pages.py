@@ -190,3 +190,35 @@ def test_duplicates_merge_and_kpi_through_the_api(api_for, people, grid):
         api_for("wangge2").get(f"/api/v1/cases/{second.pk}/duplicates").status_code
         == 404
     )
+
+
+def test_overdue_means_the_same_in_the_api_and_on_the_list_page(
+    api_for, client_for, grid
+):
+    # given a case nobody accepted within its response limit, and a fresh one
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    worker = api_for("wangge")
+    ids = []
+    for text in ("井盖缺失无人受理", "路灯刚刚不亮了"):
+        created = worker.post(
+            "/api/v1/cases/",
+            {"category_code": "SJ0102", "description": text, "grid_code": grid.code},
+            content_type="application/json",
+        )
+        ids.append(created.json()["id"])
+    Case.objects.filter(pk=ids[0]).update(
+        respond_due=timezone.now() - timedelta(hours=1)
+    )
+
+    # when the street asks for overdue cases through the API and on the page
+    listed = api_for("jiedao").get("/api/v1/cases/?overdue=true").json()
+    page = client_for("jiedao").get("/cases/?overdue=on").content.decode()
+
+    # then both show the late one (past its response limit) and not the fresh one
+    numbers = {c["id"]: c["number"] for c in listed["items"]}
+    assert ids[0] in numbers and ids[1] not in numbers
+    assert numbers[ids[0]] in page
+    assert Case.objects.get(pk=ids[1]).number not in page

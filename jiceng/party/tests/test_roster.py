@@ -29,6 +29,19 @@ def test_one_mistyped_digit_with_the_same_name_is_a_match():
     assert result.matched[0].differences == ["身份证号"]
 
 
+def test_two_swapped_neighbouring_digits_with_the_same_name_is_a_match():
+    number = make_id("19700101", 27)  # ...0270X: swap two different digits
+    i = next(i for i in range(6, 16) if number[i] != number[i + 1])
+    swapped = number[:i] + number[i + 1] + number[i] + number[i + 2 :]
+    result = match([Person(1, "赵丽华", swapped)], [Person("a", "赵丽华", number)])
+    assert len(result.matched) == 1 and result.matched[0].differences == ["身份证号"]
+
+
+def test_a_pinyin_name_matches_whatever_its_spacing_and_case():
+    result = match([Person(1, "Wang Xiuying", "")], [Person("a", "wangxiuying", "")])
+    assert result.matched == [] and len(result.review) == 1  # a name alone: review
+
+
 def test_a_homophone_name_with_the_same_id_is_a_conflict_not_a_new_person():
     number = make_id("19700101", 3)
     result = match([Person(1, "王晓燕", number)], [Person("a", "王小燕", number)])

@@ -16,6 +16,7 @@ from jiceng.core.demo.generator import (
     summarize,
 )
 from jiceng.core.demo.registry import seed_registry_extras
+from jiceng.core.planner import refresh_statistics
 from jiceng.places.models import PlaceKind
 from jiceng.volunteer.demo import seed_volunteering
 
@@ -66,6 +67,7 @@ class Command(BaseCommand):
         seed_registry_extras(find_district(), seed=seed, log=say)
         seed_case_loop(find_district(), seed=seed, log=say)
         seed_volunteering(find_district(), seed=seed, log=say)
+        refresh_statistics()  # the planner must know the tables are no longer empty
         self.print_summary(summarize())
         say(self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒"))
 
