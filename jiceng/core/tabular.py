@@ -212,6 +212,8 @@ def cell_date(value):
 
 
 DIMENSION_RE = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+ROW_TAG_RE = re.compile(rb"<(?:\w+:)?row[\s>/]")
+SAMPLE_BYTES = 256 * 1024
 
 
 def estimate_rows(path, filename: str) -> int:
@@ -236,8 +238,17 @@ def estimate_rows(path, filename: str) -> int:
                 if not sheets:
                     return 0
                 with archive.open(sheets[0]) as sheet:
-                    match = DIMENSION_RE.search(sheet.read(4096))
-                    return int(match.group(1)) if match else 0
+                    head = sheet.read(SAMPLE_BYTES)
+                match = DIMENSION_RE.search(head[:4096])
+                if match and int(match.group(1)) > 1:
+                    return int(match.group(1))
+                # No usable <dimension> (streaming writers leave it out): scale the
+                # rows in the first 256 KB by the sheet's unpacked size.
+                rows = len(ROW_TAG_RE.findall(head))
+                if not rows:
+                    return 0
+                size = archive.getinfo(sheets[0]).file_size
+                return max(rows, int(size / len(head) * rows))
     except (OSError, zipfile.BadZipFile):
         return 0
     return 0
