@@ -12,9 +12,9 @@ import codecs
 import csv
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import chain
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
@@ -79,14 +79,18 @@ def _first_sheet_size(path: Path) -> int:
 
 def _streamed_xlsx_rows(path: Path):
     try:
-        rows = xlsx_stream.iter_rows(path)
-        first = next(rows, None)
-    except (zipfile.BadZipFile, KeyError, ValueError, ParseError) as exc:
+        for row in xlsx_stream.iter_rows(path):
+            yield ["" if value is None else value for value in row]
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        IndexError,
+        ValueError,
+        ParseError,
+    ) as exc:  # a broken archive, XML or cell, at the start or midway
         raise TabularError(f"无法读取表格文件：{exc}") from exc
-    if first is None:
-        return
-    for row in chain([first], rows):
-        yield ["" if value is None else value for value in row]
 
 
 def _sheet_rows(path: Path):

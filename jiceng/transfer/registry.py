@@ -55,9 +55,6 @@ class Importer:
         outcome."""
         raise NotImplementedError
 
-    def import_chunk(self, rows) -> list[RowOutcome]:
-        return self.write(self.prepare(rows))
-
 
 class RowByRowImporter(Importer):
     """For small registers: each row goes through the app's services on its own

@@ -443,7 +443,8 @@ def test_an_import_racing_another_does_not_duplicate_people(people, dwellings):
         },
         [],
     )
-    outcomes = RacedImporter(people["shuji"], dry_run=False).import_chunk([row])
+    importer = RacedImporter(people["shuji"], dry_run=False)
+    outcomes = importer.write(importer.prepare([row]))
     assert [o.result for o in outcomes] == ["updated"]
     assert Resident.objects.filter(name="并发").count() == 1
     assert Resident.objects.get(name="并发").note == "导入的备注"
