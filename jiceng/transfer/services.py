@@ -15,12 +15,12 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from jiceng.core import audit, crypto
 from jiceng.core.models import AuditAction
-from jiceng.core.planner import ANALYZE_AFTER_ROWS, refresh_statistics
+from jiceng.core.planner import ANALYZE_AFTER_ROWS, refresh_statistics, sqlite_cache
 from jiceng.core.scope import has_permission
 from jiceng.core.tabular import (
     SUPPORTED_SUFFIXES,
@@ -204,27 +204,13 @@ def _record(job, outcomes):
     ImportJob.objects.filter(pk=job.pk).update(**job.summary())
 
 
-@contextmanager
 def bulk_write_cache(kib=32768):
-    """On SQLite, give the connection a larger page cache while an import writes.
+    """A larger SQLite page cache while an import writes (core.planner.sqlite_cache).
 
-    The default 2 MB makes every insert into the big random-keyed blind indexes read
-    index pages back from the file (the demo generator does the same, sqlite_cache).
     32 MB, not more: the cache counts in the job's memory, which must stay < 300 MB
     with the preparing worker's (pipeline.py); 64 MB was ~10 % faster at 200k rows.
     """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        previous = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {previous}")
+    return sqlite_cache(kib)
 
 
 def _write_chunk(importer, job, prepared):

@@ -14,7 +14,6 @@ import gc
 import math
 import random
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -24,6 +23,7 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 
 from jiceng.core.models import Assignment, Department
+from jiceng.core.planner import sqlite_cache
 from jiceng.party.models import (
     JointCommitteeUnit,
     MemberStatus,
@@ -46,6 +46,7 @@ from jiceng.places.models import Place, PlaceKind
 from . import names as N
 
 BASE_DATE = date(2026, 1, 1)
+GENERATOR_CACHE_KIB = 131072  # SQLite page cache while writing residents
 BATCH_SIZE = 2000
 DISTRICT_CODE = N.DISTRICT_CODE
 DISTRICT_NAME = N.DISTRICT_NAME
@@ -195,25 +196,6 @@ def bbox(rects):
 def years_ago(years: int, rng) -> date:
     """A date about `years` years before BASE_DATE, spread over that year."""
     return date(BASE_DATE.year - years - 1, 1, 1) + timedelta(days=rng.randrange(365))
-
-
-@contextmanager
-def sqlite_cache(model, kib=131072):
-    """On SQLite, give the connection a larger page cache while bulk-writing: the default
-    2 MB makes every insert into the big random-keyed indexes (blind indexes) hit disk."""
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        previous = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{int(kib)}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def set_column(model, field_name, pairs):
@@ -510,7 +492,7 @@ class DemoGenerator:
 
     def _run(self):
         started = time.monotonic()
-        with transaction.atomic(), sqlite_cache(Resident):
+        with transaction.atomic(), sqlite_cache(GENERATOR_CACHE_KIB, model=Resident):
             self.departments = ensure_departments()
             district = self.build_places()
             elapsed = time.monotonic() - started
