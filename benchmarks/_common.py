@@ -364,6 +364,24 @@ def run_measured(argv, *, env=None, cwd=ROOT):
     return code, wall, usage.ru_maxrss / 1024, stdout
 
 
+# ---- two database sizes in one process ---------------------------------------------
+
+
+class SwitchRouter:
+    """Send every query to the database alias of the size being measured."""
+
+    current = "default"
+
+    def db_for_read(self, model, **hints):
+        return self.current
+
+    def db_for_write(self, model, **hints):
+        return self.current
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True
+
+
 # ---- results ------------------------------------------------------------------------
 
 

@@ -1455,19 +1455,6 @@ def serve_and_load(url, targets, workers, concurrency, rounds, seconds, extra_en
 # ---- list and KPI: in this process, both sizes attached ------------------------------------
 
 
-class SwitchRouter:
-    current = "default"
-
-    def db_for_read(self, model, **hints):
-        return self.current
-
-    def db_for_write(self, model, **hints):
-        return self.current
-
-    def allow_relation(self, obj1, obj2, **hints):
-        return True
-
-
 ALIASES = {"10k": "default", "large": "large"}
 
 
@@ -1483,14 +1470,14 @@ def configure(urls):
                 "NAME": parsed["NAME"],
                 "OPTIONS": {**base.get("OPTIONS", {}), **parsed.get("OPTIONS", {})},
             }
-        settings.DATABASE_ROUTERS = [f"{__name__}.SwitchRouter"]
+        settings.DATABASE_ROUTERS = ["_common.SwitchRouter"]
 
     return apply
 
 
 def switch(size, fn):
     def call():
-        SwitchRouter.current = ALIASES[size]
+        bench.SwitchRouter.current = ALIASES[size]
         return fn()
 
     return call
@@ -1500,7 +1487,7 @@ def explain(queryset):
     from django.db import connections
 
     sql, params = queryset.query.sql_with_params()
-    connection = connections[SwitchRouter.current]
+    connection = connections[bench.SwitchRouter.current]
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cursor:
         cursor.execute(prefix + sql, params)
@@ -1520,7 +1507,7 @@ def list_phase(sizes, n=None):
     n = n or bench.env_int("BENCH_SAMPLES", 200 if bench.full_run() else 80)
     contexts = {}
     for size in sizes:
-        SwitchRouter.current = ALIASES[size]
+        bench.SwitchRouter.current = ALIASES[size]
         user = get_user_model().objects.get(username=GRID_WORKER)
         client = Client()
         client.force_login(user)
@@ -1588,7 +1575,7 @@ def list_phase(sizes, n=None):
             for size in sizes:
                 log(f"   {size:6} {results[label][size]}")
     for size in sizes:
-        SwitchRouter.current = ALIASES[size]
+        bench.SwitchRouter.current = ALIASES[size]
         ctx = contexts[size]
         forget_grants(ctx["user"])
         _, cases = cases_for(ctx["user"], {"status": "open"}, assigned_to(ctx["user"]))
@@ -1750,7 +1737,7 @@ def kpi_phase(size):
     from jiceng.cases import dashboard
     from jiceng.places.models import Place, PlaceKind
 
-    SwitchRouter.current = ALIASES[size]
+    bench.SwitchRouter.current = ALIASES[size]
     fast_n = bench.env_int("BENCH_KPI_SAMPLES", 60 if bench.full_run() else 30)
     slow_n = bench.env_int("BENCH_KPI_SLOW_SAMPLES", 3)
     district = Place.objects.get(depth=1)

@@ -47,21 +47,6 @@ API_FIELDS = (
 )
 
 
-class SwitchRouter:
-    """Send every query to the database alias of the size being measured."""
-
-    current = "default"
-
-    def db_for_read(self, model, **hints):
-        return self.current
-
-    def db_for_write(self, model, **hints):
-        return self.current
-
-    def allow_relation(self, obj1, obj2, **hints):
-        return True
-
-
 def bare_residents(request):
     """The floor for the API: the same rows as a plain values() JSON list."""
     from django.db.models import Q
@@ -100,7 +85,7 @@ def configure(urls):
         for size, url in urls.items():
             parsed = dj_database_url.parse(url)
             settings.DATABASES[ALIASES[size]] = {**base, "NAME": parsed["NAME"]}
-        settings.DATABASE_ROUTERS = [f"{__name__}.SwitchRouter"]
+        settings.DATABASE_ROUTERS = ["_common.SwitchRouter"]
         settings.ROOT_URLCONF = "bench_foundation_urls"
 
     return apply
@@ -116,7 +101,7 @@ def prepare(size):
     from jiceng.people.models import Resident
     from jiceng.places.models import Place
 
-    SwitchRouter.current = ALIASES[size]
+    bench.SwitchRouter.current = ALIASES[size]
     user = get_user_model().objects.get(username=GRID_WORKER)
     prefixes = sorted(g.place_path for g in grants_for(user) if g.place_path)
     client = Client()
@@ -144,7 +129,7 @@ def measure(contexts, n, *, api=True):
 
     def switch(size, fn):
         def call():
-            SwitchRouter.current = ALIASES[size]
+            bench.SwitchRouter.current = ALIASES[size]
             return fn()
 
         return call
