@@ -83,31 +83,42 @@ def cells(event, case):
     return [(month, *cell) for cell in found]
 
 
-def record(event, case):
-    """Add the event's counts to its cells in one statement: a cell is created
+def record(case, *events):
+    """Add the events' counts to their cells in one statement: a cell is created
     with the counts or, when it exists, incremented (INSERT … ON CONFLICT DO
-    UPDATE, which SQLite and PostgreSQL both speak). One round trip per step
-    instead of an UPDATE, and on a new month an INSERT, per cell."""
-    counts = event_counts(event)
-    if not counts:
+    UPDATE, which SQLite and PostgreSQL both speak). Events of one step that land
+    in the same cell (a report and its automatic dispatch) are summed first: one
+    statement may not touch a row twice."""
+    by_cell, named = {}, set()
+    for event in events:
+        counts = event_counts(event)
+        named.update(counts)
+        for cell in cells(event, case) if counts else ():
+            summed = by_cell.setdefault(cell, dict.fromkeys(COUNTERS, 0))
+            for name, value in counts.items():
+                summed[name] += value
+    if not by_cell:
         return
     quote = connection.ops.quote_name
     # every counter column: the model's defaults are Django's, not the table's
     columns = ["month", "dimension", "key", "place_path", *COUNTERS]
-    values = [counts.get(name, 0) for name in COUNTERS]
-    rows = [[*cell, *values] for cell in cells(event, case)]
     table = quote(CaseStat._meta.db_table)
-    marks = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+    marks = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(by_cell))
     increments = ", ".join(
         f"{quote(name)} = {table}.{quote(name)} + excluded.{quote(name)}"
-        for name in counts
+        for name in COUNTERS
+        if name in named
     )
     with connection.cursor() as cursor:
         cursor.execute(  # names from the model and COUNTERS; values as parameters
             f"INSERT INTO {table} ({', '.join(map(quote, columns))}) "  # noqa: S608
             f"VALUES {marks} ON CONFLICT (dimension, month, {quote('key')}, "
             f"place_path) DO UPDATE SET {increments}",
-            [value for row in rows for value in row],
+            [
+                value
+                for cell, summed in by_cell.items()
+                for value in (*cell, *(summed[name] for name in COUNTERS))
+            ],
         )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -97,10 +97,21 @@ STEPS = {
 def _next_number(now):
     """AJ + date + a 5-digit sequence, from a per-day counter locked until the
     report commits: reading the highest committed number instead would hand the
-    same number to two reports in flight at once."""
+    same number to two reports in flight at once. One UPDATE … RETURNING both
+    locks the day's row and takes the next number."""
     day = timezone.localtime(now).date()
     prefix = f"AJ{day:%Y%m%d}"
-    if not CaseCounter.objects.filter(day=day).exists():
+    table = CaseCounter._meta.db_table
+    for _attempt in range(2):
+        with connection.cursor() as cursor:
+            cursor.execute(  # table name from the model, the day as a parameter
+                f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last",  # noqa: S608
+                [day],
+            )
+            found = cursor.fetchone()
+        if found is not None:
+            return f"{prefix}{found[0]:05d}"
+        # The day's first report: start its counter after any number already used.
         last = (
             Case.objects.filter(number__startswith=prefix)
             .order_by("-number")
@@ -114,10 +125,7 @@ def _next_number(now):
                 )
         except IntegrityError:
             pass  # another report created today's counter first
-    counter = CaseCounter.objects.select_for_update().get(day=day)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}{counter.last:05d}"
+    raise RuntimeError(f"no case counter for {day}")
 
 
 def _point_in_ring(lng, lat, ring):
@@ -190,9 +198,9 @@ def _measures(case, action, from_status, now):
     return measures
 
 
-def _event(case, action, actor, note="", from_status=""):
-    """Put a step on the timeline and count it in the KPI rollup, atomically."""
-    event = CaseEvent.objects.create(
+def _new_event(case, action, actor, note="", from_status=""):
+    """A timeline step of the case as it is now (saved by the caller)."""
+    return CaseEvent(
         case=case,
         action=action,
         from_status=from_status,
@@ -202,7 +210,13 @@ def _event(case, action, actor, note="", from_status=""):
         note=note,
         **_measures(case, action, from_status, timezone.now()),
     )
-    kpi.record(event, case)
+
+
+def _event(case, action, actor, note="", from_status=""):
+    """Put a step on the timeline and count it in the KPI rollup, atomically."""
+    event = _new_event(case, action, actor, note, from_status)
+    event.save()
+    kpi.record(case, event)
     return event
 
 
@@ -271,10 +285,9 @@ def report_case(
         **extra,
     )
     case.number = _next_number(now)
-    case.save()
-    for image, thumb in prepared:
-        photos.attach(case, image, thumb, stage="report")
-    _event(case, "report", actor, Channel(channel).label)
+    # The report as received, then — when a rule says where it goes — its
+    # automatic dispatch; the case row is written once, in its final state.
+    events = [_new_event(case, "report", actor, Channel(channel).label)]
     rule = route(case)
     if rule is not None:
         case.status = Status.DISPATCHED
@@ -284,14 +297,22 @@ def report_case(
             grid=_grid_of(case.place) if rule.to_grid else None,
             now=now,
         )
-        case.save()
-        _event(
-            case,
-            "dispatch",
-            None,
-            f"按派遣规则自动派往{rule.department or '所在网格'}",
-            from_status=Status.REPORTED,
+        events.append(
+            _new_event(
+                case,
+                "dispatch",
+                None,
+                f"按派遣规则自动派往{rule.department or '所在网格'}",
+                from_status=Status.REPORTED,
+            )
         )
+    case.save()
+    for event in events:
+        event.case = case
+    CaseEvent.objects.bulk_create(events)
+    kpi.record(case, *events)
+    for image, thumb in prepared:
+        photos.attach(case, image, thumb, stage="report")
     audit.record(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=AuditAction.CREATE,

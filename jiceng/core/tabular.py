@@ -165,6 +165,8 @@ def read_rows(path, filename: str, *, required: set[str], aliases=None, mapping=
 
 def cell_text(value) -> str:
     """Return a cell as trimmed text; integral floats lose their '.0'."""
+    if type(value) is str:  # nearly every cell: skip the type checks below
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -103,6 +103,7 @@ def prepared_chunks(importer, job, path):
                 if kind == CRASHED:
                     raise RuntimeError("import worker failed")
                 yield payload
+                del payload  # not alive while the next chunk unpickles
     finally:
         if worker.poll() is None:
             worker.terminate()

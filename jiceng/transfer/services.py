@@ -231,6 +231,7 @@ def run_job(job) -> ImportJob:
         with decrypted_copy(job) as path, bulk_write_cache():
             for prepared in prepared_chunks(importer, job, path):
                 _write_chunk(importer, job, prepared)
+                del prepared  # let it go before the next chunk is read
     except (TabularError, crypto.DecryptionError) as exc:
         job.status, job.message = JobStatus.FAILED, str(exc)
     except Exception:
