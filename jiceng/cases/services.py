@@ -237,7 +237,6 @@ def _assign(case, *, department=None, grid=None, now):
     case.extended = False
 
 
-@transaction.atomic
 def report_case(
     *,
     actor,
@@ -256,7 +255,12 @@ def report_case(
 ):
     """Register a case from any channel; route it when a rule says where it goes.
 
-    extra: channel-specific fields (media_url, open311_key, external_ref)."""
+    extra: channel-specific fields (media_url, open311_key, external_ref).
+
+    Everything that only reads (the grid under the point, the routing rule, the
+    time limits) happens before the transaction: its writes then hold SQLite's
+    write lock and the day's number counter as briefly as they can.
+    """
     description = (description or "").strip()
     if len(description) < 4:
         raise ValidationError({"description": "请描述问题（至少4个字）"})
@@ -284,7 +288,6 @@ def report_case(
         respond_due=workdays.add_working_hours(now, category.respond_hours),
         **extra,
     )
-    case.number = _next_number(now)
     # The report as received, then — when a rule says where it goes — its
     # automatic dispatch; the case row is written once, in its final state.
     events = [_new_event(case, "report", actor, Channel(channel).label)]
@@ -306,20 +309,22 @@ def report_case(
                 from_status=Status.REPORTED,
             )
         )
-    case.save()
-    for event in events:
-        event.case = case
-    CaseEvent.objects.bulk_create(events)
-    kpi.record(case, *events)
-    for image, thumb in prepared:
-        photos.attach(case, image, thumb, stage="report")
-    audit.record(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=AuditAction.CREATE,
-        target=case,
-        changes={"category": category.code, "channel": channel},
-    )
-    notify.after_step(case, "dispatch" if rule else "report", actor)
+    with transaction.atomic():
+        case.number = _next_number(now)
+        case.save()
+        for event in events:
+            event.case = case
+        CaseEvent.objects.bulk_create(events)
+        kpi.record(case, *events)
+        for image, thumb in prepared:
+            photos.attach(case, image, thumb, stage="report")
+        audit.record(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action=AuditAction.CREATE,
+            target=case,
+            changes={"category": category.code, "channel": channel},
+        )
+        notify.after_step(case, "dispatch" if rule else "report", actor)
     return case
 
 
