@@ -332,6 +332,11 @@ def step_floor(path, out):
     raw = connection.connection
     settings = bulk_write_cache()
     settings.__enter__()
+    if connection.vendor == "postgresql":
+        # as the importer's chunks do (core.planner.asynchronous_commit); the
+        # driver is in autocommit mode here, so for the session
+        with raw.cursor() as cursor:
+            cursor.execute("SET synchronous_commit = off")
     inserted, timed, prepared = 0, 0.0, 0.0
     started = time.perf_counter()
     chunks = validated_chunks(path)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from jiceng.core.crypto import blind_index, encrypt
+from jiceng.core.planner import column_in
 from jiceng.core.tabular import cell_date, cell_text
 from jiceng.core.validators import (
     mask_id_number,
@@ -235,14 +236,36 @@ def household_ids(numbers) -> dict:
     numbers = list(numbers)
     if not numbers:
         return {}
-    marks = ", ".join(["%s"] * len(numbers))
+    condition, params = column_in("number", numbers)
     with connection.cursor() as cursor:
         cursor.execute(  # table name from the model, values as parameters
             f"SELECT number, id FROM {Household._meta.db_table} "  # noqa: S608
-            f"WHERE number IN ({marks})",
-            numbers,
+            f"WHERE {condition}",
+            params,
         )
         return dict(cursor.fetchall())
+
+
+def insert_households(missing):
+    """Create (number, place_id) households that do not exist yet; a number another
+    import created meanwhile is left as it is."""
+    table = Household._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # one statement, not one per row
+            numbers, places = zip(*missing, strict=True)
+            cursor.execute(  # table name from the model, values as parameters
+                f"INSERT INTO {table} (number, place_id, note) "  # noqa: S608
+                "SELECT number, place_id, '' "
+                "FROM unnest(%s::text[], %s::bigint[]) AS t(number, place_id) "
+                "ON CONFLICT (number) DO NOTHING",
+                [list(numbers), list(places)],
+            )
+        else:
+            cursor.executemany(  # table name from the model, values as parameters
+                f"INSERT INTO {table} (number, place_id, note) "  # noqa: S608
+                "VALUES (%s, %s, '') ON CONFLICT (number) DO NOTHING",
+                missing,
+            )
 
 
 CATEGORY_SPLIT_RE = re.compile(r"[、,，;；/\s]+")
@@ -510,14 +533,16 @@ class ResidentImporter(Importer):
         names = ("pk", "id_number_index", "phone_index", "place__path")
         names += ("household_id", *COMPARED)
         columns = ", ".join(f"r.{Resident._meta.get_field(n).column}" for n in COMPARED)
-        marks = ", ".join(["%s"] * len(parsed))
+        condition, params = column_in(
+            "r.id_number_index", [p.id_digest for p in parsed], plain=True
+        )
         with connection.cursor() as cursor:
             cursor.execute(  # names from the models, values as parameters
                 "SELECT r.id, r.id_number_index, r.phone_index, p.path, "  # noqa: S608
                 f"r.household_id, {columns} FROM {Resident._meta.db_table} r "
                 f"JOIN {Place._meta.db_table} p ON p.id = r.place_id "
-                f"WHERE r.id_number_index IN ({marks})",
-                [p.id_digest for p in parsed],
+                f"WHERE {condition}",
+                params,
             )
             return {row[1]: dict(zip(names, row, strict=True)) for row in cursor}
 
@@ -598,13 +623,7 @@ class ResidentImporter(Importer):
         found = household_ids(wanted)
         missing = [(n, wanted[n]) for n in wanted if n not in found]
         if missing:
-            with connection.cursor() as cursor:
-                cursor.executemany(  # table name from the model, values as parameters
-                    f"INSERT INTO {Household._meta.db_table} "  # noqa: S608
-                    "(number, place_id, note) VALUES (%s, %s, '') "
-                    "ON CONFLICT (number) DO NOTHING",
-                    missing,
-                )
+            insert_households(missing)
             found.update(household_ids([n for n, _ in missing]))
         return found
 
@@ -646,14 +665,16 @@ class ResidentImporter(Importer):
                 )
             )
         insert_rows(Resident, RESIDENT_COLUMNS, rows)
-        digests = [item.id_digest for item in creates]
+        condition, params = column_in(
+            "id_number_index", [item.id_digest for item in creates], plain=True
+        )
         with connection.cursor() as cursor:
             cursor.execute(  # names from the models, values as parameters
                 f"INSERT INTO {Occupancy._meta.db_table} "  # noqa: S608
                 "(resident_id, place_id, household_id, started_on) "
                 f"SELECT id, place_id, household_id, %s FROM {Resident._meta.db_table} "
-                f"WHERE id_number_index IN ({', '.join(['%s'] * len(digests))})",
-                [self.today, *digests],
+                f"WHERE {condition}",
+                [self.today, *params],
             )
         return [RowOutcome(item.row, CREATED) for item in creates]
 

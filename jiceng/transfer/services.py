@@ -20,7 +20,12 @@ from django.utils import timezone
 
 from jiceng.core import audit, crypto
 from jiceng.core.models import AuditAction
-from jiceng.core.planner import ANALYZE_AFTER_ROWS, refresh_statistics, sqlite_cache
+from jiceng.core.planner import (
+    ANALYZE_AFTER_ROWS,
+    asynchronous_commit,
+    refresh_statistics,
+    sqlite_cache,
+)
 from jiceng.core.scope import has_permission
 from jiceng.core.tabular import (
     SUPPORTED_SUFFIXES,
@@ -215,6 +220,7 @@ def bulk_write_cache(kib=32768):
 
 def _write_chunk(importer, job, prepared):
     with transaction.atomic():
+        asynchronous_commit()
         outcomes = importer.write(prepared)
         if job.dry_run:
             transaction.set_rollback(True)
