@@ -1496,12 +1496,12 @@ def explain(queryset):
 
 def list_phase(sizes, n=None):
     from django.contrib.auth import get_user_model
-    from django.core.paginator import Paginator
     from django.test import Client
 
     from jiceng.cases.filters import cases_for
     from jiceng.cases.models import OPEN_STATUSES, Case
     from jiceng.cases.views import assigned_to
+    from jiceng.core.htmx import IdFirstPaginator
     from jiceng.core.scope import forget_grants
 
     n = n or bench.env_int("BENCH_SAMPLES", 200 if bench.full_run() else 80)
@@ -1528,7 +1528,7 @@ def list_phase(sizes, n=None):
                 ctx["user"], {"status": "open"}, assigned_to(ctx["user"])
             )
             cases = cases.select_related("category", "place", "department", "grid")
-            page = Paginator(cases, PAGE_SIZE).get_page(1)
+            page = IdFirstPaginator(cases, PAGE_SIZE).get_page(1)  # as the view
             rows = list(page.object_list)
             assert len(rows) == min(PAGE_SIZE, ctx["visible_open"])
             assert page.paginator.count == ctx["visible_open"]
@@ -1553,9 +1553,11 @@ def list_phase(sizes, n=None):
 
         return run
 
-    def rows_only(ctx):  # the first page's rows alone
+    def rows_only(ctx):  # the first page's rows alone: its ids, then those rows
         def run():
-            assert len(list(open_cases(ctx)[:PAGE_SIZE])) == min(
+            cases = open_cases(ctx)
+            ids = list(cases.values_list("pk", flat=True)[:PAGE_SIZE])
+            assert len(cases.order_by().in_bulk(ids)) == min(
                 PAGE_SIZE, ctx["visible_open"]
             )
 

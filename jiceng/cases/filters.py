@@ -85,13 +85,13 @@ def filter_cases(cases, data, *, assigned):
         cases = past_due(cases)
     if data.get("supervised"):
         cases = cases.filter(supervised=True)
-    return cases
+    # newest first, ties broken by id: pages must not repeat or skip a case
+    return cases.order_by("-created_at", "-pk")
 
 
 def cases_for(user, params, assigned):
     """The user's visible cases narrowed by request parameters (invalid ones ignored)."""
     form = CaseFilterForm(params or None)
-    cases = Case.objects.visible_to(user)
-    if form.is_bound and form.is_valid():
-        cases = filter_cases(cases, form.cleaned_data, assigned=assigned)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    cases = filter_cases(Case.objects.visible_to(user), data, assigned=assigned)
     return form, cases

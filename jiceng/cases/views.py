@@ -48,7 +48,7 @@ def case_list(request):
         "cases/list.html",
         {
             "filter": form,
-            "page": paginate(request, cases),
+            "page": paginate(request, cases, ids_first=True),
             "query": query_without_page(request),
             "now": timezone.now(),
             "can_report": has_permission(request.user, "cases.report"),

@@ -14,9 +14,31 @@ def render_page(request, template, context, *, partial=None, status=200):
     return render(request, template, context, status=status)
 
 
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """Return a page of queryset; an invalid page number falls back to the nearest page."""
-    paginator = Paginator(queryset, per_page)
+class IdFirstPaginator(Paginator):
+    """Finds a page's ids first, then loads those rows with their joins.
+
+    Sorting the whole filtered set with every selected column (and the joined
+    ones) before LIMIT is what made a grid worker's open-case list slow down as
+    the district grew; sorting ids read from an index stays cheap.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        found = self.object_list.order_by().in_bulk(ids)
+        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE, *, ids_first=False):
+    """Return a page of queryset; an invalid page number falls back to the nearest page.
+
+    ids_first: for long, wide lists (see IdFirstPaginator).
+    """
+    paginator = (IdFirstPaginator if ids_first else Paginator)(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -222,3 +222,32 @@ def test_overdue_means_the_same_in_the_api_and_on_the_list_page(
     assert ids[0] in numbers and ids[1] not in numbers
     assert numbers[ids[0]] in page
     assert Case.objects.get(pk=ids[1]).number not in page
+
+
+def test_the_list_pages_hold_the_same_cases_in_the_same_order_as_one_query(
+    client_for, people
+):
+    # given the district's cases as the street secretary's list sorts them
+    from django.core.paginator import Paginator
+
+    from jiceng.cases.filters import cases_for
+    from jiceng.cases.views import assigned_to
+    from jiceng.core.htmx import IdFirstPaginator
+
+    user = people["jiedao"]
+    _, cases = cases_for(user, {}, assigned_to(user))
+    cases = cases.select_related("category", "place", "department", "grid")
+    plain, by_ids = Paginator(cases, 7), IdFirstPaginator(cases, 7)
+    assert plain.num_pages > 2
+
+    # when the list is read page by page (the page finds its ids first)
+    # then every page holds the same cases, in the same order, with their joins
+    for number in plain.page_range:
+        expected = [c.pk for c in plain.page(number)]
+        page = by_ids.page(number)
+        assert [c.pk for c in page] == expected
+        assert all(c.category.name for c in page)
+
+    # and the list page itself shows the newest case first
+    newest = cases.first()
+    assert newest.number in client_for("jiedao").get("/cases/").content.decode()
