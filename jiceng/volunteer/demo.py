@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jiceng.core.models import Assignment
+from jiceng.core.planner import column_in
 from jiceng.party.models import MemberStatus, PartyMember
 from jiceng.places.models import Place, PlaceKind
 
@@ -567,11 +568,10 @@ def purge_volunteering(district):
     with connection.cursor() as cursor:
         table = PointsEntry._meta.db_table
         for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join(["%s"] * len(chunk))
+            condition, params = column_in("volunteer_id", ids[start : start + 500])
             cursor.execute(
-                f"DELETE FROM {table} WHERE volunteer_id IN ({marks})",  # noqa: S608
-                chunk,
+                f"DELETE FROM {table} WHERE {condition}",  # noqa: S608
+                params,
             )
     Redemption.objects.filter(volunteer_id__in=ids).delete()
     MallItem.objects.filter(here).delete()
