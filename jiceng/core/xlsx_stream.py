@@ -34,10 +34,28 @@ PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 # Elements may carry a namespace prefix (<x:c>, written by the OpenXML SDK).
 P = r"(?:\w+:)?"
-ROW_RE = re.compile(rf"<{P}row\b([^>]*?)(?:/>|>(.*?)</{P}row>)", re.S)
 ROW_NUMBER_RE = re.compile(r'\br="(\d+)"')
-CELL_RE = re.compile(rf"<{P}c\b([^>]*?)(?:/>|>(.*?)</{P}c>)", re.S)
-ATTRIBUTE_RE = re.compile(r"(\w+)=[\"']([^\"']*)[\"']")
+ROW_START_RE = re.compile(r"<(\w+:)?row\b")
+# The sheet is scanned as a stream of three tokens, so that one findall covers a
+# megabyte: a row's start tag ("row", its attributes, "/" when it is empty), a
+# cell, a row's end tag (all groups empty). A cell gives "c", its attributes,
+# then r's column letters, s, t, s again and the rest of the tag — r, s and t in
+# the orders Excel, WPS and openpyxl write them; a tag with anything else in it
+# (another order, other attributes, single quotes) is parsed in full instead —
+# and its content: the text of a plain <is><t>…</t></is>, the text of a plain
+# <v>…</v>, or else the whole content.
+TOKEN_RE = re.compile(
+    rf"<{P}(row)\b([^>]*?)(/?)>"
+    rf"|<{P}(c)(?=[\s/>])"
+    r'((?: r="([A-Z]+)\d+")?(?: s="(\d+)")?(?: t="(\w+)")?(?: s="(\d+)")?([^>]*?))'
+    r"(?:/>"
+    rf"|><is><t>([^<]*)</t></is></{P}c>"
+    rf"|><v>([^<]*)</v></{P}c>"
+    rf"|>([^<]*(?:<(?!/{P}c>)[^<]*)*)</{P}c>)"
+    rf"|</{P}row>"
+)
+ATTRIBUTE_RE = re.compile(r"([\w:]+)=[\"']([^\"']*)[\"']")
+CELL_REFERENCE_RE = re.compile(r"([A-Z]+)\d+$")
 VALUE_RE = re.compile(rf"<{P}v(?:\s[^>]*)?>(.*?)</{P}v>", re.S)
 TEXT_RE = re.compile(rf"<{P}t(?:\s[^>]*)?>(.*?)</{P}t>", re.S)
 PHONETIC_RE = re.compile(rf"<{P}rPh\b.*?</{P}rPh>", re.S)
@@ -67,7 +85,7 @@ def _elements(source, pattern):
     """Yield each match of pattern in an XML stream read a megabyte at a time.
 
     A match must end inside the buffer; whatever follows the last match waits
-    for the next block.
+    for the next block. (For the small parts: shared strings.)
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
     buffer = ""
@@ -81,6 +99,30 @@ def _elements(source, pattern):
         buffer = buffer[end:]
         if not block:
             return
+
+
+def _row_pieces(source):
+    """Yield the sheet XML in pieces of a megabyte or more that each end just
+    after a row's end tag (the last piece: whatever is left), so that no token
+    is ever cut in two."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    buffer, end_tag = "", None
+    while True:
+        block = source.read(BLOCK_BYTES)
+        buffer += decoder.decode(block, final=not block)
+        if not block:
+            yield buffer
+            return
+        if end_tag is None:
+            start = ROW_START_RE.search(buffer)
+            if start is None:
+                continue
+            end_tag = f"</{start.group(1) or ''}row>"
+        cut = buffer.rfind(end_tag)
+        if cut >= 0:
+            cut += len(end_tag)
+            yield buffer[:cut]
+            buffer = buffer[cut:]
 
 
 def _text(content: str) -> str:
@@ -154,9 +196,8 @@ def _parts(archive):
 _COLUMNS: dict[str, int] = {}
 
 
-def _column(reference: str) -> int:
-    """0-based column of a cell reference such as 'AB12'."""
-    letters = reference.rstrip("0123456789")
+def _column(letters: str) -> int:
+    """0-based column of a cell reference's letters ('AB' of 'AB12')."""
     column = _COLUMNS.get(letters)
     if column is None:
         column = 0
@@ -175,21 +216,54 @@ def _number(text, style, dated):
     return value
 
 
-def _cell_value(attributes, content, strings, dated):
-    kind = attributes.get("t", "n")
+def _plain(text: str) -> str:
+    return unescape(text) if "&" in text else text
+
+
+def _inline_text(content: str):
+    # Nearly every inline string is <is><t>text</t></is>: slice it out.
+    if content.startswith("<is><t>") and content.endswith("</t></is>"):
+        text = content[7:-9]
+        if "<" not in text:
+            return _plain(text)
+    return _text(content)
+
+
+def _value_text(content: str):
+    if content.startswith("<v>") and content.endswith("</v>"):
+        return content[3:-4]
+    found = VALUE_RE.search(content)
+    return found.group(1) if found else None
+
+
+def _cell_value(kind, style, content, strings, dated):
+    """A cell's value from its t and s attributes and its content (None: empty)."""
     if kind == "inlineStr":
-        return _text(content) if content else None
-    found = VALUE_RE.search(content) if content else None
-    text = found.group(1) if found else None
+        return _inline_text(content) if content else None
+    text = _value_text(content) if content else None
+    return _typed(kind, style, text, strings, dated)
+
+
+def _typed(kind, style, text, strings, dated):
+    """A cell's value from its t and s attributes and the text of its <v>."""
+    if text is None:
+        return None
     if kind == "s":
-        return strings[int(text)] if text is not None else None
+        return strings[int(text)]
     if kind in ("str", "e"):
-        return unescape(text) if text is not None else None
+        return _plain(text)
     if kind == "b":
-        return text == "1" if text is not None else None
+        return text == "1"
     if kind == "d":
         return datetime.fromisoformat(text) if text else None
-    return _number(text, int(attributes.get("s", 0)), dated)
+    return _number(text, int(style) if style else 0, dated)
+
+
+def _cell_attributes(attributes):
+    """(column letters, style, kind) of a cell tag the token did not take apart."""
+    found = dict(ATTRIBUTE_RE.findall(attributes))
+    reference = CELL_REFERENCE_RE.match(found.get("r", ""))
+    return (reference.group(1) if reference else "", found.get("s"), found.get("t"))
 
 
 def iter_rows(path):
@@ -199,24 +273,50 @@ def iter_rows(path):
         sheet, shared = _parts(archive)
         strings = read_shared_strings(archive, shared)
         dated = _date_styles(archive)
-        expected = 1
+        expected, number, values, columns = 1, 1, [], _COLUMNS
         with archive.open(sheet) as source:
-            for row in _elements(source, ROW_RE):
-                number = ROW_NUMBER_RE.search(row.group(1))
-                number = int(number.group(1)) if number else expected
-                while expected < number:  # rows Excel left out are empty rows
-                    yield []
-                    expected += 1
-                values = []
-                for cell in CELL_RE.finditer(row.group(2) or ""):
-                    attributes = dict(ATTRIBUTE_RE.findall(cell.group(1)))
-                    reference = attributes.get("r")
-                    if reference:
-                        column = _column(reference)
-                        if column > len(values):
-                            values.extend([None] * (column - len(values)))
-                    values.append(
-                        _cell_value(attributes, cell.group(2), strings, dated)
-                    )
-                expected = number + 1
-                yield values
+            for piece in _row_pieces(source):
+                for (
+                    row,
+                    row_attributes,
+                    row_empty,
+                    cell,
+                    attributes,
+                    letters,
+                    style,
+                    kind,
+                    style_after,
+                    rest,
+                    inline_text,
+                    value_text,
+                    content,
+                ) in TOKEN_RE.findall(piece):
+                    if cell:
+                        if "=" in rest:
+                            letters, style, kind = _cell_attributes(attributes)
+                        if letters:
+                            column = columns.get(letters)
+                            if column is None:
+                                column = _column(letters)
+                            if column > len(values):
+                                values.extend([None] * (column - len(values)))
+                        style = style or style_after
+                        if inline_text and kind == "inlineStr":
+                            value = _plain(inline_text)
+                        elif value_text:
+                            value = _typed(kind, style, value_text, strings, dated)
+                        else:
+                            value = _cell_value(kind, style, content, strings, dated)
+                        values.append(value)
+                        continue
+                    if row:
+                        found = ROW_NUMBER_RE.search(row_attributes)
+                        number = int(found.group(1)) if found else expected
+                        while expected < number:  # rows Excel left out are empty
+                            yield []
+                            expected += 1
+                        values = []
+                        if not row_empty:
+                            continue
+                    yield values  # the row's end tag, or an empty row's only tag
+                    expected, values = number + 1, []

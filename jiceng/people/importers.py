@@ -101,7 +101,11 @@ def first_message(exc: ValidationError) -> str:
 
 
 class ResidentRow:
-    """One validated row: the values to store and the digests to match on."""
+    """One validated row: the values to store and the digests to match on.
+
+    Built by ``ResidentRow.checked`` (which encrypts); the plain constructor only
+    assigns, so that a row pickled by the preparing process loads quickly.
+    """
 
     __slots__ = (
         "categories",
@@ -115,24 +119,64 @@ class ResidentRow:
     )
 
     def __init__(
-        self, row, fields, id_digest, phone_digest, place_path, household, categories
+        self,
+        row,
+        fields,
+        id_digest,
+        phone_digest,
+        place_path,
+        household,
+        categories,
+        protected,
     ):
-        self.categories = categories
-        # What a new resident's row stores for the ID number and the phone: computed
-        # while preparing, which may run in the import's second process.
-        number, phone = fields["id_number"], fields.get("phone", "")
-        self.protected = (
-            encrypt(number),
-            mask_id_number(number),
-            encrypt(phone) if phone else None,
-            mask_mobile(phone) if phone else "",
-        )
         self.row = row
         self.fields = fields
         self.id_digest = id_digest
         self.phone_digest = phone_digest
         self.place_path = place_path
         self.household = household
+        self.categories = categories
+        # (ID ciphertext, ID mask, phone ciphertext or None, phone mask)
+        self.protected = protected
+
+    @classmethod
+    def checked(
+        cls, row, fields, id_digest, phone_digest, place_path, household, categories
+    ):
+        """A row with what a new resident stores for the ID number and the phone,
+        computed while preparing (in the import's second process for large files)."""
+        number, phone = fields["id_number"], fields.get("phone", "")
+        protected = (
+            encrypt(number),
+            mask_id_number(number),
+            encrypt(phone) if phone else None,
+            mask_mobile(phone) if phone else "",
+        )
+        return cls(
+            row,
+            fields,
+            id_digest,
+            phone_digest,
+            place_path,
+            household,
+            categories,
+            protected,
+        )
+
+    def __reduce__(self):
+        return (
+            ResidentRow,
+            (
+                self.row,
+                self.fields,
+                self.id_digest,
+                self.phone_digest,
+                self.place_path,
+                self.household,
+                self.categories,
+                self.protected,
+            ),
+        )
 
 
 class DigestRows:
@@ -409,7 +453,7 @@ class ResidentImporter(Importer):
         }
         if phone:
             fields["phone"] = phone
-        return ResidentRow(
+        return ResidentRow.checked(
             row,
             fields,
             blind_index(facts.number, purpose="id_number"),

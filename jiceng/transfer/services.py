@@ -36,7 +36,7 @@ from jiceng.core.tabular import (
 )
 
 from .models import ImportJob, ImportRejection, JobStatus
-from .pipeline import prepared_chunks
+from .pipeline import fewer_collections, prepared_chunks
 from .registry import CREATED, EXPORTERS, IMPORTERS, REJECTED, UNCHANGED, UPDATED
 
 logger = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ def run_job(job) -> ImportJob:
     job.status, job.started_at = JobStatus.RUNNING, timezone.now()
     job.save(update_fields=["status", "started_at"])
     try:
-        with decrypted_copy(job) as path, bulk_write_cache():
+        with decrypted_copy(job) as path, bulk_write_cache(), fewer_collections():
             for prepared in prepared_chunks(importer, job, path):
                 _write_chunk(importer, job, prepared)
                 del prepared  # let it go before the next chunk is read

@@ -102,3 +102,54 @@ def test_a_broken_or_hostile_workbook_is_refused_clearly(tmp_path, monkeypatch):
             target.writestr(item, data)
     with pytest.raises(tabular.TabularError, match="无法读取表格文件"):
         list(tabular.raw_rows(hostile, "实体.xlsx"))
+
+
+def sheet_workbook(path, sheet_xml, shared=()):
+    """A minimal xlsx around a worksheet written by hand (as other tools write them)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    items = "".join(f"<si><t>{text}</t></si>" for text in shared)
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{relations}"><sheets>'
+            '<sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{package}">'
+            '<Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
+            '<Relationship Id="rId2" Target="sharedStrings.xml"/></Relationships>',
+        )
+        archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{main}">{items}</sst>')
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+
+
+def test_other_writers_shapes_are_read_the_same(tmp_path, monkeypatch):
+    # Prefixed elements, attributes in another order or quoted with ', extra
+    # attributes, self-closing rows and cells, spaces kept, entities; and blocks
+    # so small that every row is split across reads.
+    monkeypatch.setattr(xlsx_stream, "BLOCK_BYTES", 7)
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    sheet = (
+        f'<x:worksheet xmlns:x="{main}"><x:cols><x:col min="1" max="3"/></x:cols>'
+        "<x:sheetData>"
+        '<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c>'
+        "<x:c t='s' r='B1'><x:v>1</x:v></x:c></x:row>"
+        '<x:row r="2" spans="1:3"><x:c r="A2" t="inlineStr">'
+        '<x:is><x:t xml:space="preserve"> 王秀英 </x:t></x:is></x:c>'
+        '<x:c r="C2" s="0" t="n" cm="1"><x:v>1.3800138E10</x:v></x:c></x:row>'
+        '<x:row r="3"/>'
+        '<x:row r="4"><x:c r="B4" t="inlineStr"><x:is><x:t>A&amp;B</x:t></x:is></x:c>'
+        '<x:c r="C4"/><x:c r="D4" t="b"><x:v>1</x:v></x:c></x:row>'
+        "</x:sheetData></x:worksheet>"
+    )
+    path = tmp_path / "其他软件.xlsx"
+    sheet_workbook(path, sheet, shared=["姓名", "身份证号"])
+    assert list(xlsx_stream.iter_rows(path)) == [
+        ["姓名", "身份证号"],
+        [" 王秀英 ", None, 13800138000.0],
+        [],
+        [None, "A&B", None, True],
+    ]
