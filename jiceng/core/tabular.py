@@ -27,8 +27,9 @@ SUPPORTED_SUFFIXES = (*SPREADSHEET_SUFFIXES, ".csv")
 HEADER_SEARCH_ROWS = 10
 ENCODING_SNIFF_BYTES = 1 << 20
 # An xlsx whose first sheet unpacks to more XML than this is streamed (about
-# 100,000 rows of a 12-column 台账); smaller ones go through calamine.
-STREAM_XLSX_BYTES = 48 << 20
+# 25,000 rows of a 12-column 台账); smaller ones go through calamine, which holds
+# the sheet: ~60 MB at 100,000 rows, in each of an import's two processes.
+STREAM_XLSX_BYTES = 16 << 20
 
 
 class TabularError(Exception):

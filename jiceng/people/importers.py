@@ -531,7 +531,11 @@ class ResidentImporter(Importer):
     # --- one chunk -------------------------------------------------------------------
 
     def prepare(self, rows):
-        """Parse and check a chunk: (rejected outcomes, parsed rows)."""
+        """Parse and check a chunk: (rejected outcomes, parsed rows).
+
+        Chunks may be prepared in either process (pipeline.py), so nothing here
+        depends on earlier chunks: repeats within the file are found by write().
+        """
         outcomes, parsed = [], []
         self.places.prefetch_codes(cell_text(r.values.get("住址编码")) for r in rows)
         for row in rows:
@@ -540,18 +544,28 @@ class ResidentImporter(Importer):
             except ValidationError as exc:
                 outcomes.append(RowOutcome(row, REJECTED, first_message(exc)))
                 continue
-            first = self.seen.setdefault(item.id_digest, row.number)
-            if first != row.number:
-                outcomes.append(
-                    RowOutcome(row, REJECTED, f"身份证号与本文件第{first}行重复")
-                )
-                continue
             row.values = None  # parsed into item.fields; cells stay for a rejection
             parsed.append(item)
         return outcomes, parsed
 
+    def _first_in_file(self, outcomes, parsed):
+        """The rows whose ID number no earlier row of the file had; the others are
+        rejected. write() sees the chunks in file order, whoever prepared them."""
+        kept = []
+        for item in parsed:
+            number = item.row.number
+            first = self.seen.setdefault(item.id_digest, number)
+            if first != number:
+                outcomes.append(
+                    RowOutcome(item.row, REJECTED, f"身份证号与本文件第{first}行重复")
+                )
+                continue
+            kept.append(item)
+        return kept
+
     def write(self, prepared):
         outcomes, parsed = prepared
+        parsed = self._first_in_file(outcomes, parsed)
         for attempt in range(2):
             try:
                 with transaction.atomic():

@@ -10,6 +10,10 @@ inherited database connection, no re-run of whatever started this process). It
 reads the same decrypted temporary file and pickles each prepared chunk into a
 pipe; the pipe's small buffer holds it back while the writer is busy, so at most
 a chunk or two are in flight and memory stays flat.
+
+The interpreter takes a moment to start (Django, the importer). Meanwhile this
+process prepares and writes the first chunks itself; when the worker says it is
+ready, it is told how many chunks to skip and goes on from there.
 """
 
 import gc
@@ -17,6 +21,7 @@ import logging
 import os
 import pickle
 import resource
+import select
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -28,7 +33,7 @@ from jiceng.core.tabular import TabularError, read_rows
 
 logger = logging.getLogger(__name__)
 
-CHUNK, DONE, FAILED, CRASHED = "chunk", "done", "failed", "crashed"
+READY, CHUNK, DONE, FAILED, CRASHED = "ready", "chunk", "done", "failed", "crashed"
 
 
 @contextmanager
@@ -86,6 +91,11 @@ def use_worker(importer, job) -> bool:
     return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
 
 
+def _ready(pipe) -> bool:
+    """Has the worker written anything yet (its READY, or an error, or EOF)?"""
+    return bool(select.select([pipe], [], [], 0)[0])
+
+
 def prepared_chunks(importer, job, path):
     """Yield importer.prepare(chunk) for every chunk of the file, in order."""
     if not use_worker(importer, job):
@@ -105,11 +115,29 @@ def prepared_chunks(importer, job, path):
         ],
         cwd=settings.BASE_DIR,
         pass_fds=[write_end],
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
     )
     os.close(write_end)
     try:
         with os.fdopen(read_end, "rb") as pipe:
+            # The first chunks are prepared here while the worker starts.
+            prepared_here = 0
+            here = _file_chunks(importer, job, path)
+            while not _ready(pipe):
+                chunk = next(here, None)
+                if chunk is None:
+                    return  # all of it, before the worker was ready
+                yield importer.prepare(chunk)
+                prepared_here += 1
+            here.close()
+            logger.info(
+                "import: %s chunks prepared before the worker was ready", prepared_here
+            )
+            try:
+                worker.stdin.write(f"{prepared_here}\n".encode())
+                worker.stdin.close()
+            except BrokenPipeError:
+                pass  # it has already stopped; the pipe below says why
             while True:
                 try:
                     kind, payload = pickle.load(pipe)  # noqa: S301 (our own child)
@@ -117,6 +145,8 @@ def prepared_chunks(importer, job, path):
                     raise RuntimeError(
                         "import worker exited without finishing"
                     ) from None
+                if kind == READY:
+                    continue
                 if kind == DONE:
                     logger.info("import worker peak RSS %s MB", payload)
                     return
@@ -143,13 +173,17 @@ def run_worker(database_name, job_id, path, pipe):
 
     def send(kind, payload):
         pickle.dump((kind, payload), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+        pipe.flush()  # all of it now, not when the next chunk is ready
 
     try:
         job = ImportJob.objects.select_related("created_by").get(pk=job_id)
         importer = importer_class(job.kind)(job.created_by, dry_run=job.dry_run)
+        send(READY, None)
+        prepared_there = int(sys.stdin.readline() or 0)  # by the writer, meanwhile
         with fewer_collections():
-            for chunk in _file_chunks(importer, job, path):
-                send(CHUNK, importer.prepare(chunk))
+            for index, chunk in enumerate(_file_chunks(importer, job, path)):
+                if index >= prepared_there:
+                    send(CHUNK, importer.prepare(chunk))
     except TabularError as exc:
         send(FAILED, str(exc))
     except BrokenPipeError:

@@ -37,7 +37,8 @@ class Importer:
     # later rows refer to earlier ones, so a dry run must see them together).
     chunk_size: int | None = 2000
     # Large registers: a second process may prepare the next chunks while this one
-    # writes (see pipeline.py); prepare must then not depend on earlier writes.
+    # writes (see pipeline.py); prepare must then depend neither on earlier writes
+    # nor on earlier chunks (the first chunks are prepared in this process).
     prepare_in_worker = False
     # Tables a large import fills: their planner statistics are refreshed after it.
     bulk_models: tuple = ()
