@@ -4,11 +4,15 @@ Every collection returns {"items": [...], "count": N} with limit/offset, and eve
 query goes through the same visible_to() scope as the HTML pages.
 """
 
+import json
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.shortcuts import render
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, django_auth
 
 from jiceng.cases.api import router as cases_router
@@ -29,6 +33,24 @@ class BearerToken(HttpBearer):
         return user
 
 
+class OfflineSwagger(Swagger):
+    """The docs page from ninja's own template and vendored Swagger UI.
+
+    ninja renders it only when "ninja" is an installed app, else it links Swagger
+    UI from a CDN (unreachable on a government intranet); jiceng adds ninja's
+    templates and static files by path instead (settings.NINJA_DIR).
+    """
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": True,  # session auth is one of the API's auths
+        }
+        return render(request, self.template, context)
+
+
 api = NinjaAPI(
     title="基层治理平台 API",
     version="1",
@@ -36,6 +58,7 @@ api = NinjaAPI(
     "（在“账号与安全”页面或 `manage.py api_token` 生成）。所有数据按调用者的角色与辖区过滤。",
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    docs=OfflineSwagger(),
 )
 
 

@@ -7,6 +7,7 @@ JICENG_ENV chooses the profile:
 """
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -84,7 +85,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
-    "ninja",
     "jiceng.core",
     "jiceng.places",
     "jiceng.party",
@@ -115,10 +115,16 @@ MIDDLEWARE = [
 ROOT_URLCONF = "jiceng.urls"
 WSGI_APPLICATION = "jiceng.wsgi.application"
 
+# django-ninja's API docs page needs its templates and static files, added by path
+# rather than as an installed app: an app is imported at start-up, and processes
+# that serve no API (the task worker, an import's second process) would load
+# ninja and pydantic for nothing (~17 MB each). jiceng.api renders the page.
+NINJA_DIR = Path(find_spec("ninja").origin).parent
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "jiceng" / "templates"],
+        "DIRS": [BASE_DIR / "jiceng" / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -241,7 +247,7 @@ LOCALE_PATHS = [BASE_DIR / "jiceng" / "locale"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [BASE_DIR / "jiceng" / "static"]
+STATICFILES_DIRS = [BASE_DIR / "jiceng" / "static", NINJA_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

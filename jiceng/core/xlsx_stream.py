@@ -24,8 +24,6 @@ from datetime import datetime
 from html import unescape
 
 from defusedxml.ElementTree import iterparse
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils.datetime import from_excel
 
 # 128 KB: a findall over a block holds ~10 bytes of tokens per byte of XML
 # (21 MB more at 1 MB blocks), and smaller blocks were no slower.
@@ -148,6 +146,9 @@ def read_shared_strings(archive, name) -> SharedStrings:
 
 def _date_styles(archive) -> set[int]:
     """Indexes of the cell formats (cellXfs) whose number format shows a date."""
+    # openpyxl only when an xlsx is read: ~9 MB (see transfer/workbooks.py)
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
     try:
         source = archive.open("xl/styles.xml")
     except KeyError:
@@ -214,6 +215,8 @@ def _number(text, style, dated):
         return None
     value = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
     if style in dated:
+        from openpyxl.utils.datetime import from_excel
+
         return from_excel(value)
     return value
 

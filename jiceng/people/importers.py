@@ -188,6 +188,17 @@ class DigestRows:
     digests are HMACs, so their bits are already an even hash.
     """
 
+    MAX_PRESIZED = 1 << 21  # enough for 1,000,000 rows (24 MB); beyond, it grows
+
+    @classmethod
+    def for_rows(cls, rows: int):
+        """A table that holds rows digests without growing (growing holds the old
+        and the new arrays at once: 36 MB at a million rows instead of 24)."""
+        capacity = 1 << 12
+        while capacity < 2 * rows + 2 and capacity < cls.MAX_PRESIZED:
+            capacity *= 2
+        return cls(capacity)
+
     def __init__(self, capacity=1 << 12):
         self._keys = array("Q", [0]) * capacity  # 0 marks an empty slot
         self._rows = array("I", [0]) * capacity
@@ -397,6 +408,9 @@ class ResidentImporter(Importer):
         self.seen = DigestRows()  # ID digest -> first row number, for in-file repeats
         self.units = None
         self.today = date.today()
+
+    def expect(self, rows):
+        self.seen = DigestRows.for_rows(rows)
 
     # --- parsing ---------------------------------------------------------------------
 

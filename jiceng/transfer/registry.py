@@ -47,6 +47,10 @@ class Importer:
         self.actor = actor
         self.dry_run = dry_run
 
+    def expect(self, rows: int):
+        """The job's estimate of the file's rows, before the first chunk (to size
+        per-file tables once instead of growing them)."""
+
     def prepare(self, rows):
         """Check and convert a chunk without writing; may read the database."""
         return rows

@@ -231,6 +231,7 @@ def run_job(job) -> ImportJob:
     """Read the whole file chunk by chunk; every row ends created, updated,
     unchanged or rejected. A dry run rolls each chunk back."""
     importer = importer_class(job.kind)(job.created_by, dry_run=job.dry_run)
+    importer.expect(job.size_estimate)
     job.status, job.started_at = JobStatus.RUNNING, timezone.now()
     job.save(update_fields=["status", "started_at"])
     try:

@@ -1,15 +1,13 @@
-"""Write xlsx files with openpyxl's write-only mode (constant memory at any size)."""
+"""Write xlsx files with openpyxl's write-only mode (constant memory at any size).
+
+openpyxl is imported when a workbook is written, not when Django starts: it is
+~9 MB in every process, and most (the task worker between jobs, an import's
+processes reading CSV) never write one.
+"""
 
 import tempfile
 
 from django.http import FileResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
-
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="B71C1C")
-NOTE_FONT = Font(italic=True, color="9E9E9E")
 
 
 def write_workbook(target, rows, *, title="数据", note=None, width=18):
@@ -18,6 +16,10 @@ def write_workbook(target, rows, *, title="数据", note=None, width=18):
     note is a line above the header, e.g. the export watermark; the importers find
     the header below it, so an exported file can be edited and imported again.
     """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title)
     rows = iter(rows)
@@ -28,7 +30,7 @@ def write_workbook(target, rows, *, title="数据", note=None, width=18):
         sheet.oddHeader.center.text = note
         sheet.oddFooter.center.text = note
         cell = WriteOnlyCell(sheet, value=note)
-        cell.font = NOTE_FONT
+        cell.font = Font(italic=True, color="9E9E9E")
         sheet.append([cell])
     sheet.append([_header_cell(sheet, value) for value in header])
     for row in rows:
@@ -37,8 +39,12 @@ def write_workbook(target, rows, *, title="数据", note=None, width=18):
 
 
 def _header_cell(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
     cell = WriteOnlyCell(sheet, value=value)
-    cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+    cell.font = Font(bold=True, color="FFFFFF")
+    cell.fill = PatternFill("solid", fgColor="B71C1C")
     return cell
 
 
