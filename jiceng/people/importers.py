@@ -100,11 +100,23 @@ def first_message(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
 
+def protect(fields):
+    """What a new resident's row stores for the ID number and the phone, computed
+    while preparing (in the import's second process for large files)."""
+    number, phone = fields["id_number"], fields.get("phone", "")
+    return (
+        encrypt(number),
+        mask_id_number(number),
+        encrypt(phone) if phone else None,
+        mask_mobile(phone) if phone else "",
+    )
+
+
 class ResidentRow:
     """One validated row: the values to store and the digests to match on.
 
-    Built by ``ResidentRow.checked`` (which encrypts); the plain constructor only
-    assigns, so that a row pickled by the preparing process loads quickly.
+    The constructor only assigns (protected comes from protect()), so that a row
+    pickled by the preparing process loads quickly.
     """
 
     __slots__ = (
@@ -138,30 +150,6 @@ class ResidentRow:
         self.categories = categories
         # (ID ciphertext, ID mask, phone ciphertext or None, phone mask)
         self.protected = protected
-
-    @classmethod
-    def checked(
-        cls, row, fields, id_digest, phone_digest, place_path, household, categories
-    ):
-        """A row with what a new resident stores for the ID number and the phone,
-        computed while preparing (in the import's second process for large files)."""
-        number, phone = fields["id_number"], fields.get("phone", "")
-        protected = (
-            encrypt(number),
-            mask_id_number(number),
-            encrypt(phone) if phone else None,
-            mask_mobile(phone) if phone else "",
-        )
-        return cls(
-            row,
-            fields,
-            id_digest,
-            phone_digest,
-            place_path,
-            household,
-            categories,
-            protected,
-        )
 
     def __reduce__(self):
         return (
@@ -467,7 +455,7 @@ class ResidentImporter(Importer):
         }
         if phone:
             fields["phone"] = phone
-        return ResidentRow.checked(
+        return ResidentRow(
             row,
             fields,
             blind_index(facts.number, purpose="id_number"),
@@ -475,6 +463,7 @@ class ResidentImporter(Importer):
             place_path,
             cell_text(values.get("户号"))[:32],
             self._categories(cell_text(values.get("重点人群")), place_path),
+            protect(fields),
         )
 
     def _categories(self, text, place_path):
