@@ -22,15 +22,13 @@ class IdFirstPaginator(Paginator):
     the district grew; sorting ids read from an index stays cheap.
     """
 
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+    def _get_page(self, object_list, number, paginator):
+        # object_list is the page's slice of the queryset (Paginator.page)
+        ids = list(object_list.values_list("pk", flat=True))
         found = self.object_list.order_by().in_bulk(ids)
-        return self._get_page([found[pk] for pk in ids if pk in found], number, self)
+        return super()._get_page(
+            [found[pk] for pk in ids if pk in found], number, paginator
+        )
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE, *, ids_first=False):
