@@ -270,7 +270,7 @@ def validated_chunks(path):
     from jiceng.core.crypto import encrypt
     from jiceng.core.tabular import read_rows
     from jiceng.core.validators import mask_id_number, mask_mobile
-    from jiceng.people.importers import ResidentImporter
+    from jiceng.people.importers import RESIDENT_COLUMNS, ResidentImporter
     from jiceng.people.models import ResidenceType
 
     actor = get_user_model().objects.filter(is_superuser=True).order_by("pk").first()
@@ -280,33 +280,35 @@ def validated_chunks(path):
     )
     chunk = []
     now = timezone.now()
+    today = timezone.localdate()
     for row in rows:
         item = importer.parse(row)
         f = item.fields
         phone = f.get("phone", "")
-        chunk.append(
-            (
-                f["name"],
-                f["sex"],
-                f["birth_date"],
-                f["ethnicity"] or "汉族",
-                encrypt(f["id_number"]),
-                item.id_digest,
-                mask_id_number(f["id_number"]),
-                encrypt(phone) if phone else None,
-                item.phone_digest,
-                mask_mobile(phone) if phone else "",
-                f["place_id"],
-                None,
-                f["relation"],
-                f["residence_type"] or ResidenceType.REGISTERED,
-                f["work_unit_id"],
-                f["employer_name"],
-                f["note"],
-                now,
-                now,
-            )
-        )
+        values = {
+            "name": f["name"],
+            "sex": f["sex"],
+            "birth_date": f["birth_date"],
+            "ethnicity": f["ethnicity"] or "汉族",
+            "id_number": encrypt(f["id_number"]),
+            "id_number_index": item.id_digest,
+            "id_number_mask": mask_id_number(f["id_number"]),
+            "phone": encrypt(phone) if phone else None,
+            "phone_index": item.phone_digest,
+            "phone_mask": mask_mobile(phone) if phone else "",
+            "place_id": f["place_id"],
+            "household_id": None,
+            "relation": f["relation"],
+            "residence_type": f["residence_type"] or ResidenceType.REGISTERED,
+            "work_unit_id": f["work_unit_id"],
+            "employer_name": f["employer_name"],
+            "note": f["note"],
+            "moved_in_on": today,
+            "created_at": now,
+            "updated_at": now,
+        }
+        # in the importer's column order (older importers have fewer columns)
+        chunk.append(tuple(values[c] for c in RESIDENT_COLUMNS))
         if len(chunk) >= CHUNK:
             yield chunk
             chunk = []

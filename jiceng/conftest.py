@@ -103,8 +103,8 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _fresh_database_url(workdir):
-    """A throwaway database for the server process, on the engine under test."""
+def fresh_database_url(workdir, name="jiceng_e2e"):
+    """A throwaway database for another process, on the engine under test."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg
@@ -113,11 +113,11 @@ def _fresh_database_url(workdir):
         admin = psycopg.connect(
             f"{base}/postgres".replace("postgres://", "postgresql://"), autocommit=True
         )
-        admin.execute("DROP DATABASE IF EXISTS jiceng_e2e WITH (FORCE)")
-        admin.execute("CREATE DATABASE jiceng_e2e")
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
         admin.close()
-        return f"{base}/jiceng_e2e"
-    return f"sqlite:///{workdir}/e2e.sqlite3"
+        return f"{base}/{name}"
+    return f"sqlite:///{workdir}/{name}.sqlite3"
 
 
 @pytest.fixture(scope="session")
@@ -130,7 +130,7 @@ def demo_site_env():
         **os.environ,
         "JICENG_ENV": "demo",
         "DJANGO_DEBUG": "0",
-        "DATABASE_URL": _fresh_database_url(workdir),
+        "DATABASE_URL": fresh_database_url(workdir),
         "JICENG_VAR_DIR": workdir,
         "DJANGO_SETTINGS_MODULE": "jiceng.settings",
     }

@@ -7,7 +7,6 @@ row left unchanged. A chunk of rows costs a handful of queries, whatever its siz
 
 import re
 from array import array
-from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -249,6 +248,7 @@ RESIDENT_COLUMNS = (
     "work_unit_id",
     "employer_name",
     "note",
+    "moved_in_on",
     "created_at",
     "updated_at",
 )
@@ -395,7 +395,7 @@ class ResidentImporter(Importer):
         self.key_populations = None
         self.seen = DigestRows()  # ID digest -> first row number, for in-file repeats
         self.units = None
-        self.today = date.today()
+        self.today = timezone.localdate()
 
     def expect(self, rows):
         self.seen = DigestRows.for_rows(rows)
@@ -592,7 +592,7 @@ class ResidentImporter(Importer):
         if not parsed:
             return {}
         names = ("pk", "id_number_index", "phone_index", "place__path")
-        names += ("household_id", *COMPARED)
+        names += ("household_id", "moved_in_on", *COMPARED)
         columns = ", ".join(f"r.{Resident._meta.get_field(n).column}" for n in COMPARED)
         condition, params = column_in(
             "r.id_number_index", [p.id_digest for p in parsed], plain=True
@@ -600,7 +600,8 @@ class ResidentImporter(Importer):
         with connection.cursor() as cursor:
             cursor.execute(  # names from the models, values as parameters
                 "SELECT r.id, r.id_number_index, r.phone_index, p.path, "  # noqa: S608
-                f"r.household_id, {columns} FROM {Resident._meta.db_table} r "
+                f"r.household_id, r.moved_in_on, {columns} "
+                f"FROM {Resident._meta.db_table} r "
                 f"JOIN {Place._meta.db_table} p ON p.id = r.place_id "
                 f"WHERE {condition}",
                 params,
@@ -643,9 +644,11 @@ class ResidentImporter(Importer):
                 resident.phone = fields["phone"]
                 resident.phone_index = item.phone_digest
                 resident.phone_mask = mask_mobile(fields["phone"])
-            updates.append((resident, changed))
             if "place_id" in changed:
-                moves.append(resident)
+                moves.append(stored)
+                resident.moved_in_on = self.today
+                changed.append("moved_in_on")
+            updates.append((resident, changed))
             outcomes.append(RowOutcome(item.row, UPDATED))
         outcomes.extend(self._create(creates, households))
         self._update(updates)
@@ -689,7 +692,7 @@ class ResidentImporter(Importer):
         return found
 
     def _create(self, creates, households):
-        """Insert new residents and their first occupancy in two statements.
+        """Insert new residents in one statement.
 
         Bulk inserting through the ORM spends most of its time compiling values; the
         rows here are already validated, so they go straight to the database (COPY
@@ -721,22 +724,12 @@ class ResidentImporter(Importer):
                     f["work_unit_id"],
                     f["employer_name"],
                     f["note"],
+                    self.today,
                     now,
                     now,
                 )
             )
         insert_rows(Resident, RESIDENT_COLUMNS, rows)
-        condition, params = column_in(
-            "id_number_index", [item.id_digest for item in creates], plain=True
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(  # names from the models, values as parameters
-                f"INSERT INTO {Occupancy._meta.db_table} "  # noqa: S608
-                "(resident_id, place_id, household_id, started_on) "
-                f"SELECT id, place_id, household_id, %s FROM {Resident._meta.db_table} "
-                f"WHERE {condition}",
-                [self.today, *params],
-            )
         return [RowOutcome(item.row, CREATED) for item in creates]
 
     def _update(self, updates):
@@ -753,21 +746,17 @@ class ResidentImporter(Importer):
             )
 
     def _move(self, moved):
-        """A new dwelling closes the current occupancy and opens another."""
-        if not moved:
-            return
-        Occupancy.objects.filter(
-            resident_id__in=[r.pk for r in moved], ended_on__isnull=True
-        ).update(ended_on=self.today)
+        """A new dwelling keeps the stay it ends (as stored before) as an Occupancy."""
         Occupancy.objects.bulk_create(
             [
                 Occupancy(
-                    resident_id=r.pk,
-                    place_id=r.place_id,
-                    household_id=r.household_id,
-                    started_on=self.today,
+                    resident_id=stored["pk"],
+                    place_id=stored["place_id"],
+                    household_id=stored["household_id"],
+                    started_on=stored["moved_in_on"],
+                    ended_on=self.today,
                 )
-                for r in moved
+                for stored in moved
             ]
         )
 

@@ -1,9 +1,8 @@
 """Domain operations on residents and units: validate, protect, audit, re-check scope."""
 
-from datetime import date
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from jiceng.core import audit
 from jiceng.core.fields import BlindIndexField
@@ -112,12 +111,6 @@ def create_resident(*, actor, place, name, id_number="", phone="", **extra) -> R
         {"name": name, "id_number": id_number, "phone": phone, **extra}
     )
     resident = Resident.objects.create(place=place, **fields)
-    Occupancy.objects.create(
-        resident=resident,
-        place=place,
-        household=resident.household,
-        started_on=date.today(),
-    )
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -132,7 +125,7 @@ def create_resident(*, actor, place, name, id_number="", phone="", **extra) -> R
 
 @transaction.atomic
 def update_resident(*, actor, resident, **fields) -> Resident:
-    """Change a resident; a new place closes the current occupancy and opens another."""
+    """Change a resident; a new place keeps the stay it ends as an Occupancy."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     require_in_scope(resident, actor, "change")
     unknown = set(fields) - set(RESIDENT_FIELDS)
@@ -147,16 +140,15 @@ def update_resident(*, actor, resident, **fields) -> Resident:
     new_place = fields.get("place")
     if new_place is not None and new_place.pk != resident.place_id:
         require_place_in_scope(new_place, actor, "people.change")
-        today = date.today()
-        Occupancy.objects.filter(resident=resident, ended_on__isnull=True).update(
-            ended_on=today
-        )
+        today = timezone.localdate()
         Occupancy.objects.create(
             resident=resident,
-            place=new_place,
-            household=fields.get("household", resident.household),
-            started_on=today,
+            place_id=resident.place_id,
+            household_id=resident.household_id,
+            started_on=resident.moved_in_on,
+            ended_on=today,
         )
+        resident.moved_in_on = today
     for name, value in fields.items():
         setattr(resident, name, value)
     resident.save()
@@ -298,7 +290,7 @@ def create_worker(*, actor, community, **fields) -> GigWorker:
     """Record a new-employment worker's 报到 to a community."""
     require_place_in_scope(community, actor, "people.change")
     fields = _clean_worker_fields({"community": community, **fields})
-    fields.setdefault("reported_on", date.today())
+    fields.setdefault("reported_on", timezone.localdate())
     worker = GigWorker.objects.create(**fields)
     audit.record(
         actor=actor,

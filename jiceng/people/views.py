@@ -74,8 +74,8 @@ def resident_detail(request, pk):
         {
             "resident": resident,
             "ancestors": Place.objects.get_ancestors(resident.place),
-            "occupancies": Occupancy.objects.filter(resident=resident).select_related(
-                "place"
+            "past_stays": Occupancy.objects.filter(resident=resident).select_related(
+                "place", "household"
             ),
             "can_reveal": Resident.objects.visible_to(user, "reveal")
             .filter(pk=pk)

@@ -74,6 +74,7 @@ def detail(request, pk):
     from jiceng.party.models import PartyOrg
     from jiceng.people.models import Occupancy, Resident
 
+    dwelling = place.kind == PlaceKind.DWELLING
     context.update(
         {
             "breadcrumb": _breadcrumb(user, place),
@@ -89,11 +90,16 @@ def detail(request, pk):
             else None,
             "party_orgs": PartyOrg.objects.visible_to(user).filter(place=place),
             # 一户一档: who lives in a dwelling now, and who lived there before.
-            "occupancies": Occupancy.objects.visible_to(user)
+            "occupants": Resident.objects.visible_to(user)
             .filter(place=place)
-            .select_related("resident", "household")
-            .order_by("ended_on", "-started_on")[:100]
-            if place.kind == PlaceKind.DWELLING
+            .select_related("household")
+            .order_by("household_id", "pk")[:100]
+            if dwelling
+            else None,
+            "past_stays": Occupancy.objects.visible_to(user)
+            .filter(place=place)
+            .select_related("resident", "household")[:100]
+            if dwelling
             else None,
             "has_map": place.kind
             in {"district", "street", "community", "grid", "compound"},

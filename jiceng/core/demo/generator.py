@@ -977,7 +977,7 @@ class DemoGenerator:
         return 0.7 if age < 80 else 0.4
 
     def build_street_people(self, street):
-        """Households, residents and occupancies of one street, one community at a time."""
+        """Households and residents of one street, one community at a time."""
         s = self.district.children.index(street)
         members = []
         people = 0
@@ -989,7 +989,7 @@ class DemoGenerator:
 
     def _build_community_people(self, rng, s, community, members):
         size = self.size
-        households, residents, occupancies, heads = [], [], [], []
+        households, residents, heads = [], [], []
         for grid in community.children:
             grid.extra = []  # [(building, dwelling, [MemberRec])] in dwelling order
             for compound in grid.children:
@@ -1011,14 +1011,12 @@ class DemoGenerator:
                                 grid,
                                 building,
                                 residents,
-                                occupancies,
                                 members,
                             )
                             heads.append(residents[first])
                             grid.extra.append((building, dwelling, here))
         Household.objects.bulk_create(households, batch_size=BATCH_SIZE)
         Resident.objects.bulk_create(residents, batch_size=BATCH_SIZE)
-        Occupancy.objects.bulk_create(occupancies, batch_size=BATCH_SIZE)
         set_column(
             Household,
             "head",
@@ -1038,7 +1036,6 @@ class DemoGenerator:
         grid,
         building,
         residents,
-        occupancies,
         members,
     ):
         kind, plan = self._household_plan(rng)
@@ -1096,6 +1093,7 @@ class DemoGenerator:
                 household=household,
                 relation=relation,
                 residence_type=rtype,
+                moved_in_on=max(moved_in, birth),
             )
             working = 18 <= age < 60
             if working and rng.random() < 0.07:
@@ -1109,14 +1107,6 @@ class DemoGenerator:
                 members.append(member)
                 here.append(member)
             residents.append(resident)
-            occupancies.append(
-                Occupancy(
-                    resident=resident,
-                    place_id=dwelling.pk,
-                    household=household,
-                    started_on=max(moved_in, birth),
-                )
-            )
         return here
 
     def _pick_unit(self, rng, local, everywhere):

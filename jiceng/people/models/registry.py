@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.fields import BlindIndexField, EncryptedCharField, MaskField
@@ -172,6 +173,9 @@ class Resident(models.Model):
         choices=ResidenceType.choices,
         default=ResidenceType.REGISTERED,
     )
+    # The current stay lives on the resident row itself; Occupancy keeps the past
+    # ones. A million new residents then cost one row each, not two.
+    moved_in_on = models.DateField(_("入住日期"), default=timezone.localdate)
     work_unit = models.ForeignKey(
         Unit,
         on_delete=models.SET_NULL,
@@ -224,7 +228,11 @@ class Resident(models.Model):
 
 
 class Occupancy(models.Model):
-    """Who lived in which dwelling when: moves close one row and open another."""
+    """A past stay: where a resident lived, with which household, from when to when.
+
+    The current stay is the resident's own place, household and moved_in_on; a move
+    copies it here with ended_on set.
+    """
 
     resident = models.ForeignKey(
         Resident,
@@ -247,13 +255,13 @@ class Occupancy(models.Model):
         verbose_name=_("户"),
     )
     started_on = models.DateField(_("入住日期"))
-    ended_on = models.DateField(_("迁出日期"), null=True, blank=True)
+    ended_on = models.DateField(_("迁出日期"))
 
     scope = Scope(place="place", self_field="resident__user")
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-started_on"]
+        ordering = ["-ended_on", "-id"]
         verbose_name = _("居住记录")
         verbose_name_plural = _("居住记录")
 

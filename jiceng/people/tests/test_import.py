@@ -4,6 +4,7 @@ import io
 import json
 
 import pytest
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from stdnum.cn import ric
 
@@ -191,7 +192,8 @@ def test_a_messy_ledger_is_imported_row_by_row_and_every_row_accounted_for(
     assert wang.phone == "13900000000" and wang.residence_type == "tenant"
     zhang = Resident.objects.get(name="张桂英甲")
     assert zhang.household.number == "H-1" and zhang.relation == "head"
-    assert Occupancy.objects.get(resident=zhang).place == d[0]
+    assert zhang.place == d[0] and zhang.moved_in_on == timezone.localdate()
+    assert not Occupancy.objects.filter(resident=zhang).exists()
     entry = AuditEntry.objects.get(action=AuditAction.IMPORT, target_id=str(job.pk))
     assert entry.changes["created"] == 3
 
@@ -261,9 +263,11 @@ def test_a_changed_row_updates_only_what_is_filled_in_and_keeps_history(
     )
     assert resident.phone == "13700000099" and resident.phone_mask == "137****0099"
     assert resident.note == "原备注" and resident.residence_type == "registered"
-    history = list(Occupancy.objects.filter(resident=resident).order_by("id"))
-    assert [o.place for o in history] == [dwellings[0], dwellings[1]]
-    assert history[0].ended_on is not None and history[1].ended_on is None
+    # the move keeps where they lived before as a past stay
+    assert resident.place == dwellings[1]
+    assert resident.moved_in_on == timezone.localdate()
+    (before,) = Occupancy.objects.filter(resident=resident)
+    assert before.place == dwellings[0] and before.ended_on == timezone.localdate()
 
 
 def test_a_dry_run_writes_nothing_but_reports_the_same_counts(

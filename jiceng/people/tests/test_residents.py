@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from jiceng.core.models import AuditAction, AuditEntry
 from jiceng.people import services
@@ -24,7 +25,7 @@ def dwelling(people):
     ).first()
 
 
-def test_registering_a_resident_derives_birth_and_sex_and_opens_occupancy(
+def test_registering_a_resident_derives_birth_and_sex_and_records_moving_in(
     people, dwelling
 ):
     # given a dwelling in wangge's grid
@@ -41,7 +42,9 @@ def test_registering_a_resident_derives_birth_and_sex_and_opens_occupancy(
     assert resident.name == "王小红" and resident.id_number == NEW_ID
     assert str(resident.birth_date) == "1949-12-31" and resident.sex == "F"
     assert resident.phone_mask == "138****8000"
-    assert Occupancy.objects.get(resident=resident).place == dwelling
+    assert resident.place == dwelling
+    assert resident.moved_in_on == timezone.localdate()
+    assert not Occupancy.objects.filter(resident=resident).exists()
     entry = AuditEntry.objects.get(
         action=AuditAction.CREATE,
         target_id=str(resident.pk),
@@ -89,13 +92,15 @@ def test_moving_house_keeps_the_history(people, dwelling):
     resident = (
         Resident.objects.visible_to(people["wangge"]).exclude(place=dwelling).first()
     )
-    old_place = resident.place
+    old_place, old_household = resident.place, resident.household
+    moved_in = resident.moved_in_on
     services.update_resident(actor=people["wangge"], resident=resident, place=dwelling)
-    history = list(
-        Occupancy.objects.filter(resident=resident).order_by("started_on", "id")
-    )
-    assert history[-1].place == dwelling and history[-1].ended_on is None
-    assert any(o.place == old_place and o.ended_on for o in history)
+    resident.refresh_from_db()
+    today = timezone.localdate()
+    assert resident.place == dwelling and resident.moved_in_on == today
+    (before,) = Occupancy.objects.filter(resident=resident)
+    assert (before.place, before.household) == (old_place, old_household)
+    assert (before.started_on, before.ended_on) == (moved_in, today)
 
 
 def test_blank_protected_fields_in_an_edit_keep_the_stored_values(client_for, people):
@@ -187,3 +192,7 @@ def test_a_dwelling_page_lists_who_lives_there_now_and_before(
     assert resident.name in html and "已迁出" in html
     html = client_for("wangge").get(dwelling.get_absolute_url()).content.decode()
     assert resident.name in html and "至今" in html
+    # and the resident's own page lists both stays, the current one first
+    html = client_for("wangge").get(resident.get_absolute_url()).content.decode()
+    stays = html[html.index('data-testid="stays"') :]
+    assert stays.index(dwelling.name) < stays.index(old_place.name)
