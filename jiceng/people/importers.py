@@ -274,41 +274,54 @@ def insert_rows(model, columns, rows):
             cursor.executemany(sql, rows)
 
 
-def household_ids(numbers) -> dict:
-    """{household number: id} for the numbers that exist, in one raw query."""
-    numbers = list(numbers)
-    if not numbers:
-        return {}
-    condition, params = column_in("number", numbers)
-    with connection.cursor() as cursor:
-        cursor.execute(  # table name from the model, values as parameters
-            f"SELECT number, id FROM {Household._meta.db_table} "  # noqa: S608
-            f"WHERE {condition}",
-            params,
-        )
-        return dict(cursor.fetchall())
+def household_ids(wanted) -> dict:
+    """{household number: id} for {number: place_id}, creating the missing ones at
+    that place; a number another import creates meanwhile is left as it is.
 
-
-def insert_households(missing):
-    """Create (number, place_id) households that do not exist yet; a number another
-    import created meanwhile is left as it is."""
+    Raw statements: the ORM prepares every value of a 5,000-item IN list one by one,
+    which took longer than the database did.
+    """
     table = Household._meta.db_table
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # one statement, not one per row
-            numbers, places = zip(*missing, strict=True)
+        if connection.vendor == "postgresql":
+            # One statement: the SELECT sees the rows from before the INSERT, which
+            # returns only those it created, so together they are every number once.
             cursor.execute(  # table name from the model, values as parameters
-                f"INSERT INTO {table} (number, place_id, note) "  # noqa: S608
-                "SELECT number, place_id, '' "
-                "FROM unnest(%s::text[], %s::bigint[]) AS t(number, place_id) "
-                "ON CONFLICT (number) DO NOTHING",
-                [list(numbers), list(places)],
+                "WITH wanted (number, place_id) AS ("  # noqa: S608
+                "  SELECT * FROM unnest(%s::text[], %s::bigint[])), "
+                f"created AS (INSERT INTO {table} (number, place_id, note) "
+                "  SELECT number, place_id, '' FROM wanted "
+                "  ON CONFLICT (number) DO NOTHING RETURNING number, id) "
+                "SELECT number, id FROM created UNION ALL "
+                f"SELECT h.number, h.id FROM {table} h JOIN wanted USING (number)",
+                [list(wanted), list(wanted.values())],
             )
-        else:
+            found = dict(cursor.fetchall())
+            if len(found) < len(wanted):
+                # created by another import after this statement's snapshot
+                late = [n for n in wanted if n not in found]
+                found.update(_household_ids_in(cursor, late))
+            return found
+        found = _household_ids_in(cursor, list(wanted))
+        missing = [(n, place) for n, place in wanted.items() if n not in found]
+        if missing:
             cursor.executemany(  # table name from the model, values as parameters
                 f"INSERT INTO {table} (number, place_id, note) "  # noqa: S608
                 "VALUES (%s, %s, '') ON CONFLICT (number) DO NOTHING",
                 missing,
             )
+            found.update(_household_ids_in(cursor, [n for n, _ in missing]))
+        return found
+
+
+def _household_ids_in(cursor, numbers):
+    condition, params = column_in("number", numbers)
+    cursor.execute(  # table name from the model, values as parameters
+        f"SELECT number, id FROM {Household._meta.db_table} "  # noqa: S608
+        f"WHERE {condition}",
+        params,
+    )
+    return dict(cursor.fetchall())
 
 
 CATEGORY_SPLIT_RE = re.compile(r"[、,，;；/\s]+")
@@ -396,6 +409,7 @@ class ResidentImporter(Importer):
         self.seen = DigestRows()  # ID digest -> first row number, for in-file repeats
         self.units = None
         self.today = timezone.localdate()
+        self.all_new_likely = True
 
     def expect(self, rows):
         self.seen = DigestRows.for_rows(rows)
@@ -586,7 +600,7 @@ class ResidentImporter(Importer):
     def _existing(self, parsed):
         """The stored residents with these ID numbers, by digest.
 
-        One raw query, like household_ids: the ORM's preparation of a 5,000-item
+        One raw query, like household_ids(): the ORM's preparation of a 5,000-item
         IN list cost more than the lookup itself.
         """
         if not parsed:
@@ -609,8 +623,19 @@ class ResidentImporter(Importer):
             return {row[1]: dict(zip(names, row, strict=True)) for row in cursor}
 
     def _save(self, parsed):
-        existing = self._existing(parsed)
         households = self._households(parsed)
+        if self.all_new_likely:
+            # A first import of a register is all new people: insert the chunk
+            # without looking anyone up. One known ID number fails the insert (the
+            # unique blind index) and the chunk takes the path below instead.
+            try:
+                with transaction.atomic():
+                    return self._create(parsed, households)
+            except IntegrityError:
+                self.all_new_likely = False
+        existing = self._existing(parsed)
+        # Try again once a chunk has nobody the register knows.
+        self.all_new_likely = not existing
         outcomes, creates, updates, moves = [], [], [], []
         now = timezone.now()
         for item in parsed:
@@ -676,20 +701,9 @@ class ResidentImporter(Importer):
         return changed
 
     def _households(self, parsed):
-        """Household number -> id, creating the missing ones at the row's place.
-
-        Raw statements: the ORM prepares every value of a 5,000-item IN list one by
-        one, which took longer than the database did.
-        """
+        """Household number -> id, creating the missing ones at the row's place."""
         wanted = {p.household: p.fields["place_id"] for p in parsed if p.household}
-        if not wanted:
-            return {}
-        found = household_ids(wanted)
-        missing = [(n, wanted[n]) for n in wanted if n not in found]
-        if missing:
-            insert_households(missing)
-            found.update(household_ids([n for n, _ in missing]))
-        return found
+        return household_ids(wanted) if wanted else {}
 
     def _create(self, creates, households):
         """Insert new residents in one statement.

@@ -226,6 +226,40 @@ def test_reimporting_the_same_file_changes_nothing(people, dwellings, run_import
     assert Resident.objects.filter(name="赵一").count() == 1
 
 
+def test_next_months_ledger_adds_new_people_beside_known_ones(
+    people, dwellings, run_import
+):
+    # given last month's ledger of two people, imported
+    def person(name, seq, phone):
+        return [name, make_id("19700101", seq), phone, dwellings[0].code]
+
+    run_import(
+        people["shuji"],
+        "residents",
+        xlsx([person("周一", 31, "13700000031"), person("周二", 32, "13700000032")]),
+        "a.xlsx",
+    )
+    # when this month's has two newcomers around them and one changed phone number
+    job = run_import(
+        people["shuji"],
+        "residents",
+        xlsx(
+            [
+                person("吴一", 33, ""),
+                person("周一", 31, "13700000031"),
+                person("周二", 32, "13700000099"),
+                person("吴二", 34, ""),
+            ]
+        ),
+        "b.xlsx",
+    )
+    # then the newcomers are created, the known people found, nobody twice
+    assert (job.created, job.updated, job.unchanged, job.rejected) == (2, 1, 1, 0)
+    names = ["周一", "周二", "吴一", "吴二"]
+    assert Resident.objects.filter(name__in=names).count() == 4
+    assert Resident.objects.get(name="周二").phone == "13700000099"
+
+
 def test_a_changed_row_updates_only_what_is_filled_in_and_keeps_history(
     people, dwellings, run_import
 ):
