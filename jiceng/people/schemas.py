@@ -15,6 +15,7 @@ class ResidentOut(Schema):
     household_id: int | None
     relation: str
     residence_type: str
+    moved_in_on: date = Field(description="迁入现住址的日期")
     work_unit_id: int | None
 
 
