@@ -1017,6 +1017,10 @@ class DemoGenerator:
                             grid.extra.append((building, dwelling, here))
         Household.objects.bulk_create(households, batch_size=BATCH_SIZE)
         Resident.objects.bulk_create(residents, batch_size=BATCH_SIZE)
+        Occupancy.objects.bulk_create(
+            self._past_stays(self.rng("stays", s, community.code), residents),
+            batch_size=BATCH_SIZE,
+        )
         set_column(
             Household,
             "head",
@@ -1026,6 +1030,38 @@ class DemoGenerator:
             if not isinstance(rec.resident, int):
                 rec.resident = rec.resident.pk
         return len(residents)
+
+    def _past_stays(self, rng, residents):
+        """Where some renting households lived before, so dwelling pages show former
+        occupants: about one in four moved from another dwelling of the community,
+        all members together. A separate random stream: the people stay the same."""
+        dwellings = sorted({r.place_id for r in residents})
+        movers = {}
+        for resident in residents:
+            if resident.residence_type in (
+                ResidenceType.TENANT,
+                ResidenceType.FLOATING,
+            ):
+                movers.setdefault(resident.household.pk, []).append(resident)
+        stays = []
+        for members in movers.values():
+            if len(dwellings) < 2 or rng.random() >= 0.25:
+                continue
+            here = members[0].place_id
+            before = rng.choice([d for d in dwellings if d != here])
+            moved_in = min(r.moved_in_on for r in members)  # born later: no stay
+            started = moved_in - timedelta(days=rng.randint(180, 3 * 365))
+            stays.extend(
+                Occupancy(
+                    resident_id=r.pk,
+                    place_id=before,
+                    started_on=max(started, r.birth_date),
+                    ended_on=r.moved_in_on,
+                )
+                for r in members
+                if r.birth_date < r.moved_in_on
+            )
+        return stays
 
     def _make_household(
         self,

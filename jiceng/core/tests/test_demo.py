@@ -112,11 +112,18 @@ def test_small_district_is_consistent_and_idempotent():
     for code in Unit.objects.values_list("credit_code", flat=True):
         validate_credit_code(code)
 
-    # Households have heads from among their members; everyone moved in after birth
-    # and the demo starts with no past stays.
+    # Households have heads from among their members; everyone moved in after birth,
+    # and some renters lived in another dwelling before, up to the day they moved in.
     assert not Household.objects.filter(head__isnull=True).exists()
     assert not residents.filter(moved_in_on__lt=F("birth_date")).exists()
-    assert not Occupancy.objects.exists()
+    stays = Occupancy.objects.select_related("resident")
+    assert stays.exists()
+    for stay in stays[:300]:
+        resident = stay.resident
+        assert stay.place_id != resident.place_id
+        assert resident.birth_date <= stay.started_on < stay.ended_on
+        assert stay.ended_on == resident.moved_in_on
+        assert resident.residence_type in ("tenant", "floating")
     mismatched = [
         h
         for h in Household.objects.select_related("head")[:200]
