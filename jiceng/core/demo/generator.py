@@ -14,6 +14,7 @@ import gc
 import math
 import random
 import time
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -1034,22 +1035,32 @@ class DemoGenerator:
     def _past_stays(self, rng, residents):
         """Where some renting households lived before, so dwelling pages show former
         occupants: about one in four moved from another dwelling of the community,
-        all members together. A separate random stream: the people stay the same."""
-        dwellings = sorted({r.place_id for r in residents})
+        all members together, one whose present occupants came after they left. A
+        separate random stream: the people stay the same."""
+        first_in = {}
         movers = {}
         for resident in residents:
+            place, day = resident.place_id, resident.moved_in_on
+            first_in[place] = min(first_in.get(place, day), day)
             if resident.residence_type in (
                 ResidenceType.TENANT,
                 ResidenceType.FLOATING,
             ):
                 movers.setdefault(resident.household.pk, []).append(resident)
+        by_first_in = sorted((day, place) for place, day in first_in.items())
+        days = [day for day, _ in by_first_in]
         stays = []
         for members in movers.values():
-            if len(dwellings) < 2 or rng.random() >= 0.25:
+            if rng.random() >= 0.25:
                 continue
             here = members[0].place_id
-            before = rng.choice([d for d in dwellings if d != here])
             moved_in = min(r.moved_in_on for r in members)  # born later: no stay
+            free = [
+                p for _, p in by_first_in[bisect_left(days, moved_in) :] if p != here
+            ]
+            if not free:
+                continue
+            before = rng.choice(free)
             started = moved_in - timedelta(days=rng.randint(180, 3 * 365))
             stays.extend(
                 Occupancy(

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db.models import Count, F
+from django.db.models import Count, Exists, F, OuterRef
 
 from jiceng.core.demo.accounts import DEMO_PASSWORD, USERNAMES
 from jiceng.core.demo.generator import DISTRICT_CODE, summarize
@@ -124,6 +124,11 @@ def test_small_district_is_consistent_and_idempotent():
         assert resident.birth_date <= stay.started_on < stay.ended_on
         assert stay.ended_on == resident.moved_in_on
         assert resident.residence_type in ("tenant", "floating")
+    # and the flat they left was empty until its present occupants came
+    came_before_they_left = Resident.objects.filter(
+        place=OuterRef("place"), moved_in_on__lt=OuterRef("ended_on")
+    )
+    assert not stays.filter(Exists(came_before_they_left)).exists()
     mismatched = [
         h
         for h in Household.objects.select_related("head")[:200]
