@@ -669,7 +669,13 @@ class ResidentImporter(Importer):
                 resident.phone = fields["phone"]
                 resident.phone_index = item.phone_digest
                 resident.phone_mask = mask_mobile(fields["phone"])
-            if "place_id" in changed:
+            if services.ends_stay(
+                place_id=stored["place_id"],
+                household_id=stored["household_id"],
+                # a blank cell keeps what is stored (see _changes)
+                new_place_id=fields["place_id"] or stored["place_id"],
+                new_household_id=fields["household_id"] or stored["household_id"],
+            ):
                 moves.append(stored)
                 resident.moved_in_on = self.today
                 changed.append("moved_in_on")
@@ -760,7 +766,8 @@ class ResidentImporter(Importer):
             )
 
     def _move(self, moved):
-        """A new dwelling keeps the stay it ends (as stored before) as an Occupancy."""
+        """A new dwelling or household keeps the stay it ends (as stored before) as
+        an Occupancy."""
         Occupancy.objects.bulk_create(
             [
                 Occupancy(

@@ -123,9 +123,22 @@ def create_resident(*, actor, place, name, id_number="", phone="", **extra) -> R
     return resident
 
 
+def ends_stay(*, place_id, household_id, new_place_id, new_household_id) -> bool:
+    """Does this change end a stay that the residence history should keep?
+
+    A new dwelling does, and so does leaving one household for another (分户,
+    joining relatives); a first household number for someone who had none only
+    completes the record.
+    """
+    if new_place_id != place_id:
+        return True
+    return household_id is not None and new_household_id != household_id
+
+
 @transaction.atomic
 def update_resident(*, actor, resident, **fields) -> Resident:
-    """Change a resident; a new place keeps the stay it ends as an Occupancy."""
+    """Change a resident; a new dwelling or household keeps the stay it ends as an
+    Occupancy (see ends_stay)."""
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     require_in_scope(resident, actor, "change")
     unknown = set(fields) - set(RESIDENT_FIELDS)
@@ -140,6 +153,13 @@ def update_resident(*, actor, resident, **fields) -> Resident:
     new_place = fields.get("place")
     if new_place is not None and new_place.pk != resident.place_id:
         require_place_in_scope(new_place, actor, "people.change")
+    new_household = fields.get("household", resident.household)
+    if ends_stay(
+        place_id=resident.place_id,
+        household_id=resident.household_id,
+        new_place_id=new_place.pk if new_place is not None else resident.place_id,
+        new_household_id=new_household.pk if new_household is not None else None,
+    ):
         today = timezone.localdate()
         Occupancy.objects.create(
             resident=resident,

@@ -212,6 +212,10 @@ def household_detail(request, pk):
             "members": Resident.objects.visible_to(request.user).filter(
                 household=household
             ),
+            # who belonged to it before (分户, moved away)
+            "past_stays": Occupancy.objects.visible_to(request.user)
+            .filter(household=household)
+            .select_related("resident", "place")[:100],
             "ancestors": Place.objects.get_ancestors(household.place),
         },
     )

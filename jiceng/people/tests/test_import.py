@@ -304,6 +304,48 @@ def test_a_changed_row_updates_only_what_is_filled_in_and_keeps_history(
     assert before.place == dwellings[0] and before.ended_on == timezone.localdate()
 
 
+def test_a_new_household_number_keeps_the_old_household_in_the_history(
+    people, dwellings, run_import
+):
+    # given a son registered with his parents' household, and a lodger with none
+    son, lodger = make_id("19900101", 41), make_id("19900101", 42)
+    here = dwellings[0].code
+    run_import(
+        people["shuji"],
+        "residents",
+        xlsx([["孙子", son, "", here, "", "H-41", "子", "", ""]]),
+        "a.xlsx",
+    )
+    run_import(
+        people["shuji"],
+        "residents",
+        xlsx([["房客", lodger, "", here, "", "", "", "租住", ""]]),
+        "b.xlsx",
+    )
+    # when next month's ledger has the son in his own household (分户) and gives
+    # the lodger a household number for the first time
+    job = run_import(
+        people["shuji"],
+        "residents",
+        xlsx(
+            [
+                ["孙子", son, "", here, "", "H-42", "户主", "", ""],
+                ["房客", lodger, "", here, "", "H-43", "户主", "租住", ""],
+            ]
+        ),
+        "c.xlsx",
+    )
+    assert job.updated == 2
+    # then the son's stay in his parents' household is history, at the same flat
+    son_now = Resident.objects.get(name="孙子")
+    assert son_now.household.number == "H-42"
+    assert son_now.moved_in_on == timezone.localdate()
+    (before,) = Occupancy.objects.filter(resident=son_now)
+    assert before.household.number == "H-41" and before.place == dwellings[0]
+    # and the lodger's first household number only completes the record
+    assert not Occupancy.objects.filter(resident__name="房客").exists()
+
+
 def test_a_dry_run_writes_nothing_but_reports_the_same_counts(
     people, dwellings, run_import
 ):

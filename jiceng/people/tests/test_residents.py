@@ -184,14 +184,20 @@ def test_a_dwelling_page_lists_who_lives_there_now_and_before(
     client_for, people, dwelling
 ):
     resident = (
-        Resident.objects.visible_to(people["wangge"]).exclude(place=dwelling).first()
+        Resident.objects.visible_to(people["wangge"])
+        .exclude(place=dwelling)
+        .exclude(household=None)
+        .first()
     )
-    old_place = resident.place
+    old_place, old_household = resident.place, resident.household
     services.update_resident(actor=people["wangge"], resident=resident, place=dwelling)
     html = client_for("wangge").get(old_place.get_absolute_url()).content.decode()
     assert resident.name in html and "已迁出" in html
     html = client_for("wangge").get(dwelling.get_absolute_url()).content.decode()
     assert resident.name in html and "至今" in html
+    # and the household they left lists them as a former member
+    html = client_for("wangge").get(old_household.get_absolute_url()).content.decode()
+    assert resident.name in html.split('data-testid="past-members"')[1]
     # and the resident's own page lists both stays, the current one first
     html = client_for("wangge").get(resident.get_absolute_url()).content.decode()
     stays = html[html.index('data-testid="stays"') :]
