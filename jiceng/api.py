@@ -18,6 +18,7 @@ from ninja.security import HttpBearer, django_auth
 from jiceng.cases.api import router as cases_router
 from jiceng.cases.webhook import router as hooks_router
 from jiceng.core.api import router as core_router
+from jiceng.core.errors import Conflict
 from jiceng.core.services import user_for_token
 from jiceng.party.api import router as party_router
 from jiceng.people.api import router as people_router
@@ -100,7 +101,7 @@ def invalid(request, exc):
             for m in e.messages
         ]
     # Someone else changed the object since the caller read it: 409, not 422.
-    status = 409 if details[0]["code"] == "conflict" else 422
+    status = 409 if isinstance(exc, Conflict) else 422
     return error(request, status, details[0]["code"], details[0]["message"], details)
 
 

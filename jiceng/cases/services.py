@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jiceng.core import audit
+from jiceng.core.errors import Conflict
 from jiceng.core.models import AuditAction
 from jiceng.core.scope import grants_for
 from jiceng.core.validators import validate_mobile
@@ -24,15 +25,6 @@ from .models import Case, CaseCounter, CaseEvent, Category, Channel, RoutingRule
 
 REOPEN_DAYS = 7
 SYSTEM = "系统"
-
-
-class CaseConflict(ValidationError):
-    """Someone else changed the case since the actor loaded it."""
-
-    def __init__(self):
-        super().__init__(
-            "该案件已被他人更新，请刷新页面查看最新状态后再操作", code="conflict"
-        )
 
 
 @dataclass(frozen=True)
@@ -390,7 +382,7 @@ def perform(
         .get(pk=case.pk)
     )
     if case.version != version:
-        raise CaseConflict()
+        raise Conflict()
     if case.status not in rule.sources:
         raise ValidationError(
             f"案件当前为“{case.get_status_display()}”，不能{rule.label}",
@@ -563,7 +555,7 @@ def merge_case(*, actor, case, into, version):
     }
     case, into = locked[case.pk], locked[into.pk]
     if case.version != version:
-        raise CaseConflict()
+        raise Conflict()
     if case.status not in MERGEABLE:
         raise ValidationError(
             f"案件当前为“{case.get_status_display()}”，不能合并", code="bad_state"

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jiceng.core.errors import Conflict
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
 from jiceng.core.scope import get_visible_or_404, grants_for, has_permission
@@ -144,7 +145,7 @@ def act(request, pk):
                 days=data["days"],
                 images=data["photos"],
             )
-        except services.CaseConflict as exc:
+        except Conflict as exc:
             messages.error(request, exc.messages[0])
             return redirect(case)
         except (ValidationError, PermissionDenied) as exc:

@@ -8,10 +8,18 @@ Each scoped model declares how it reaches a place, a unit, a department or its o
 
 The user's grants (role + subtree path / unit / department) are loaded once per
 request and OR-ed into one filter. Superusers see everything, anonymous users nothing.
+
+This module is the only access path: `visible_to` for querysets, `can` for one
+object, `require_permission` / `permission_required` for "may open this page at
+all". A rule that narrows a model's rows by role (tag sensitivity) is a `refine`
+on its Scope, never a filter written beside it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models
 from django.db.models import Q
@@ -67,37 +75,49 @@ class Scope:
     # property company), opened only for these roles.
     assignee_place: str | None = None
     assignee_roles: frozenset = frozenset()
+    # Narrows what one place grant opens, by its role: refine(grant) returns a Q
+    # AND-ed with that grant's subtree, or None when the grant opens nothing here
+    # (a building lead sees only the ordinary key-population tags).
+    refine: Callable[[Grant], Q | None] | None = None
+    # Rows that anyone holding open_permission may view wherever their own grants
+    # lie: the published activities and open projects members and units join.
+    open_permission: str | None = None
+    open_rows: Callable[[], Q] | None = None
 
     @staticmethod
-    def in_subtree(lookup: str, paths) -> Q:
+    def in_subtree(lookup: str, paths, place_model=None) -> Q:
         """Rows whose place (lookup) lies in any of the subtrees at paths.
 
         One id subquery, not a join on the path: the database reaches the rows
         through the foreign-key index (and composite indexes that start with it),
         so a grid worker's list costs the same in a small table and in a city's.
+        place_model is the model lookup leads to (core knows no place model).
         """
         within = Q()
         for path in paths:
             within |= path_prefix(path)
         if not lookup:  # the model is the Place itself
             return within
-        from jiceng.places.models import Place
+        subtree = place_model._default_manager.filter(within).values("pk")
+        return Q(**{f"{lookup}__in": subtree})
 
-        return Q(**{f"{lookup}__in": Place.objects.filter(within).values("pk")})
-
-    def condition(self, grants, user, action: str = "view") -> Q | None:
+    def condition(self, grants, user, action: str = "view", model=None) -> Q | None:
         """One filter for all of the user's grants that carry the permission.
 
-        Subtrees are gathered into one id subquery per place lookup, so several
-        grids of one grid worker still read through the index."""
-        place_paths, assignee_paths, parts = [], [], []
+        Subtrees are gathered into one id subquery per place lookup (and per
+        refinement), so several grids of one grid worker still read through the
+        index."""
+        place_paths: dict = {}  # refinement (Q or None) -> subtree paths
+        assignee_paths, parts = [], []
         for grant in grants:
             if (
                 grant.place_path
                 and self.place is not None
                 and grant.role not in self.place_excluded_roles
             ):
-                place_paths.append(grant.place_path)
+                refinement = self.refine(grant) if self.refine else None
+                if self.refine is None or refinement is not None:
+                    place_paths.setdefault(refinement, []).append(grant.place_path)
             if (
                 grant.place_path
                 and self.assignee_place
@@ -113,10 +133,21 @@ class Scope:
             )
             if owner_clause and self.self_field:
                 parts.append(Q(**{self.self_field: user.pk}))
-        if place_paths:
-            parts.insert(0, self.in_subtree(self.place, place_paths))
+        place_parts = []
+        for refinement, paths in place_paths.items():
+            within = self.in_subtree(
+                self.place, paths, related_model(model, self.place)
+            )
+            place_parts.append(within & refinement if refinement else within)
+        parts[:0] = place_parts
         if assignee_paths:
-            parts.append(self.in_subtree(self.assignee_place, assignee_paths))
+            parts.append(
+                self.in_subtree(
+                    self.assignee_place,
+                    assignee_paths,
+                    related_model(model, self.assignee_place),
+                )
+            )
         if not parts:
             return None
         combined = parts[0]
@@ -124,6 +155,13 @@ class Scope:
             if part not in parts[: parts.index(part)]:
                 combined |= part
         return combined
+
+
+def related_model(model, lookup: str):
+    """The model a lookup such as "activity__community" leads to from model."""
+    for name in filter(None, (lookup or "").split("__")):
+        model = model._meta.get_field(name).related_model
+    return model
 
 
 def grants_for(user) -> list[Grant]:
@@ -173,8 +211,16 @@ class ScopedQuerySet(models.QuerySet):
             return self
         scope: Scope = self.model.scope
         permission = f"{self.model._meta.app_label}.{action}"
-        grants = [g for g in grants_for(user) if g.allows(permission)]
-        condition = scope.condition(grants, user, action)
+        all_grants = grants_for(user)
+        grants = [g for g in all_grants if g.allows(permission)]
+        condition = scope.condition(grants, user, action, self.model)
+        if (
+            action == "view"
+            and scope.open_rows
+            and any(g.allows(scope.open_permission) for g in all_grants)
+        ):
+            opened = scope.open_rows()
+            condition = opened if condition is None else condition | opened
         if condition is None:
             return self.none()
         return self.filter(condition)
@@ -188,11 +234,44 @@ def get_visible_or_404(queryset, user, action="view", **lookup):
         raise Http404 from exc
 
 
+def can(user, obj, action: str = "view") -> bool:
+    """Whether obj lies within what the user may do for action (the model's Scope)."""
+    if obj is None or obj.pk is None:
+        return False
+    manager = type(obj)._default_manager
+    return manager.visible_to(user, action).filter(pk=obj.pk).exists()
+
+
 def require_in_scope(obj, user, action="change"):
     """Raise PermissionDenied unless obj is (still) within the user's scope for action."""
-    manager = type(obj)._default_manager
-    if not manager.visible_to(user, action).filter(pk=obj.pk).exists():
+    if not can(user, obj, action):
         raise PermissionDenied("对象不在您的权限范围内")
+
+
+def require_permission(user, *permissions: str):
+    """Raise PermissionDenied unless the user holds one of the permissions somewhere."""
+    if not any(has_permission(user, p) for p in permissions):
+        raise PermissionDenied
+
+
+def permission_required(*permissions: str):
+    """View decorator: log in first, then hold one of the permissions, else 403.
+
+    The menu asks has_permission with the same strings (core.navigation), so a
+    page is in someone's menu exactly when they may open it.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require_permission(request.user, *permissions)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def place_prefixes(user, permission: str) -> list[str]:
@@ -205,6 +284,7 @@ def place_prefixes(user, permission: str) -> list[str]:
 
 
 def place_path_allowed(path: str, prefixes: list[str]) -> bool:
+    """Whether a tree path lies in one of the subtrees (the in-memory path_prefix)."""
     return any(path.startswith(prefix) for prefix in prefixes)
 
 

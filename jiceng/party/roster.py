@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from jiceng.core import audit
+from jiceng.core.errors import Conflict
 from jiceng.core.models import AuditAction
 from jiceng.core.scope import grants_for, require_in_scope, require_place_in_scope
 from jiceng.core.tabular import TabularError, cell_text, read_rows
@@ -172,7 +173,7 @@ def decide(*, actor, pair, same_person: bool, version: int) -> RosterPair:
     )
     require_in_scope(pair.roster_check, actor, "change")
     if pair.kind != PairKind.REVIEW or pair.version != version:
-        raise ValidationError("该记录已被他人处理，请刷新后查看", code="conflict")
+        raise Conflict("该记录已被他人处理，请刷新后查看")
     pair.decided_by, pair.decided_at = actor, timezone.now()
     pair.version += 1
     if same_person:

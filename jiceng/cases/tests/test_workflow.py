@@ -13,6 +13,7 @@ from PIL import Image
 from jiceng.cases import services, workdays
 from jiceng.cases.models import Case, Category, RoutingRule, Status
 from jiceng.cases.tests.helpers import photo, report, step
+from jiceng.core.errors import Conflict
 from jiceng.places.models import Place
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_two_people_acting_at_once_do_not_lose_an_update(people, grid, streetlig
     case = report(people, grid, streetlight)
     seen = case.version
     services.perform(actor=people["jiedao"], case=case, step="accept", version=seen)
-    with pytest.raises(services.CaseConflict) as info:
+    with pytest.raises(Conflict) as info:
         services.perform(
             actor=people["quadmin"], case=case, step="cancel", version=seen, note="重复"
         )

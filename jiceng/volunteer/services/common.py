@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from jiceng.core.errors import Conflict, check_version  # noqa: F401
 from jiceng.core.scope import has_permission, place_path_allowed, place_prefixes
 from jiceng.places.models import PlaceKind
 
@@ -9,21 +10,9 @@ from ..errors import Code
 from ..models import Volunteer
 
 
-class Conflict(ValidationError):
-    """Someone else changed the row since the actor loaded it."""
-
-    def __init__(self):
-        super().__init__("该记录已被他人更新，请刷新后再操作", code=Code.CONFLICT)
-
-
 def require(actor, permission, message="没有执行此操作的权限"):
     if not has_permission(actor, permission):
         raise PermissionDenied(message)
-
-
-def check_version(row, version):
-    if version is not None and row.version != version:
-        raise Conflict()
 
 
 def bad_state(message):
