@@ -34,7 +34,7 @@ def test_menus_follow_permissions(client_for):
 
 
 def test_counts_shrink_with_scope(client_for):
-    from jiceng.core.workbench import summary_cards
+    from jiceng.home.workbench import summary_cards
     from jiceng.people.models import Resident
 
     def residents(username):
