@@ -1,13 +1,14 @@
-"""A street secretary opens an account for a new grid worker, and only in her street."""
+"""A street secretary opens an account for a new grid worker, and only in her street;
+every change she makes to an account leaves its audit row, never a password."""
 
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from jiceng.core.models import AuditEntry
+from jiceng.core.models import AuditAction, AuditEntry
 from jiceng.core.roles import Role
-from jiceng.places.models import Place
+from jiceng.places.models import Place, PlaceKind
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Wangge2026new"
@@ -30,21 +31,39 @@ def new_worker(client, grid, username="liwangge", password=PASSWORD):
     )
 
 
+def audited(actor, account, action=AuditAction.SECURITY):
+    """What the actor's audit rows on this account say, oldest first."""
+    rows = AuditEntry.objects.filter(
+        actor=actor, action=action, target_type="core.user", target_id=str(account.pk)
+    ).order_by("id")
+    return [row.changes for row in rows]
+
+
+def no_password_in_the_log(password):
+    changes = AuditEntry.objects.values_list("changes", flat=True)
+    return password not in str(list(changes))
+
+
 def test_a_street_opens_an_account_that_can_log_in(client_for, people):
+    # given a grid of the street
     grid = a_grid_of(people, "wangge")
+    # when the street administrator opens an account for a new grid worker there
     response = new_worker(client_for("jiedao"), grid)
+    # then the account holds that one role, its creation and grant are audited
     assert response.status_code == 302
     user = get_user_model().objects.get(username="liwangge")
-    assert user.assignments.get().place == grid
-    assert AuditEntry.objects.filter(target_id=str(user.pk), action="create").exists()
-    assert PASSWORD not in str(
-        list(AuditEntry.objects.values_list("changes", flat=True))
-    )
-    browser = Client()
+    assignment = user.assignments.get()
+    assert assignment.place == grid
+    assert audited(people["jiedao"], user, AuditAction.CREATE) == [
+        {"username": "liwangge", "role": Role.GRID_WORKER}
+    ]
+    assert audited(people["jiedao"], user) == [{"grant": str(assignment)}]
+    assert no_password_in_the_log(PASSWORD)
+    # and the new worker can log in
     assert (
-        browser.post(
-            "/login/", {"username": "liwangge", "password": PASSWORD}
-        ).status_code
+        Client()
+        .post("/login/", {"username": "liwangge", "password": PASSWORD})
+        .status_code
         == 302
     )
 
@@ -55,19 +74,53 @@ def test_a_weak_password_or_another_street_is_refused(client_for, people):
     other = new_worker(client_for("jiedao"), a_grid_of(people, "wangge2"))
     assert other.status_code == 400
     assert not get_user_model().objects.filter(username="liwangge").exists()
+    assert not AuditEntry.objects.filter(target_repr__contains="liwangge").exists()
 
 
 def test_the_district_admin_account_is_out_of_a_streets_reach(client_for, people):
     client = client_for("jiedao")
-    listed = client.get("/users/").content.decode()
+    listing = client.get("/users/")
+    assert listing.status_code == 200
+    listed = listing.content.decode()
     assert "wangge" in listed and "quadmin" not in listed
     assert client.get(f"/users/{people['quadmin'].pk}/").status_code == 404
     assert client.post(f"/users/{people['quadmin'].pk}/disable/").status_code == 404
     assert client.post(f"/users/{people['wangge2'].pk}/disable/").status_code == 404
+    assert people["wangge2"].is_active
     assert client_for("wangge").get("/users/").status_code == 403
 
 
-def test_unlock_disable_and_end_a_role(client_for, people):
+def test_a_street_grants_a_second_role_inside_its_street(client_for, people):
+    # given a grid worker of the street and a building in one of their grids
+    worker = people["wangge"]
+    building = (
+        a_grid_of(people, "wangge").get_descendants().filter(kind=PlaceKind.BUILDING)
+    ).first()
+    # when the street administrator makes them the building's lead as well
+    response = client_for("jiedao").post(
+        f"/users/{worker.pk}/",
+        {"action": "grant", "role": Role.BUILDING_LEAD, "place": building.pk},
+    )
+    # then the role is held and the grant audited
+    assert response.status_code == 302
+    granted = worker.assignments.get(role=Role.BUILDING_LEAD, place=building)
+    assert audited(people["jiedao"], worker) == [{"grant": str(granted)}]
+
+
+def test_a_street_resets_a_password_without_logging_it(client_for, people):
+    worker = people["wangge"]
+    response = client_for("jiedao").post(
+        f"/users/{worker.pk}/", {"action": "password", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.check_password(PASSWORD)
+    assert audited(people["jiedao"], worker) == [{"password": "已重置"}]
+    assert no_password_in_the_log(PASSWORD)
+
+
+def test_unlock_disable_enable_and_end_a_role(client_for, people):
+    # given a grid worker locked out after repeated wrong passwords
     worker = people["wangge"]
     AccessAttempt.objects.create(
         username=worker.username,
@@ -80,38 +133,26 @@ def test_unlock_disable_and_end_a_role(client_for, people):
         path_info="/login/",
     )
     client = client_for("jiedao")
-    assert 'data-testid="locked"' in client.get(f"/users/{worker.pk}/").content.decode()
-    client.post(f"/users/{worker.pk}/unlock/")
-    assert not AccessAttempt.objects.filter(username=worker.username).exists()
-    client.post(f"/users/{worker.pk}/disable/")
-    worker.refresh_from_db()
-    assert not worker.is_active
+    page = client.get(f"/users/{worker.pk}/")
+    assert page.status_code == 200 and 'data-testid="locked"' in page.content.decode()
     assignment = worker.assignments.first()
-    client.post(f"/users/{worker.pk}/end-role/", {"assignment": assignment.pk})
+    # when the street administrator unlocks, disables, enables and ends a role
+    for action, data in [
+        ("unlock", {}),
+        ("disable", {}),
+        ("enable", {}),
+        ("end-role", {"assignment": assignment.pk}),
+    ]:
+        response = client.post(f"/users/{worker.pk}/{action}/", data)
+        assert response.status_code == 302, action
+    # then each change took effect and left its audit row, in order
+    assert not AccessAttempt.objects.filter(username=worker.username).exists()
+    worker.refresh_from_db()
     assignment.refresh_from_db()
-    assert not assignment.active
-
-
-def test_people_change_their_own_password(client_for, people):
-    client = client_for("wangge")
-    weak = client.post(
-        "/account/password/",
-        {
-            "old_password": "Jiceng2026demo",
-            "new_password1": "abc",
-            "new_password2": "abc",
-        },
-    )
-    assert weak.status_code == 400 and "至少需要10位" in weak.content.decode()
-    done = client.post(
-        "/account/password/",
-        {
-            "old_password": "Jiceng2026demo",
-            "new_password1": "Grid2026worker",
-            "new_password2": "Grid2026worker",
-        },
-    )
-    assert done.status_code == 302
-    people["wangge"].refresh_from_db()
-    assert people["wangge"].check_password("Grid2026worker")
-    assert client.get("/account/").status_code == 200  # still logged in
+    assert worker.is_active and not assignment.active
+    assert audited(people["jiedao"], worker) == [
+        {"unlock": True},
+        {"is_active": False},
+        {"is_active": True},
+        {"revoke": str(assignment)},
+    ]
