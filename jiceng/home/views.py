@@ -154,13 +154,6 @@ def totp_disable(request):
 # --- 账号管理: administrators create accounts, grant and end roles, reset, unlock --
 
 
-def _managed_or_404(actor, pk):
-    user = services.managed_users(actor).filter(pk=pk).first()
-    if user is None:
-        raise Http404
-    return user
-
-
 @permission_required("core.users")
 def user_list(request):
     users = services.managed_users(request.user).prefetch_related(
@@ -211,7 +204,7 @@ def user_create(request):
 
 @permission_required("core.users")
 def user_detail(request, pk):
-    user = _managed_or_404(request.user, pk)
+    user = get_object_or_404(services.managed_users(request.user), pk=pk)
     role_form = RoleForm(actor=request.user)
     password_form = PasswordForm()
     if request.method == "POST":
@@ -257,7 +250,7 @@ def user_detail(request, pk):
 @permission_required("core.users")
 @require_POST
 def user_action(request, pk, action):
-    user = _managed_or_404(request.user, pk)
+    user = get_object_or_404(services.managed_users(request.user), pk=pk)
     try:
         if action == "unlock":
             services.unlock(actor=request.user, user=user)
@@ -270,11 +263,9 @@ def user_action(request, pk, action):
                 request, "已停用账号" if action == "disable" else "已启用账号"
             )
         elif action == "end-role":
-            assignment = Assignment.objects.filter(
-                user=user, pk=request.POST.get("assignment")
-            ).first()
-            if assignment is None:
-                raise Http404
+            assignment = get_object_or_404(
+                Assignment, user=user, pk=request.POST.get("assignment")
+            )
             services.end_role(actor=request.user, assignment=assignment)
             messages.success(request, "已撤销该角色")
         else:

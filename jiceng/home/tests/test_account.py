@@ -9,20 +9,12 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiceng.conftest import DEMO_PASSWORD
-from jiceng.core.models import ApiToken, AuditAction, AuditEntry
+from jiceng.core.models import ApiToken, AuditAction
 
 pytestmark = pytest.mark.django_db
 
 
-def own_audit(user, action):
-    """What the user's audit rows on their own account say, oldest first."""
-    rows = AuditEntry.objects.filter(
-        actor=user, action=action, target_type="core.user", target_id=str(user.pk)
-    ).order_by("id")
-    return [row.changes for row in rows]
-
-
-def test_people_change_their_own_password(client_for, people):
+def test_people_change_their_own_password(client_for, people, audit_of):
     client = client_for("wangge")
     weak = client.post(
         "/account/password/",
@@ -33,7 +25,7 @@ def test_people_change_their_own_password(client_for, people):
         },
     )
     assert weak.status_code == 400 and "至少需要10位" in weak.content.decode()
-    assert own_audit(people["wangge"], AuditAction.SECURITY) == []
+    assert audit_of(people["wangge"], people["wangge"]) == []
     done = client.post(
         "/account/password/",
         {
@@ -45,13 +37,11 @@ def test_people_change_their_own_password(client_for, people):
     assert done.status_code == 302
     people["wangge"].refresh_from_db()
     assert people["wangge"].check_password("Grid2026worker")
-    assert own_audit(people["wangge"], AuditAction.SECURITY) == [
-        {"password": "本人修改"}
-    ]
+    assert audit_of(people["wangge"], people["wangge"]) == [{"password": "本人修改"}]
     assert client.get("/account/").status_code == 200  # still logged in
 
 
-def test_a_token_is_shown_once_and_can_be_revoked(client_for, people):
+def test_a_token_is_shown_once_and_can_be_revoked(client_for, people, audit_of):
     # given a grid worker on their account page
     client = client_for("wangge")
     # when they create a token for a phone app
@@ -70,7 +60,7 @@ def test_a_token_is_shown_once_and_can_be_revoked(client_for, people):
     # then the API refuses it, and both writes are audited
     assert revoked.status_code == 302
     assert api.get("/api/v1/me").status_code == 401
-    assert own_audit(people["wangge"], AuditAction.TOKEN) == [
+    assert audit_of(people["wangge"], people["wangge"], AuditAction.TOKEN) == [
         {"created": "手机", "prefix": token.prefix},
         {"revoked": "手机", "prefix": token.prefix},
     ]
@@ -85,7 +75,7 @@ def test_nobody_revokes_another_persons_token(client_for, people):
     assert not token.revoked
 
 
-def test_two_factor_enrolment_needs_a_valid_code(client_for, people):
+def test_two_factor_enrolment_needs_a_valid_code(client_for, people, audit_of):
     # given a street administrator setting up an authenticator app
     client = client_for("jiedao")
     page = client.get("/account/totp/")
@@ -93,7 +83,7 @@ def test_two_factor_enrolment_needs_a_valid_code(client_for, people):
     # when a wrong code is typed, nothing is enabled
     wrong = client.post("/account/totp/", {"token": "000000"})
     assert wrong.status_code == 200 and "不正确" in wrong.content.decode()
-    assert own_audit(people["jiedao"], AuditAction.SECURITY) == []
+    assert audit_of(people["jiedao"], people["jiedao"]) == []
     # when the app's current code is typed
     device = TOTPDevice.objects.get(user=people["jiedao"])
     device.throttle_reset()  # django-otp slows retries after a failure; time has passed
@@ -102,12 +92,12 @@ def test_two_factor_enrolment_needs_a_valid_code(client_for, people):
     # then two-factor login is on, and audited
     assert response.status_code == 302
     assert TOTPDevice.objects.get(user=people["jiedao"]).confirmed
-    assert own_audit(people["jiedao"], AuditAction.SECURITY) == [{"totp": "enabled"}]
+    assert audit_of(people["jiedao"], people["jiedao"]) == [{"totp": "enabled"}]
 
 
-def test_turning_two_factor_off_is_audited(client_for, people):
+def test_turning_two_factor_off_is_audited(client_for, people, audit_of):
     TOTPDevice.objects.create(user=people["jiedao"], name="验证器", confirmed=True)
     response = client_for("jiedao").post("/account/totp/disable/")
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=people["jiedao"]).exists()
-    assert own_audit(people["jiedao"], AuditAction.SECURITY) == [{"totp": "disabled"}]
+    assert audit_of(people["jiedao"], people["jiedao"]) == [{"totp": "disabled"}]

@@ -31,20 +31,12 @@ def new_worker(client, grid, username="liwangge", password=PASSWORD):
     )
 
 
-def audited(actor, account, action=AuditAction.SECURITY):
-    """What the actor's audit rows on this account say, oldest first."""
-    rows = AuditEntry.objects.filter(
-        actor=actor, action=action, target_type="core.user", target_id=str(account.pk)
-    ).order_by("id")
-    return [row.changes for row in rows]
-
-
 def no_password_in_the_log(password):
     changes = AuditEntry.objects.values_list("changes", flat=True)
     return password not in str(list(changes))
 
 
-def test_a_street_opens_an_account_that_can_log_in(client_for, people):
+def test_a_street_opens_an_account_that_can_log_in(client_for, people, audit_of):
     # given a grid of the street
     grid = a_grid_of(people, "wangge")
     # when the street administrator opens an account for a new grid worker there
@@ -54,10 +46,10 @@ def test_a_street_opens_an_account_that_can_log_in(client_for, people):
     user = get_user_model().objects.get(username="liwangge")
     assignment = user.assignments.get()
     assert assignment.place == grid
-    assert audited(people["jiedao"], user, AuditAction.CREATE) == [
+    assert audit_of(people["jiedao"], user, AuditAction.CREATE) == [
         {"username": "liwangge", "role": Role.GRID_WORKER}
     ]
-    assert audited(people["jiedao"], user) == [{"grant": str(assignment)}]
+    assert audit_of(people["jiedao"], user) == [{"grant": str(assignment)}]
     assert no_password_in_the_log(PASSWORD)
     # and the new worker can log in
     assert (
@@ -90,7 +82,7 @@ def test_the_district_admin_account_is_out_of_a_streets_reach(client_for, people
     assert client_for("wangge").get("/users/").status_code == 403
 
 
-def test_a_street_grants_a_second_role_inside_its_street(client_for, people):
+def test_a_street_grants_a_second_role_inside_its_street(client_for, people, audit_of):
     # given a grid worker of the street and a building in one of their grids
     worker = people["wangge"]
     building = (
@@ -104,10 +96,10 @@ def test_a_street_grants_a_second_role_inside_its_street(client_for, people):
     # then the role is held and the grant audited
     assert response.status_code == 302
     granted = worker.assignments.get(role=Role.BUILDING_LEAD, place=building)
-    assert audited(people["jiedao"], worker) == [{"grant": str(granted)}]
+    assert audit_of(people["jiedao"], worker) == [{"grant": str(granted)}]
 
 
-def test_a_street_resets_a_password_without_logging_it(client_for, people):
+def test_a_street_resets_a_password_without_logging_it(client_for, people, audit_of):
     worker = people["wangge"]
     response = client_for("jiedao").post(
         f"/users/{worker.pk}/", {"action": "password", "password": PASSWORD}
@@ -115,11 +107,11 @@ def test_a_street_resets_a_password_without_logging_it(client_for, people):
     assert response.status_code == 302
     worker.refresh_from_db()
     assert worker.check_password(PASSWORD)
-    assert audited(people["jiedao"], worker) == [{"password": "已重置"}]
+    assert audit_of(people["jiedao"], worker) == [{"password": "已重置"}]
     assert no_password_in_the_log(PASSWORD)
 
 
-def test_unlock_disable_enable_and_end_a_role(client_for, people):
+def test_unlock_disable_enable_and_end_a_role(client_for, people, audit_of):
     # given a grid worker locked out after repeated wrong passwords
     worker = people["wangge"]
     AccessAttempt.objects.create(
@@ -150,7 +142,7 @@ def test_unlock_disable_enable_and_end_a_role(client_for, people):
     worker.refresh_from_db()
     assignment.refresh_from_db()
     assert worker.is_active and not assignment.active
-    assert audited(people["jiedao"], worker) == [
+    assert audit_of(people["jiedao"], worker) == [
         {"unlock": True},
         {"is_active": False},
         {"is_active": True},
