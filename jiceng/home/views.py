@@ -179,7 +179,7 @@ def user_list(request):
             "role": role,
             "roles": services.GRANTABLE_ROLES,
         },
-        partial="home/users/table.html",
+        partial="home/partials/user_table.html",
     )
 
 

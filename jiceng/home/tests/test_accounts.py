@@ -82,6 +82,15 @@ def test_the_district_admin_account_is_out_of_a_streets_reach(client_for, people
     assert client_for("wangge").get("/users/").status_code == 403
 
 
+def test_a_search_refreshes_only_the_table(client_for):
+    response = client_for("jiedao").get(
+        "/users/", {"q": "wangge"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "wangge" in html and "shuji" not in html and "<html" not in html
+
+
 def test_a_street_grants_a_second_role_inside_its_street(client_for, people, audit_of):
     # given a grid worker of the street and a building in one of their grids
     worker = people["wangge"]
