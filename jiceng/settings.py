@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "jiceng.cases",
     "jiceng.notices",
     "jiceng.volunteer",
+    "jiceng.home",
 ]
 
 MIDDLEWARE = [
@@ -131,7 +132,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "jiceng.core.context_processors.navigation",
+                "jiceng.home.context_processors.navigation",
                 "jiceng.notices.context_processors.notifications",
             ],
         },
@@ -182,7 +183,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "jiceng.core.validators.MixedCharacterPasswordValidator"},
 ]
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:workbench"
+LOGIN_REDIRECT_URL = "home:workbench"
 LOGOUT_REDIRECT_URL = "core:login"
 
 # Login lockout (django-axes): five failures lock the account for 30 minutes.

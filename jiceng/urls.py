@@ -6,6 +6,7 @@ from .api import api
 
 urlpatterns = [
     path("", include("jiceng.core.urls")),
+    path("", include("jiceng.home.urls")),
     path("places/", include("jiceng.places.urls")),
     path("party/", include("jiceng.party.urls")),
     path("people/", include("jiceng.people.urls")),

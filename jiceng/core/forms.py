@@ -1,4 +1,4 @@
-"""Login, token and two-factor forms."""
+"""The login form and the helper that shows a service's errors on any form."""
 
 from django import forms
 from django.contrib.auth import authenticate
@@ -41,21 +41,6 @@ class LoginForm(forms.Form):
             user.otp_device = device
         self.user = user
         return data
-
-
-class TokenForm(forms.Form):
-    name = forms.CharField(label=_("用途"), max_length=100)
-    days = forms.IntegerField(
-        label=_("有效天数"),
-        min_value=1,
-        max_value=365,
-        initial=90,
-        help_text=_("到期后需重新生成"),
-    )
-
-
-class OtpConfirmForm(forms.Form):
-    token = forms.CharField(label=_("验证器显示的6位数字"), max_length=8)
 
 
 def add_service_errors(form, exc, *, code_fields=None):

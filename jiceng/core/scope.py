@@ -257,8 +257,9 @@ def require_permission(user, *permissions: str):
 def permission_required(*permissions: str):
     """View decorator: log in first, then hold one of the permissions, else 403.
 
-    The menu asks has_permission with the same strings (core.navigation), so a
-    page is in someone's menu exactly when they may open it.
+    The view keeps the strings as `required_permissions`; the side menu
+    (home.navigation) reads them from there, so a page is in someone's menu
+    exactly when they may open it.
     """
 
     def decorator(view):
@@ -269,6 +270,7 @@ def permission_required(*permissions: str):
             require_permission(request.user, *permissions)
             return view(request, *args, **kwargs)
 
+        wrapper.required_permissions = permissions
         return wrapper
 
     return decorator

@@ -1,14 +1,15 @@
-"""Forms for administrators managing accounts and their roles."""
+"""Forms of the account pages: one's own tokens and two-factor, and administrators
+managing accounts and their roles."""
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.models import Department
+from jiceng.core.scope import path_prefix, place_prefixes
+from jiceng.core.services import GRANTABLE_ROLES
 from jiceng.people.models import Unit
 from jiceng.places.models import Place, PlaceKind
-
-from .accounts import GRANTABLE_ROLES
-from .models import Department
-from .scope import place_prefixes
 
 ASSIGNABLE_KINDS = [
     PlaceKind.DISTRICT,
@@ -45,8 +46,8 @@ class RoleForm(forms.Form):
         if "" not in prefixes:
             within, unit_within = Q(pk__in=[]), Q(pk__in=[])
             for prefix in prefixes:
-                within |= Q(path__startswith=prefix)
-                unit_within |= Q(place__path__startswith=prefix)
+                within |= path_prefix(prefix)
+                unit_within |= path_prefix(prefix, "place__path")
             places, units = places.filter(within), units.filter(unit_within)
         self.fields["place"].queryset = places.order_by("path")
         self.fields["unit"].queryset = units.order_by("name")
@@ -78,3 +79,18 @@ class NewUserForm(RoleForm):
 
 class PasswordForm(forms.Form):
     password = forms.CharField(label="新密码", widget=forms.PasswordInput)
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("用途"), max_length=100)
+    days = forms.IntegerField(
+        label=_("有效天数"),
+        min_value=1,
+        max_value=365,
+        initial=90,
+        help_text=_("到期后需重新生成"),
+    )
+
+
+class OtpConfirmForm(forms.Form):
+    token = forms.CharField(label=_("验证器显示的6位数字"), max_length=8)

@@ -2,6 +2,9 @@
 
 import pytest
 
+from jiceng.home.workbench import summary_cards
+from jiceng.people.models import Resident
+
 pytestmark = pytest.mark.django_db
 
 ROLES = {
@@ -20,28 +23,32 @@ ROLES = {
 
 @pytest.mark.parametrize("username,label", ROLES.items())
 def test_each_role_has_a_workbench(client_for, username, label):
-    html = client_for(username).get("/").content.decode()
+    response = client_for(username).get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
     assert "工作台" in html and label in html
 
 
+def workbench_html(client_for, username):
+    response = client_for(username).get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
 def test_menus_follow_permissions(client_for):
-    grid_worker = client_for("wangge").get("/").content.decode()
+    grid_worker = workbench_html(client_for, "wangge")
     assert "居民" in grid_worker and "审计日志" not in grid_worker
-    department = client_for("bumen").get("/").content.decode()
+    department = workbench_html(client_for, "bumen")
     assert "辖区网格" in department and 'href="/people/residents/"' not in department
-    admin = client_for("quadmin").get("/").content.decode()
+    assert 'href="/cases/kpi/"' in department
+    admin = workbench_html(client_for, "quadmin")
     assert "审计日志" in admin
 
 
-def test_counts_shrink_with_scope(client_for):
-    from jiceng.core.workbench import summary_cards
-    from jiceng.people.models import Resident
-
+def test_counts_shrink_with_scope(people):
     def residents(username):
-        from django.contrib.auth import get_user_model
-
-        user = get_user_model().objects.get(username=username)
-        return next(c.value for c in summary_cards(user) if c.label == "居民")
+        cards = summary_cards(people[username])
+        return next(c.value for c in cards if c.label == "居民")
 
     total = Resident.objects.count()
     assert residents("quadmin") == total
@@ -51,4 +58,4 @@ def test_counts_shrink_with_scope(client_for):
 def test_workbench_queries_are_bounded(client_for, django_assert_max_num_queries):
     client = client_for("quadmin")
     with django_assert_max_num_queries(25):
-        client.get("/")
+        assert client.get("/").status_code == 200

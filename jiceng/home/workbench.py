@@ -4,8 +4,16 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from .roles import Role
-from .scope import grants_for, has_permission
+from jiceng.cases.models import Case, Status
+from jiceng.cases.services import overdue
+from jiceng.cases.views import assigned_to
+from jiceng.core.roles import Role
+from jiceng.core.scope import grants_for, has_permission
+from jiceng.party.models import PartyMember, PartyOrg
+from jiceng.people.models import Household, Resident, Unit
+from jiceng.people.tags import due_for_review
+from jiceng.places.models import Place, PlaceKind
+from jiceng.volunteer.workbench import volunteer_cards
 
 
 @dataclass
@@ -17,18 +25,11 @@ class Card:
 
 
 def scope_places(user):
-    from jiceng.places.models import Place
-
     ids = [a.place_id for a in user.assignments.filter(active=True) if a.place_id]
     return list(Place.objects.filter(pk__in=ids).order_by("path"))
 
 
 def summary_cards(user) -> list[Card]:
-    from jiceng.party.models import PartyMember, PartyOrg
-    from jiceng.people.models import Household, Resident, Unit
-    from jiceng.people.tags import due_for_review
-    from jiceng.places.models import Place, PlaceKind
-
     cards = []
     if has_permission(user, "places.view"):
         grids = Place.objects.visible_to(user).filter(kind=PlaceKind.GRID).count()
@@ -74,8 +75,6 @@ def summary_cards(user) -> list[Card]:
     if has_permission(user, "cases.view"):
         cards.extend(case_cards(user))
     if has_permission(user, "volunteer.view"):
-        from jiceng.volunteer.workbench import volunteer_cards
-
         cards.extend(Card(*card) for card in volunteer_cards(user))
     if has_permission(user, "party.view"):
         cards.append(
@@ -136,10 +135,6 @@ def tasks_for(user) -> list[str]:
 
 def case_cards(user) -> list[Card]:
     """What waits for this user in the case loop: queue, own work, checks, overdue."""
-    from jiceng.cases.models import Case, Status
-    from jiceng.cases.services import overdue
-    from jiceng.cases.views import assigned_to
-
     url = reverse("cases:list")
     cards = []
     if has_permission(user, "cases.dispatch"):
