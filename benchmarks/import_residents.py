@@ -89,7 +89,7 @@ def generate_rows(n, codes, taken=(), seed=GENERATOR_SEED):
     taken: ID numbers already in the database, never generated again (every row is
     a new person, so the floor can insert the same rows).
     """
-    from jiceng.core.demo.generator import (
+    from jiceng.demo.generator import (
         BASE_DATE,
         ETHNICITIES,
         DemoGenerator,
@@ -522,7 +522,7 @@ def files_for(rows, small_rows, iex_rows, url):
     # Regenerate only when the demo generator or generate_rows itself changed.
     fingerprint = hashlib.sha256(
         (
-            bench.source_fingerprint("jiceng/core/demo")
+            bench.source_fingerprint("jiceng/demo")
             + inspect.getsource(generate_rows)
             + json.dumps(HEADER)
         ).encode()

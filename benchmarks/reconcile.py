@@ -42,7 +42,7 @@ FULLWIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 
 def make_people(count, rng):
-    from jiceng.core.demo.generator import BASE_DATE, DemoGenerator
+    from jiceng.demo.generator import BASE_DATE, DemoGenerator
 
     generator = DemoGenerator(size="small", seed=SEED)
     people = []
@@ -67,7 +67,7 @@ class Noise:
         import opencc
         from pypinyin import lazy_pinyin
 
-        from jiceng.core.demo import names as N
+        from jiceng.demo import names as N
 
         self.rng = rng
         self.to_traditional = opencc.OpenCC("s2t").convert

@@ -1536,7 +1536,7 @@ def delete_demo_data(usernames, log=None):
     log = log or (lambda message: None)
     district = find_district()
     with transaction.atomic():
-        from jiceng.volunteer.demo import purge_volunteering
+        from .volunteer import purge_volunteering
 
         purge_volunteering(district)
         # Rows that name a demo user as their author go before the users.

@@ -5,9 +5,10 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import ProtectedError, RestrictedError
 
-from jiceng.core.demo.accounts import USERNAMES, ensure_demo_accounts
-from jiceng.core.demo.cases import seed_case_loop
-from jiceng.core.demo.generator import (
+from jiceng.core.planner import refresh_statistics
+from jiceng.demo.accounts import USERNAMES, ensure_demo_accounts
+from jiceng.demo.cases import seed_case_loop
+from jiceng.demo.generator import (
     DISTRICT_CODE,
     SIZES,
     DemoGenerator,
@@ -15,10 +16,9 @@ from jiceng.core.demo.generator import (
     find_district,
     summarize,
 )
-from jiceng.core.demo.registry import seed_registry_extras
-from jiceng.core.planner import refresh_statistics
+from jiceng.demo.registry import seed_registry_extras
+from jiceng.demo.volunteer import seed_volunteering
 from jiceng.places.models import PlaceKind
-from jiceng.volunteer.demo import seed_volunteering
 
 
 class Command(BaseCommand):

@@ -20,9 +20,8 @@ from jiceng.core.models import Assignment
 from jiceng.core.planner import column_in
 from jiceng.party.models import MemberStatus, PartyMember
 from jiceng.places.models import Place, PlaceKind
-
-from . import services
-from .models import (
+from jiceng.volunteer import services
+from jiceng.volunteer.models import (
     Activity,
     AnnualEvaluation,
     ItemKind,
@@ -139,7 +138,7 @@ def seed_volunteering(district, *, seed, log=print):
     if Volunteer.objects.filter(community=community).exists():
         return
     with transaction.atomic():
-        _seed(district, community, users, random.Random(f"{seed}:volunteer"), log)  # noqa: S311
+        _seed(district, community, users, random.Random(f"{seed}:volunteer"), log)
 
 
 def _seed(district, community, users, rng, log):
