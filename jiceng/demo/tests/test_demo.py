@@ -16,7 +16,8 @@ from jiceng.core.validators import (
     validate_mobile,
 )
 from jiceng.demo.accounts import DEMO_PASSWORD, USERNAMES
-from jiceng.demo.generator import DISTRICT_CODE, summarize
+from jiceng.demo.common import DISTRICT_CODE
+from jiceng.demo.generator import summarize
 from jiceng.party.models import MemberStatus, PartyMember, PartyOrg, PartyOrgKind
 from jiceng.people.models import Household, Occupancy, Resident, Unit, UnitKind
 from jiceng.places.models import Place, PlaceKind
