@@ -1,4 +1,5 @@
-"""The demo accounts: one per role, scoped to the first streets/communities/grids.
+"""The demo accounts (one per role, scoped to the first streets/communities/grids)
+and the functional departments cases are dispatched to (bumen works for one).
 
 Tests and docs rely on these usernames. Every account has the same password; running
 ``seed_demo`` (or :func:`ensure_demo_accounts`) resets passwords and makes each
