@@ -207,7 +207,7 @@ def seeded_database(name, size, *, seed=1, log=print):
     either is rebuilt when the migrations or the demo generator changed.
     """
     fingerprint = source_fingerprint(
-        "jiceng/core/demo",
+        "jiceng/demo",
         *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("jiceng/*/migrations")),
     )
     if engine() == "sqlite":

@@ -125,7 +125,7 @@ def cases_n():
 
 
 def fingerprint():
-    paths = ["jiceng/core/demo", "jiceng/cases/kpi.py", "jiceng/cases/models.py"]
+    paths = ["jiceng/demo", "jiceng/cases/kpi.py", "jiceng/cases/models.py"]
     paths += sorted(
         str(p.relative_to(bench.ROOT)) for p in bench.ROOT.glob("jiceng/*/migrations")
     )

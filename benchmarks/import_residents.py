@@ -89,15 +89,11 @@ def generate_rows(n, codes, taken=(), seed=GENERATOR_SEED):
     taken: ID numbers already in the database, never generated again (every row is
     a new person, so the floor can insert the same rows).
     """
-    from jiceng.core.demo.generator import (
-        BASE_DATE,
-        ETHNICITIES,
-        DemoGenerator,
-        pick,
-    )
+    from jiceng.demo.common import BASE_DATE, pick
+    from jiceng.demo.identity import ETHNICITIES, Identities
     from jiceng.people.models import Relation, ResidenceType
 
-    generator = DemoGenerator(size="small", seed=seed)
+    generator = Identities()
     generator.id_numbers.update(taken)
     rng = random.Random(f"{seed}:bench-import")
     residence = [str(label) for label in ResidenceType.labels]
@@ -119,10 +115,10 @@ def generate_rows(n, codes, taken=(), seed=GENERATOR_SEED):
             age = rng.randint(20, 90) if member == 0 else rng.randint(0, 90)
             born = BASE_DATE.replace(year=BASE_DATE.year - age - 1)
             born = born.fromordinal(born.toordinal() + rng.randrange(365))
-            phone = generator._phone(rng) if age >= 16 and rng.random() < 0.8 else ""
+            phone = generator.phone(rng) if age >= 16 and rng.random() < 0.8 else ""
             yield [
-                generator._person_name(rng, sex, born.year),
-                generator._id_number(rng, origin, born, sex),
+                generator.person_name(rng, sex, born.year),
+                generator.id_number(rng, origin, born, sex),
                 phone,
                 code,
                 "",
@@ -522,7 +518,7 @@ def files_for(rows, small_rows, iex_rows, url):
     # Regenerate only when the demo generator or generate_rows itself changed.
     fingerprint = hashlib.sha256(
         (
-            bench.source_fingerprint("jiceng/core/demo")
+            bench.source_fingerprint("jiceng/demo")
             + inspect.getsource(generate_rows)
             + json.dumps(HEADER)
         ).encode()

@@ -42,9 +42,10 @@ FULLWIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 
 
 def make_people(count, rng):
-    from jiceng.core.demo.generator import BASE_DATE, DemoGenerator
+    from jiceng.demo.common import BASE_DATE
+    from jiceng.demo.identity import Identities
 
-    generator = DemoGenerator(size="small", seed=SEED)
+    generator = Identities()
     people = []
     for _ in range(count):
         sex = rng.choice("MF")
@@ -53,8 +54,8 @@ def make_people(count, rng):
         origin = "local" if rng.random() < 0.8 else "other"
         people.append(
             (
-                generator._person_name(rng, sex, born.year),
-                generator._id_number(rng, origin, born, sex),
+                generator.person_name(rng, sex, born.year),
+                generator.id_number(rng, origin, born, sex),
             )
         )
     return people
@@ -67,7 +68,7 @@ class Noise:
         import opencc
         from pypinyin import lazy_pinyin
 
-        from jiceng.core.demo import names as N
+        from jiceng.demo import names as N
 
         self.rng = rng
         self.to_traditional = opencc.OpenCC("s2t").convert

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "jiceng.notices",
     "jiceng.volunteer",
     "jiceng.home",
+    "jiceng.demo",  # seeds every app above: installed last
 ]
 
 MIDDLEWARE = [

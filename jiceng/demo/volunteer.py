@@ -3,26 +3,26 @@
 Idempotent (nothing is added once the demo community has volunteers) and purged by
 ``seed_demo --reset``. dangyuan becomes an in-service member of danwei's unit who has
 registered to the home community, served, earned points and claimed a wish; danwei's
-unit has registered, records its service and has claimed a project.
+unit has registered, records its service and has claimed a project. The residents'
+side (wishes, the three lists, projects, reports) is in volunteer_needs.
 """
 
-import io
-import random
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from jiceng.core.models import Assignment
 from jiceng.core.planner import column_in
+from jiceng.core.scope import path_prefix
 from jiceng.party.models import MemberStatus, PartyMember
+from jiceng.people.models import Unit
 from jiceng.places.models import Place, PlaceKind
-
-from . import services
-from .models import (
+from jiceng.volunteer import services
+from jiceng.volunteer.models import (
     Activity,
     AnnualEvaluation,
     ItemKind,
@@ -46,6 +46,9 @@ from .models import (
     WishClaim,
 )
 
+from .common import stream
+from .volunteer_needs import seed_needs
+
 PREFIX = "zy-demo-"  # usernames of the demo volunteers' accounts
 SKILLS = [
     "理发",
@@ -64,54 +67,28 @@ ITEMS = [
     ("家电清洗一次", ItemKind.SERVICE, 60, 10, "家电维修服务队"),
     ("保温杯", ItemKind.GOODS, 50, 15, ""),
 ]
-WISHES = [
-    ("想要一台助听器", "health", "张爷爷", "老人听力下降，希望能听清家人说话", "done"),
-    (
-        "学会用智能手机挂号",
-        "study",
-        "王阿姨",
-        "希望有人教用手机挂号、视频通话",
-        "fulfilled",
-    ),
-    ("孩子需要一套课外读物", "study", "小明", "三年级学生，喜欢科普书", "claimed"),
-    ("冬天需要一床厚棉被", "living", "李奶奶", "独自居住，旧棉被不保暖", "published"),
-    (
-        "希望有人陪同去医院复查",
-        "company",
-        "赵大爷",
-        "每月一次复查，子女在外地",
-        "published",
-    ),
-    ("修一修漏水的水龙头", "repair", "刘阿姨", "", "collected"),
-]
-NEEDS = [
-    ("独居老人每周理发", "理发", "weekend"),
-    ("老旧楼道灯维修", "电工", ""),
-    ("放学后作业辅导", "辅导作业", "evening"),
-    ("老年人法律咨询", "法律咨询", "weekday"),
-    ("家电义务维修", "家电维修", "weekend"),
-    ("重点人群心理疏导", "心理疏导", ""),
-    ("政策宣讲进小区", "政策宣讲", "weekday"),
-    ("病后老人陪护", "陪护", ""),
-]
 
 
-def _image():
-    from PIL import Image
+@dataclass
+class Cast:
+    """Who plays which part; the community worker (社区工作者) is the community's side."""
 
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), (183, 28, 28)).save(buffer, "JPEG")
-    return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
+    staff: object
+    wangge: object
+    wangge2: object
+    danwei: object
+    dangyuan: object
+    volunteers: list = field(default_factory=list)
 
 
 def _first_community(district):
     street = (
-        Place.objects.filter(path__startswith=district.path, kind=PlaceKind.STREET)
+        Place.objects.filter(path_prefix(district.path), kind=PlaceKind.STREET)
         .order_by("code")
         .first()
     )
     return (
-        Place.objects.filter(path__startswith=street.path, kind=PlaceKind.COMMUNITY)
+        Place.objects.filter(path_prefix(street.path), kind=PlaceKind.COMMUNITY)
         .order_by("code")
         .first()
     )
@@ -139,20 +116,38 @@ def seed_volunteering(district, *, seed, log=print):
     if Volunteer.objects.filter(community=community).exists():
         return
     with transaction.atomic():
-        _seed(district, community, users, random.Random(f"{seed}:volunteer"), log)  # noqa: S311
+        _seed(district, community, users, stream(seed, "volunteer"), log)
 
 
 def _seed(district, community, users, rng, log):
-    # the community worker (社区工作者) does the community's side of the demo
-    staff, wangge, danwei, dangyuan = (
-        users["shegong"],
-        users["wangge"],
-        users["danwei"],
-        users["dangyuan"],
+    cast = Cast(
+        staff=users["shegong"],
+        wangge=users["wangge"],
+        wangge2=users["wangge2"],
+        danwei=users["danwei"],
+        dangyuan=users["dangyuan"],
     )
-    unit = Assignment.objects.get(user=danwei, role="unit_org").unit
+    unit = Assignment.objects.get(user=cast.danwei, role="unit_org").unit
     now = timezone.now()
-    # dangyuan: an in-service member of danwei's unit
+    cast.volunteers = _volunteers(community, cast.dangyuan, unit)
+    _registrations(rng, community, cast, unit)
+    team, me = _teams(community, cast.dangyuan)
+    plans = _theme_plans(community, timezone.localdate())
+    _past_activities(rng, community, cast, team, plans, now)
+    _current_activities(community, cast, now)
+    _mall(community, cast.staff, me)
+    seed_needs(rng, community, cast)
+    log(
+        f"志愿服务：志愿者 {Volunteer.objects.filter(community=community).count()} 名，"
+        f"活动 {Activity.objects.filter(community=community).count()} 场，"
+        f"微心愿 {Wish.objects.filter(path_prefix(district.path, 'place__path')).count()} 个，"
+        f"项目 {Project.objects.filter(community=community).count()} 个"
+    )
+
+
+def _volunteers(community, dangyuan, unit):
+    """dangyuan serves in danwei's unit; other in-service members living in the
+    community get volunteer accounts (no password)."""
     member = PartyMember.objects.get(resident__user=dangyuan)
     member.status, member.unit = MemberStatus.IN_SERVICE, unit
     member.save(update_fields=["status", "unit"])
@@ -160,7 +155,7 @@ def _seed(district, community, users, rng, log):
     # other in-service members living in the community get volunteer accounts
     others = list(
         PartyMember.objects.filter(
-            resident__place__path__startswith=community.path,
+            path_prefix(community.path, "resident__place__path"),
             resident__user__isnull=True,
             status=MemberStatus.IN_SERVICE,
         )
@@ -182,9 +177,14 @@ def _seed(district, community, users, rng, log):
             other.unit = unit
             other.save(update_fields=["unit"])
         volunteers.append(user)
+    return volunteers
 
-    # 双报到
-    for n, user in enumerate([dangyuan, *volunteers]):
+
+def _registrations(rng, community, cast, unit):
+    """双报到: the members (ten approved), danwei's unit (approved, with a service
+    record) and two more units of the street (waiting)."""
+    staff, danwei = cast.staff, cast.danwei
+    for n, user in enumerate([cast.dangyuan, *cast.volunteers]):
         registration = services.register_member(
             actor=user,
             commitments="每月至少参加一次社区志愿服务",
@@ -197,7 +197,7 @@ def _seed(district, community, users, rng, log):
                 actor=staff, registration=registration, approve=True
             )
     compound = (
-        Place.objects.filter(path__startswith=community.path, kind=PlaceKind.COMPOUND)
+        Place.objects.filter(path_prefix(community.path), kind=PlaceKind.COMPOUND)
         .order_by("code")
         .first()
     )
@@ -220,10 +220,9 @@ def _seed(district, community, users, rng, log):
         participants=12,
         hours=3,
     )
-    from jiceng.people.models import Unit
-
+    street = community.path[: Place.steplen * 2]
     for other_unit in (
-        Unit.objects.filter(place__path__startswith=community.path[: Place.steplen * 2])
+        Unit.objects.filter(path_prefix(street, "place__path"))
         .exclude(pk=unit.pk)
         .order_by("pk")[:2]
     ):
@@ -234,7 +233,8 @@ def _seed(district, community, users, rng, log):
             commitments="结对共建，提供志愿服务",
         )
 
-    # teams
+
+def _teams(community, dangyuan):
     me = services.volunteer_of(dangyuan)
     team = Team.objects.create(
         name="党员先锋服务队",
@@ -251,9 +251,11 @@ def _seed(district, community, users, rng, log):
         community=community,
         specialities="陪护、心理疏导",
     )
+    return team, me
 
-    # 主题党日 plans and activities
-    today = timezone.localdate()
+
+def _theme_plans(community, today):
+    """主题党日 plans of this month and the two before."""
     plans = []
     for back, theme in enumerate(
         ["学习党的创新理论", "文明城市我先行", "关爱一老一小"]
@@ -269,7 +271,14 @@ def _seed(district, community, users, rng, log):
                 content="集中学习 + 志愿服务",
             )
         )
-    joiners = [dangyuan, *volunteers[:9]]
+    return plans
+
+
+def _past_activities(rng, community, cast, team, plans, now):
+    """Four past activities the volunteers joined, closed; all but the last have
+    their hours confirmed."""
+    staff, dangyuan = cast.staff, cast.dangyuan
+    joiners = [dangyuan, *cast.volunteers[:9]]
     past = []
     for days, title, kind, plan in [
         (40, "清理楼道杂物", "service", None),
@@ -309,7 +318,12 @@ def _seed(district, community, users, rng, log):
         services.confirm_activity_hours(actor=staff, activity=activity)
     for activity in past:
         Activity.objects.filter(pk=activity.pk).update(status="closed")
-    # one under way now (dangyuan may check in) and two to come
+
+
+def _current_activities(community, cast, now):
+    """One under way now (dangyuan may check in), two to come, and a self-logged
+    stretch waiting for approval."""
+    staff, dangyuan = cast.staff, cast.dangyuan
     start = now - timedelta(minutes=90)
     ongoing = services.publish_activity(
         actor=staff,
@@ -352,7 +366,9 @@ def _seed(district, community, users, rng, log):
         evidence_note="服务对象：张爷爷（网格员可核实）",
     )
 
-    # points mall
+
+def _mall(community, staff, me):
+    """The points mall: items, one redemption, one award."""
     items = [
         MallItem.objects.create(
             community=community,
@@ -371,180 +387,6 @@ def _seed(district, community, users, rng, log):
         actor=staff, volunteer=me, points=20, reason="季度优秀志愿者奖励"
     )
 
-    # 微心愿 in wangge's grids
-    grids = list(
-        Assignment.objects.filter(user=wangge)
-        .order_by("place__code")
-        .values_list("place", flat=True)
-    )
-    grid_places = list(Place.objects.filter(pk__in=grids).order_by("code"))
-    for n, (title, category, alias, story, stage) in enumerate(WISHES):
-        wish = services.collect_wish(
-            actor=wangge,
-            place=grid_places[n % len(grid_places)],
-            title=title,
-            category=category,
-            alias=alias,
-            consent=True,
-            story=story,
-            estimated_cost=rng.choice([50, 120, 300]),
-            shares=2 if n == 3 else 1,
-        )
-        if stage == "collected":
-            continue
-        services.review_wish(actor=staff, wish=wish, publish=True)
-        if stage == "published":
-            continue
-        as_unit = n == 2
-        claim = services.claim_wish(
-            actor=danwei if as_unit else dangyuan, wish=wish, as_unit=as_unit
-        )
-        if stage == "claimed":
-            continue
-        services.fulfil_claim(
-            actor=dangyuan, claim=claim, note="已送到心愿人家中", photo=_image()
-        )
-        if stage == "done":
-            wish.refresh_from_db()
-            services.confirm_wish(
-                wish=wish, token=wish.confirm_token, feedback="非常感谢党员同志"
-            )
-    services.collect_wish(
-        actor=wangge,
-        place=grid_places[0],
-        title="需要一台轮椅",
-        category="health",
-        alias="孙大爷",
-        consent=False,
-    )
-    other_grid = Assignment.objects.filter(user=users["wangge2"]).first()
-    if other_grid is not None and other_grid.place_id:
-        services.collect_wish(
-            actor=users["wangge2"],
-            place=other_grid.place,
-            title="希望有人帮忙买菜",
-            category="living",
-            alias="周奶奶",
-            consent=True,
-        )
-
-    # 三张清单
-    grids_all = list(
-        Place.objects.filter(path__startswith=community.path, kind=PlaceKind.GRID)
-    )
-    needs = [
-        services.add_need(
-            actor=staff,
-            community=community,
-            title=title,
-            skills=skill,
-            time_slots=slots,
-            place=rng.choice(grids_all) if grids_all else None,
-        )
-        for title, skill, slots in NEEDS
-    ]
-    services.add_resource(
-        actor=danwei,
-        community=community,
-        kind="venue",
-        title="单位会议室（每周开放）",
-        skills="政策宣讲、场地",
-        capacity=2,
-        as_unit=True,
-    )
-    services.add_resource(
-        actor=danwei,
-        community=community,
-        kind="skill",
-        title="单位电工班组",
-        skills="电工、家电维修",
-        time_slots="weekend",
-        capacity=2,
-        as_unit=True,
-    )
-    for user, title, skills in [
-        (dangyuan, "周末义务理发", "理发"),
-        (volunteers[0] if volunteers else dangyuan, "作业辅导", "辅导作业"),
-        (volunteers[1] if len(volunteers) > 1 else dangyuan, "法律咨询", "法律咨询"),
-    ]:
-        services.add_resource(
-            actor=user,
-            community=community,
-            kind="skill",
-            title=title,
-            skills=skills,
-            capacity=2,
-        )
-    services.propose_matches(actor=staff, community=community)
-    first = Match.objects.filter(need__community=community).order_by("pk").first()
-    if first is not None:
-        services.decide_match(actor=staff, match=first, accept=True)
-    year = today.year
-    lighting = services.create_project(
-        actor=staff,
-        community=community,
-        title="老旧小区楼道照明改造",
-        needs=[needs[1]],
-        practical=True,
-        budget=30000,
-        year=year,
-        due_on=today + timedelta(days=60),
-        description="为民办实事：更换楼道声控灯",
-    )
-    services.claim_project(actor=danwei, project=lighting, as_unit=True)
-    lighting.refresh_from_db()
-    services.report_progress(
-        actor=danwei,
-        project=lighting,
-        progress=60,
-        note="已完成3栋楼的更换",
-        version=lighting.version,
-    )
-    barber = services.create_project(
-        actor=staff,
-        community=community,
-        title="爱心理发进小区",
-        needs=[needs[0]],
-        practical=True,
-        year=year,
-    )
-    services.claim_project(actor=dangyuan, project=barber)
-    barber.refresh_from_db()
-    services.report_progress(
-        actor=dangyuan,
-        project=barber,
-        progress=100,
-        note="全年完成12次上门理发",
-        version=barber.version,
-    )
-    barber.refresh_from_db()
-    services.evaluate_project(actor=staff, project=barber, score=95, comment="群众满意")
-    services.create_project(
-        actor=staff,
-        community=community,
-        title="四点半课堂",
-        needs=[needs[2]],
-        practical=True,
-        year=year,
-        budget=5000,
-    )
-
-    # 双报告 for the last quarter
-    quarter = (today.month - 1) // 3 + 1
-    last = (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
-    services.send_quarterly_reports(
-        actor=staff,
-        registrations=MemberRegistration.objects.filter(community=community),
-        year=last[0],
-        quarter=last[1],
-    )
-    log(
-        f"志愿服务：志愿者 {Volunteer.objects.filter(community=community).count()} 名，"
-        f"活动 {Activity.objects.filter(community=community).count()} 场，"
-        f"微心愿 {Wish.objects.filter(place__path__startswith=district.path).count()} 个，"
-        f"项目 {Project.objects.filter(community=community).count()} 个"
-    )
-
 
 def purge_volunteering(district):
     """Delete the demo's volunteering rows (and the demo volunteers' accounts).
@@ -554,17 +396,18 @@ def purge_volunteering(district):
     """
     if district is None:
         return
-    here = Q(community__path__startswith=district.path)
+    prefix = district.path
+    here = path_prefix(prefix, "community__path")
     volunteers = Volunteer.objects.filter(here | Q(user__username__startswith=PREFIX))
     ids = list(volunteers.values_list("pk", flat=True))
-    Match.objects.filter(need__community__path__startswith=district.path).delete()
+    Match.objects.filter(path_prefix(prefix, "need__community__path")).delete()
     Project.objects.filter(here).delete()
     Need.objects.filter(here).delete()
     Resource.objects.filter(here | Q(volunteer_id__in=ids)).delete()
     WishClaim.objects.filter(
-        Q(wish__place__path__startswith=district.path) | Q(volunteer_id__in=ids)
+        path_prefix(prefix, "wish__place__path") | Q(volunteer_id__in=ids)
     ).delete()
-    Wish.objects.filter(place__path__startswith=district.path).delete()
+    Wish.objects.filter(path_prefix(prefix, "place__path")).delete()
     with connection.cursor() as cursor:
         table = PointsEntry._meta.db_table
         for start in range(0, len(ids), 500):
@@ -576,7 +419,7 @@ def purge_volunteering(district):
     Redemption.objects.filter(volunteer_id__in=ids).delete()
     MallItem.objects.filter(here).delete()
     Signup.objects.filter(
-        Q(volunteer_id__in=ids) | Q(activity__community__path__startswith=district.path)
+        Q(volunteer_id__in=ids) | path_prefix(prefix, "activity__community__path")
     ).delete()
     ServiceHours.objects.filter(Q(volunteer_id__in=ids) | here).delete()
     Activity.objects.filter(here).delete()
@@ -586,7 +429,7 @@ def purge_volunteering(district):
     QuarterlyReport.objects.filter(registration__volunteer_id__in=ids).delete()
     MemberRegistration.objects.filter(Q(volunteer_id__in=ids) | here).delete()
     UnitServiceRecord.objects.filter(
-        registration__community__path__startswith=district.path
+        path_prefix(prefix, "registration__community__path")
     ).delete()
     UnitRegistration.objects.filter(here).delete()
     Volunteer.objects.filter(pk__in=ids).delete()

@@ -8,8 +8,6 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count, Exists, F, OuterRef
 
-from jiceng.core.demo.accounts import DEMO_PASSWORD, USERNAMES
-from jiceng.core.demo.generator import DISTRICT_CODE, summarize
 from jiceng.core.models import Assignment, AuditEntry
 from jiceng.core.roles import Role
 from jiceng.core.validators import (
@@ -17,6 +15,9 @@ from jiceng.core.validators import (
     validate_id_number,
     validate_mobile,
 )
+from jiceng.demo.accounts import DEMO_PASSWORD, USERNAMES
+from jiceng.demo.common import DISTRICT_CODE
+from jiceng.demo.generator import summarize
 from jiceng.party.models import MemberStatus, PartyMember, PartyOrg, PartyOrgKind
 from jiceng.people.models import Household, Occupancy, Resident, Unit, UnitKind
 from jiceng.places.models import Place, PlaceKind

@@ -4,7 +4,6 @@ Run once after the district exists (re-running seed_demo adds nothing); the case
 lie in the demo grid workers' grids so each role has something to do.
 """
 
-import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -14,7 +13,10 @@ from django.utils import timezone
 from jiceng.cases import kpi, services
 from jiceng.cases.models import Case, CaseEvent, Category, Channel, RoutingRule
 from jiceng.core.models import Assignment, Department
+from jiceng.core.scope import path_prefix
 from jiceng.places.models import Place, PlaceKind
+
+from .common import stream
 
 # category code → department code, or "grid" (琐事不出网格)
 RULES = {
@@ -60,7 +62,7 @@ HISTORY_CASES = 120  # closed cases over the past eleven months, for the KPI pag
 def seed_case_loop(district, *, seed, log=print):
     if (
         district is None
-        or Case.objects.filter(place__path__startswith=district.path).exists()
+        or Case.objects.filter(path_prefix(district.path, "place__path")).exists()
     ):
         return
     departments = {d.code: d for d in Department.objects.all()}
@@ -84,7 +86,7 @@ def seed_case_loop(district, *, seed, log=print):
     }
     if len(users) < 5:
         return
-    rng = random.Random(f"{seed}:cases")
+    rng = stream(seed, "cases")
     workers = []
     for name, street_admin in (("wangge", "jiedao"), ("wangge2", "jiedao2")):
         for assignment in Assignment.objects.filter(
@@ -118,9 +120,7 @@ def _seed_history(district, rng):
     """Closed cases spread over every grid and the past months, so the KPI pages
     have trends and a ranking; each community gets its own pace and satisfaction."""
     admin = get_user_model().objects.filter(is_superuser=True).first()
-    grids = list(
-        Place.objects.filter(path__startswith=district.path, kind=PlaceKind.GRID)
-    )
+    grids = list(Place.objects.filter(path_prefix(district.path), kind=PlaceKind.GRID))
     if admin is None or not grids:
         return
     categories = sorted(
@@ -216,3 +216,10 @@ def _advance(case, stage, worker, dispatcher, department_user, grid, rng):
         _step(case, dispatcher, "close")
         if rng.random() < 0.7:
             services.rate_case(case=case, rating=rng.choice([5, 5, 4, 4, 3, 2]))
+
+
+def purge_cases(district):
+    """The district's cases (with their events and photos) and routing rules."""
+    here = path_prefix(district.path, "place__path")
+    Case.objects.filter(here).delete()
+    RoutingRule.objects.filter(here).delete()

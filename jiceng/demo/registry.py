@@ -4,24 +4,25 @@ Deterministic from the seed, generated once after the district (re-running
 seed_demo adds nothing); removed with the district by seed_demo --reset.
 """
 
-import random
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from stdnum.cn import ric
 
+from jiceng.core.scope import path_prefix
 from jiceng.people.models import (
     GigWorker,
     KeyPopulation,
     Occupation,
     Resident,
     ResidentTag,
+    TagReview,
 )
 from jiceng.places.models import Place, PlaceKind
 
 from . import names as N
-from .generator import SURNAMES, pick, weighted
+from .common import pick, purge, stream, weighted
+from .identity import SURNAMES, make_id_number, mobile
 
 # category code -> (share of eligible residents, who is eligible, reason)
 TAG_RULES = {
@@ -52,7 +53,7 @@ def _age(born, today):
 @transaction.atomic
 def seed_registry_extras(district, *, seed, log=print):
     if ResidentTag.objects.filter(
-        resident__place__path__startswith=district.path
+        path_prefix(district.path, "resident__place__path")
     ).exists():
         return
     users = get_user_model().objects
@@ -64,10 +65,10 @@ def seed_registry_extras(district, *, seed, log=print):
         return
     today = date.today()
     categories = {c.code: c for c in KeyPopulation.objects.all()}
-    rng = random.Random(f"{seed}:tags")
+    rng = stream(seed, "tags")
     tags = []
     residents = (
-        Resident.objects.filter(place__path__startswith=district.path)
+        Resident.objects.filter(path_prefix(district.path, "place__path"))
         .exclude(birth_date=None)
         .order_by("pk")
         .only("pk", "sex", "birth_date")
@@ -97,7 +98,7 @@ def seed_registry_extras(district, *, seed, log=print):
     workers = []
     seen = set()
     for community in Place.objects.filter(
-        path__startswith=district.path, kind=PlaceKind.COMMUNITY
+        path_prefix(district.path), kind=PlaceKind.COMMUNITY
     ).order_by("path"):
         for _ in range(WORKERS_PER_COMMUNITY):
             occupation = rng.choice(list(PLATFORMS))
@@ -106,9 +107,8 @@ def seed_registry_extras(district, *, seed, log=print):
                 rng.randrange(1975, 2004), rng.randrange(1, 13), rng.randrange(1, 29)
             )
             while True:
-                body = f"{pick(rng, WORKER_REGIONS)}{born:%Y%m%d}"
-                body += f"{rng.randrange(1, 500) * 2 + (1 if sex == 'M' else 0):03d}"
-                number = body + ric.calc_check_digit(body + "0")
+                region = pick(rng, WORKER_REGIONS)
+                number = make_id_number(region, born, sex, rng.randrange(1, 500))
                 if number not in seen:
                     seen.add(number)
                     break
@@ -118,7 +118,7 @@ def seed_registry_extras(district, *, seed, log=print):
                 GigWorker(
                     name=pick(rng, SURNAMES) + rng.choice(doubles.split()),
                     id_number=number,
-                    phone=rng.choice(N.MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}",
+                    phone=mobile(rng),
                     occupation=occupation,
                     platform=rng.choice(PLATFORMS[occupation]),
                     community=community,
@@ -129,3 +129,13 @@ def seed_registry_extras(district, *, seed, log=print):
             )
     GigWorker.objects.bulk_create(workers, batch_size=1000)
     log(f"重点人群标签 {len(tags)} 个，新就业群体 {len(workers)} 人")
+
+
+def purge_registry(district):
+    """The district's key-population tags (with their reviews) and gig workers."""
+    here = path_prefix(district.path, "tag__resident__place__path")
+    purge(TagReview.objects.filter(here))
+    purge(
+        ResidentTag.objects.filter(path_prefix(district.path, "resident__place__path"))
+    )
+    purge(GigWorker.objects.filter(path_prefix(district.path, "community__path")))

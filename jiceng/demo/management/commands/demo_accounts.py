@@ -5,8 +5,8 @@ import unicodedata
 
 from django.core.management.base import BaseCommand
 
-from jiceng.core.demo.accounts import SUPERUSER, describe_accounts
 from jiceng.core.roles import Role
+from jiceng.demo.accounts import SUPERUSER, describe_accounts
 
 
 def width(text):

@@ -5,20 +5,16 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import ProtectedError, RestrictedError
 
-from jiceng.core.demo.accounts import USERNAMES, ensure_demo_accounts
-from jiceng.core.demo.cases import seed_case_loop
-from jiceng.core.demo.generator import (
-    DISTRICT_CODE,
-    SIZES,
+from jiceng.core.planner import refresh_statistics
+from jiceng.demo.accounts import USERNAMES
+from jiceng.demo.common import DISTRICT_CODE, SIZES, find_district
+from jiceng.demo.generator import (
     DemoGenerator,
     delete_demo_data,
-    find_district,
+    seed_apps,
     summarize,
 )
-from jiceng.core.demo.registry import seed_registry_extras
-from jiceng.core.planner import refresh_statistics
 from jiceng.places.models import PlaceKind
-from jiceng.volunteer.demo import seed_volunteering
 
 
 class Command(BaseCommand):
@@ -63,10 +59,7 @@ class Command(BaseCommand):
         else:
             say(f"开始生成演示区：规模 {size}，种子 {seed}")
             DemoGenerator(size=size, seed=seed, log=say).run()
-        ensure_demo_accounts(log=say)
-        seed_registry_extras(find_district(), seed=seed, log=say)
-        seed_case_loop(find_district(), seed=seed, log=say)
-        seed_volunteering(find_district(), seed=seed, log=say)
+        seed_apps(seed=seed, log=say)
         refresh_statistics()  # the planner must know the tables are no longer empty
         self.print_summary(summarize())
         say(self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒"))

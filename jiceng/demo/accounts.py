@@ -1,4 +1,5 @@
-"""The demo accounts: one per role, scoped to the first streets/communities/grids.
+"""The demo accounts (one per role, scoped to the first streets/communities/grids)
+and the functional departments cases are dispatched to (bumen works for one).
 
 Tests and docs rely on these usernames. Every account has the same password; running
 ``seed_demo`` (or :func:`ensure_demo_accounts`) resets passwords and makes each
@@ -12,13 +13,16 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count, Q
 
-from jiceng.core.models import Assignment
+from jiceng.core.models import Assignment, Department
 from jiceng.core.roles import Role
-from jiceng.party.models import MemberStatus, PartyMember
+from jiceng.core.scope import path_prefix
+from jiceng.party.models import MemberStatus, PartyMember, RosterCheck
 from jiceng.people.models import Resident, Unit, UnitKind
 from jiceng.places.models import Place, PlaceKind
+from jiceng.transfer.models import ImportJob
 
-from .generator import ensure_departments, find_district
+from . import unit_names as U
+from .common import find_district, purge
 
 DEMO_PASSWORD = "Jiceng2026demo"  # noqa: S105 (the published demo password)
 SUPERUSER = "superuser"
@@ -112,10 +116,25 @@ ACCOUNTS = [
 USERNAMES = [a.username for a in ACCOUNTS]
 
 
+def ensure_departments():
+    """The functional departments cases are dispatched to (idempotent)."""
+    departments = {}
+    for code, name, duties in U.DEPARTMENTS:
+        department, _ = Department.objects.update_or_create(
+            code=code, defaults={"name": name, "duties": duties}
+        )
+        departments[code] = department
+    return departments
+
+
+def demo_departments():
+    return Department.objects.filter(code__in=[code for code, *_ in U.DEPARTMENTS])
+
+
 def _children(place, kind, n):
     return list(
         Place.objects.filter(
-            path__startswith=place.path, depth=place.depth + 1, kind=kind
+            path_prefix(place.path), depth=place.depth + 1, kind=kind
         ).order_by("code")[:n]
     )
 
@@ -139,7 +158,7 @@ def _resolve_targets(district):
     in_service = Count(
         "party_members", filter=Q(party_members__status=MemberStatus.IN_SERVICE)
     )
-    street_units = Unit.objects.filter(place__path__startswith=street1.path)
+    street_units = Unit.objects.filter(path_prefix(street1.path, "place__path"))
     # Prefer a 机关/事业单位/国企 with the most in-service members (typical 双报到 units).
     public = {UnitKind.AGENCY, UnitKind.INSTITUTION, UnitKind.STATE_OWNED}
     with_members = sorted(
@@ -187,7 +206,7 @@ def _member_resident(grid, community):
     """A party member living in the grid, preferably in service (for 双报到 demos)."""
     for scope in (grid, community):
         members = list(
-            PartyMember.objects.filter(resident__place__path__startswith=scope.path)
+            PartyMember.objects.filter(path_prefix(scope.path, "resident__place__path"))
             .select_related("resident", "resident__place")
             .order_by("resident__place__path", "resident_id")
         )
@@ -328,3 +347,18 @@ def describe_accounts():
         u.username: u for u in get_user_model().objects.filter(username__in=USERNAMES)
     }
     return [describe_account(a, users.get(a.username)) for a in ACCOUNTS]
+
+
+def purge_accounts(district, usernames):
+    """The demo users, with the rows they authored, and every assignment in the
+    district (the audit log keeps their names: its actor has no constraint)."""
+    demo_users = get_user_model().objects.filter(username__in=usernames)
+    RosterCheck.objects.filter(created_by__in=demo_users).delete()
+    ImportJob.objects.filter(created_by__in=demo_users).delete()
+    demo_users.delete()
+    if district is not None:
+        purge(Assignment.objects.filter(path_prefix(district.path, "place__path")))
+
+
+def purge_departments():
+    purge(demo_departments())

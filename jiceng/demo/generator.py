@@ -1,0 +1,155 @@
+"""Build, count and remove the demo district: the order in which the parts run.
+
+The district itself (places, units, people, party) is written in bulk by
+:class:`DemoGenerator`; then :func:`seed_apps` brings the demo accounts up to date and
+lets each app add its own demo rows through its services. :func:`delete_demo_data`
+removes it all again, each part purging what it seeded, the apps above first.
+"""
+
+import gc
+import time
+
+from django.db import transaction
+from django.db.models import Count
+
+from jiceng.core.planner import sqlite_cache
+from jiceng.core.scope import path_prefix
+from jiceng.party.models import (
+    JointCommitteeUnit,
+    PartTimeMember,
+    PartyMember,
+    PartyOrg,
+)
+from jiceng.people.models import Household, Resident, Unit
+from jiceng.places.models import Place, PlaceKind
+
+from .accounts import (
+    demo_departments,
+    ensure_demo_accounts,
+    ensure_departments,
+    purge_accounts,
+    purge_departments,
+)
+from .cases import purge_cases, seed_case_loop
+from .common import SIZES, find_district, stream
+from .identity import Identities
+from .party import PartyBuilder, purge_party
+from .people import PeopleBuilder, purge_people
+from .places import build_places, purge_places
+from .registry import purge_registry, seed_registry_extras
+from .units import build_units, purge_units
+from .volunteer import purge_volunteering, seed_volunteering
+
+GENERATOR_CACHE_KIB = 131072  # SQLite page cache while writing residents
+
+
+class DemoGenerator:
+    """Build the demo district; run() writes everything in one transaction."""
+
+    def __init__(self, size="small", seed=1, log=None):
+        if size not in SIZES:
+            raise ValueError(f"unknown size {size!r}")
+        self.size_name, self.size, self.seed = size, SIZES[size], seed
+        self.log = log or (lambda message: None)
+        self.identities = Identities()
+
+    def rng(self, *parts):
+        return stream(self.seed, *parts)
+
+    def run(self):
+        # The cyclic GC rescans every live object on each collection; with hundreds of
+        # thousands of fresh model instances that dominates the run, so pause it.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _run(self):
+        started = time.monotonic()
+        parts = {"size": self.size, "streams": self.rng}
+        with transaction.atomic(), sqlite_cache(GENERATOR_CACHE_KIB, model=Resident):
+            ensure_departments()
+            note = f"演示数据（规模 {self.size_name}，种子 {self.seed}）"
+            district, places = build_places(**parts, note=note)
+            elapsed = time.monotonic() - started
+            self.log(f"地点已生成：{places} 个（{elapsed:.1f} 秒）")
+            units = build_units(district=district, identities=self.identities, **parts)
+            self.log(f"单位已生成：{len(units.all)} 个")
+            people = PeopleBuilder(identities=self.identities, units=units, **parts)
+            party = PartyBuilder(identities=self.identities, **parts)
+            for s, street in enumerate(district.children):
+                t0 = time.monotonic()
+                residents, members = people.build_street(s, street)
+                orgs = party.build_street(s, street, members)
+                gc.collect()
+                self.log(
+                    f"{street.name}：居民 {residents} 人，党员 {len(members)} 名，"
+                    f"党组织 {orgs} 个（{time.monotonic() - t0:.1f} 秒）"
+                )
+            party.build_joint_committees(district, units)
+        return district
+
+
+def seed_apps(*, seed, log):
+    """Bring the demo accounts up to date, then let each app add its demo rows (key
+    population tags, cases, volunteering); each adds nothing once its rows exist."""
+    ensure_demo_accounts(log=log)
+    district = find_district()
+    seed_registry_extras(district, seed=seed, log=log)
+    seed_case_loop(district, seed=seed, log=log)
+    seed_volunteering(district, seed=seed, log=log)
+
+
+def summarize(district=None):
+    """Counts of what the demo district holds, for the command's summary."""
+    district = district or find_district()
+    if district is None:
+        return {}
+    prefix = district.path
+    places = dict(
+        Place.objects.filter(path_prefix(prefix))
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .values_list("kind", "n")
+    )
+    in_district = path_prefix(prefix, "place__path")
+    in_committees = path_prefix(prefix, "committee__place__path")
+    return {
+        "places": {kind: places.get(kind, 0) for kind in PlaceKind.values},
+        "residents": Resident.objects.filter(in_district).count(),
+        "households": Household.objects.filter(in_district).count(),
+        "party_members": PartyMember.objects.filter(in_district).count(),
+        "party_orgs": PartyOrg.objects.filter(in_district).count(),
+        "units": Unit.objects.filter(in_district).count(),
+        "joint_units": JointCommitteeUnit.objects.filter(in_committees).count(),
+        "part_time_members": PartTimeMember.objects.filter(in_committees).count(),
+        "departments": demo_departments().count(),
+    }
+
+
+def delete_demo_data(usernames, log=None):
+    """Remove the demo district and everything generated in it, plus the demo users.
+
+    The apps above go before the apps they point to (volunteering and cases before
+    people, people before places), so that PROTECT references are gone before their
+    targets. The audit log is never touched: its actor column has no constraint.
+    """
+    log = log or (lambda message: None)
+    district = find_district()
+    with transaction.atomic():
+        if district is not None:
+            purge_volunteering(district)
+            purge_registry(district)
+            purge_cases(district)
+        purge_accounts(district, usernames)
+        if district is not None:
+            purge_party(district)
+            purge_people(district)
+            purge_units(district)
+            purge_places(district)
+            log(f"已删除演示区「{district.name}」及其全部数据")
+        purge_departments()
