@@ -1,9 +1,11 @@
 """Concurrent ledger writes and points-mall redemptions, counted.
 
-Used by the test suite (in a subprocess with its own database, since the tests'
-own database lives inside one rolled-back transaction) and by the benchmark.
+A harness, not part of the app: used by benchmarks/volunteer.py and by the
+volunteer tests (in a subprocess with its own database, since the tests' own
+database lives inside one rolled-back transaction). The leading underscore keeps
+scripts/run_bench.sh from running it as a benchmark of its own.
 
-    python -m jiceng.volunteer.race --threads 8     # SQLite file in a temp folder
+    python -m benchmarks._volunteer_race --threads 8   # SQLite file in a temp folder
 """
 
 import argparse
