@@ -1,18 +1,13 @@
 """Activities: publish, sign up (capacity + waiting list), on-site check-in/out by a QR
 code the organiser shows, hours from the check-in/out; 主题党日 monthly plans."""
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.scope import Scope, ScopedQuerySet
-
-
-def new_token():
-    return secrets.token_urlsafe(18)
+from jiceng.core.tokens import new_token
 
 
 class ThemePlan(models.Model):

@@ -7,18 +7,13 @@ story and an alias; the resident record and any key-population tag never leave t
 staff pages.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.scope import Scope, ScopedQuerySet
-
-
-def new_token():
-    return secrets.token_urlsafe(12)
+from jiceng.core.tokens import new_token
 
 
 class WishCategory(models.TextChoices):

@@ -4,7 +4,6 @@ No hour is counted twice: a volunteer's pending or confirmed hours may not overl
 and one cannot be checked in at two activities at once.
 """
 
-import math
 from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from jiceng.cases import photos
 from jiceng.core import audit
+from jiceng.core.geo import distance_metres
 from jiceng.core.models import AuditAction
 
 from ..errors import Code
@@ -132,15 +132,6 @@ def cancel_signup(*, actor, signup):
     return signup
 
 
-def distance_m(lat1, lng1, lat2, lng2):
-    """Great-circle distance in metres."""
-    r = 6371000
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
-
-
 def _check_location(activity, lat, lng):
     if not activity.checkin_radius or activity.lat is None or activity.lng is None:
         return
@@ -148,7 +139,7 @@ def _check_location(activity, lat, lng):
         raise ValidationError(
             "该活动需核对位置，请允许浏览器获取定位后重试", code=Code.LOCATION
         )
-    far = distance_m(lat, lng, activity.lat, activity.lng)
+    far = distance_metres(lat, lng, activity.lat, activity.lng)
     if far > activity.checkin_radius:
         raise ValidationError(
             f"您距活动地点约{far:.0f}米，超出签到范围（{activity.checkin_radius}米）",
