@@ -19,9 +19,11 @@ from collections import Counter
 
 
 def make_fixture(*, buyers, balance, stock, price, label="race"):
-    """A community, `buyers` volunteers holding `balance` points each, one item."""
+    """A community, `buyers` member volunteers holding `balance` points each, and
+    one item of that community's mall."""
     from django.contrib.auth import get_user_model
 
+    from jiceng.core.models import Assignment
     from jiceng.places.models import Place
     from jiceng.volunteer import services
     from jiceng.volunteer.models import EntryKind, MallItem, Volunteer
@@ -42,6 +44,7 @@ def make_fixture(*, buyers, balance, stock, price, label="race"):
     volunteers = []
     for n in range(buyers):
         user = User.objects.create(username=f"{label}-{tag}-{n}")
+        Assignment.objects.create(user=user, role="member")  # volunteer.join
         volunteer = Volunteer.objects.create(
             user=user, name=f"志愿者{n}", community=community
         )

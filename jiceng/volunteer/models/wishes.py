@@ -42,6 +42,16 @@ PUBLIC_WISH_STATUSES = (
 )
 
 
+class WishQuerySet(ScopedQuerySet):
+    def public(self):
+        """What the wish wall shows to anyone: published and consented to.
+
+        The one definition of the wall: its pages, the API, the confirmation link
+        and the workbench count all start here; Wish.is_public says the same per row.
+        """
+        return self.filter(status__in=PUBLIC_WISH_STATUSES, consent=True)
+
+
 class Wish(models.Model):
     title = models.CharField(_("心愿"), max_length=100)
     story = models.TextField(_("心愿说明（公开）"), blank=True)
@@ -105,7 +115,7 @@ class Wish(models.Model):
     version = models.PositiveIntegerField(default=0)
 
     scope = Scope(place="place")
-    objects = ScopedQuerySet.as_manager()
+    objects = WishQuerySet.as_manager()
 
     class Meta:
         ordering = ["-collected_at", "-pk"]
@@ -120,7 +130,8 @@ class Wish(models.Model):
 
     @property
     def is_public(self):
-        return self.status in PUBLIC_WISH_STATUSES
+        """The per-row form of Wish.objects.public()."""
+        return self.consent and self.status in PUBLIC_WISH_STATUSES
 
 
 class ClaimStatus(models.TextChoices):
