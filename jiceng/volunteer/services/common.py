@@ -4,7 +4,7 @@ Permission and scope checks are core's (jiceng.core.scope: require_permission,
 require_in_scope, require_place_in_scope, can); conflicts are core's Conflict.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from jiceng.core import audit
@@ -31,6 +31,17 @@ def can_at(actor, place, *permissions):
     return any(
         place_path_allowed(place.path, place_prefixes(actor, p)) for p in permissions
     )
+
+
+def require_all_in_scope(rows, actor, action):
+    """Raise PermissionDenied unless every row (of one model) is within the actor's
+    scope for action: require_in_scope for what a bulk write made, in one query."""
+    if not rows:
+        return
+    model = type(rows[0])
+    found = model.objects.visible_to(actor, action).filter(pk__in=[r.pk for r in rows])
+    if found.count() != len(rows):
+        raise PermissionDenied("对象不在您的权限范围内")
 
 
 def community_of(place):

@@ -33,7 +33,7 @@ from ..models import (
     split_tags,
 )
 from . import points as ledger
-from .common import MANAGE, bad_state, can_at, volunteer_of
+from .common import MANAGE, bad_state, can_at, require_all_in_scope, volunteer_of
 from .registration import acts_for_unit
 from .wishes import unit_of
 
@@ -158,6 +158,7 @@ def propose_matches(*, actor, community):
             )
         )
     Match.objects.bulk_create(created)
+    require_all_in_scope(created, actor, "manage")
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,

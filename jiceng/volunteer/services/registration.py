@@ -38,7 +38,13 @@ from ..models import (
     UnitServiceRecord,
     WishClaim,
 )
-from .common import MANAGE, bad_state, community_of, volunteer_of
+from .common import (
+    MANAGE,
+    bad_state,
+    community_of,
+    require_all_in_scope,
+    volunteer_of,
+)
 
 YEARLY_TARGET_HOURS = Decimal(25)  # 在职党员每年到社区服务不少于25小时
 
@@ -345,11 +351,7 @@ def send_quarterly_reports(*, actor, registrations, year, quarter):
         target_repr=f"{year}年第{quarter}季度双报告 {len(reports)} 份",
         changes={"year": year, "quarter": quarter, "count": len(reports)},
     )
-    in_scope = QuarterlyReport.objects.visible_to(actor, "manage").filter(
-        pk__in=[r.pk for r in reports]
-    )
-    if in_scope.count() != len(reports):
-        raise PermissionDenied("对象不在您的权限范围内")
+    require_all_in_scope(reports, actor, "manage")
     return reports
 
 

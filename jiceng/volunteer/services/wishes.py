@@ -167,7 +167,8 @@ def claim_wish(*, actor, wish, as_unit=False, team=None, now=None):
     return claim
 
 
-def _owns_claim(actor, claim):
+def owns_claim(actor, claim):
+    """Whether the claim is the actor's own or their unit's."""
     if claim.claimed_by_id == actor.pk:
         return True
     return bool(claim.unit_id) and any(
@@ -185,7 +186,7 @@ def fulfil_claim(*, actor, claim, note, photo, now=None):
     image, thumb = photos.prepare(photo)
     claim = WishClaim.objects.select_for_update().get(pk=claim.pk)
     wish = Wish.objects.select_for_update().get(pk=claim.wish_id)
-    if not _owns_claim(actor, claim):
+    if not owns_claim(actor, claim):
         raise PermissionDenied("只能反馈本人或本单位认领的心愿")
     if claim.status != ClaimStatus.ACTIVE:
         raise bad_state(f"该认领当前为“{claim.get_status_display()}”")
@@ -261,7 +262,7 @@ def may_confirm(actor, wish):
 @transaction.atomic
 def withdraw_claim(*, actor, claim):
     claim = WishClaim.objects.select_for_update().get(pk=claim.pk)
-    if not _owns_claim(actor, claim):
+    if not owns_claim(actor, claim):
         raise PermissionDenied("只能放弃本人或本单位的认领")
     if claim.status != ClaimStatus.ACTIVE:
         raise bad_state("该认领已结束")

@@ -190,7 +190,7 @@ def activity_confirm_hours(request, pk):
     )
 
 
-@permission_required("volunteer.join")
+@permission_required("volunteer.view")
 def checkin(request, token):
     """The page the organiser's QR code opens: check in, later check out.
 

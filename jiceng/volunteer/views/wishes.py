@@ -25,7 +25,7 @@ from ..models import (
     Wish,
     WishStatus,
 )
-from ..services.wishes import may_confirm, teams_led_by, unit_of
+from ..services.wishes import may_confirm, owns_claim, teams_led_by, unit_of
 from .activities import qr_svg
 from .common import act, flags
 
@@ -178,10 +178,9 @@ def wall_detail(request, pk):
     user = request.user
     my_claims = (
         [
-            c
-            for c in wish.claims.filter(status=ClaimStatus.ACTIVE)
-            if c.claimed_by_id == user.pk
-            or (c.unit_id and unit_of(user) and unit_of(user).pk == c.unit_id)
+            claim
+            for claim in wish.claims.filter(status=ClaimStatus.ACTIVE)
+            if owns_claim(user, claim)
         ]
         if user.is_authenticated
         else []
