@@ -156,8 +156,8 @@ def bench_matching():
 
 
 def _ledger_fixture(entries, tag):
+    from benchmarks._volunteer_race import make_fixture
     from jiceng.volunteer.models import PointsEntry, Volunteer
-    from jiceng.volunteer.race import make_fixture
 
     _item, (volunteer,) = make_fixture(buyers=1, balance=0, stock=1, price=1, label=tag)
     rows, balance = [], 0
@@ -229,7 +229,7 @@ def bench_ledger():
 
 
 def bench_race():
-    from jiceng.volunteer.race import audit, make_fixture, race_redemptions
+    from benchmarks._volunteer_race import audit, make_fixture, race_redemptions
 
     threads = 16 if engine() == "postgres" else 8
     stock = 25

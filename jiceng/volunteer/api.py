@@ -1,11 +1,14 @@
 """Volunteering under /api/v1/volunteer/: scoped collections and one POST per step,
-calling the same services as the pages."""
+calling the same services as the pages.
+
+Every read goes through the models' Scope (visible_to / get_visible_or_404), as on
+the pages: open activities, open projects and shelf items reach members and units
+through their Scope's open rows; the public wall through Wish.objects.public().
+"""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -14,16 +17,13 @@ from jiceng.places.models import Place
 
 from . import services
 from .models import (
-    PUBLIC_WISH_STATUSES,
     Activity,
-    ActivityStatus,
     MallItem,
     Match,
     MemberRegistration,
     Need,
     PointsEntry,
     Project,
-    ProjectStatus,
     Resource,
     ServiceHours,
     UnitRegistration,
@@ -59,24 +59,41 @@ from .services.activities import activity_for_token
 router = Router(tags=["双报到与志愿服务"])
 
 
+def _registration_model(kind):
+    return UnitRegistration if kind == "unit" else MemberRegistration
+
+
+def _registrations(request, kind, status):
+    model = _registration_model(kind)
+    rows = model.objects.visible_to(request.user).select_related(
+        "unit", *(["volunteer"] if model is MemberRegistration else [])
+    )
+    return rows.filter(status=status) if status else rows
+
+
 @router.get(
     "registrations/", response=list[RegistrationOut], summary="双报到（党员与单位）"
 )
 @paginate
 def list_registrations(request, kind: str = "member", status: str | None = None):
-    model = UnitRegistration if kind == "unit" else MemberRegistration
-    rows = model.objects.visible_to(request.user).select_related(
-        "unit", *(["volunteer"] if kind != "unit" else [])
-    )
-    return rows.filter(status=status) if status else rows
+    return _registrations(request, kind, status)
+
+
+@router.get(
+    "registrations/{kind}/",
+    response=list[RegistrationOut],
+    summary="双报到（kind 为 member 或 unit）",
+)
+@paginate
+def list_registrations_of_kind(request, kind: str, status: str | None = None):
+    return _registrations(request, kind, status)
 
 
 @router.get(
     "registrations/{kind}/{int:pk}", response=RegistrationOut, summary="报到详情"
 )
 def get_registration(request, kind: str, pk: int):
-    model = UnitRegistration if kind == "unit" else MemberRegistration
-    return get_visible_or_404(model.objects, request.user, pk=pk)
+    return get_visible_or_404(_registration_model(kind).objects, request.user, pk=pk)
 
 
 @router.post(
@@ -85,8 +102,9 @@ def get_registration(request, kind: str, pk: int):
     summary="社区确认/退回",
 )
 def decide_registration(request, kind: str, pk: int, payload: DecisionIn):
-    model = UnitRegistration if kind == "unit" else MemberRegistration
-    registration = get_visible_or_404(model.objects, request.user, pk=pk)
+    registration = get_visible_or_404(
+        _registration_model(kind).objects, request.user, "manage", pk=pk
+    )
     return services.decide_registration(
         actor=request.user,
         registration=registration,
@@ -99,18 +117,12 @@ def decide_registration(request, kind: str, pk: int, payload: DecisionIn):
 @router.get("activities/", response=list[ActivityOut], summary="志愿活动")
 @paginate
 def list_activities(request):
-    open_ones = Q(status=ActivityStatus.PUBLISHED, ends_at__gt=timezone.now())
-    return Activity.objects.filter(
-        Q(pk__in=Activity.objects.visible_to(request.user).values("pk")) | open_ones
-    )
+    return Activity.objects.visible_to(request.user)
 
 
 @router.get("activities/{int:pk}", response=ActivityOut, summary="活动详情")
 def get_activity(request, pk: int):
-    found = Activity.objects.filter(
-        pk=pk, status=ActivityStatus.PUBLISHED, ends_at__gt=timezone.now()
-    ).first()
-    return found or get_visible_or_404(Activity.objects, request.user, pk=pk)
+    return get_visible_or_404(Activity.objects, request.user, pk=pk)
 
 
 @router.post("activities/{int:pk}/signup", response={201: SignupOut}, summary="报名")
@@ -155,7 +167,7 @@ def list_hours(request, status: str | None = None):
 
 @router.post("hours/{int:pk}/decide", response=HoursOut, summary="确认/退回时长")
 def decide_hours(request, pk: int, payload: DecisionIn):
-    record = get_visible_or_404(ServiceHours.objects, request.user, pk=pk)
+    record = get_visible_or_404(ServiceHours.objects, request.user, "manage", pk=pk)
     return services.decide_hours(
         actor=request.user,
         record=record,
@@ -168,7 +180,7 @@ def decide_hours(request, pk: int, payload: DecisionIn):
 @router.get("volunteers/", response=list[VolunteerOut], summary="志愿者")
 @paginate
 def list_volunteers(request):
-    return Volunteer.objects.visible_to(request.user)
+    return Volunteer.objects.visible_to(request.user).order_by("pk")
 
 
 @router.get("volunteers/{int:pk}", response=VolunteerOut, summary="志愿者详情")
@@ -184,25 +196,21 @@ def get_volunteer(request, pk: int):
 @paginate
 def ledger(request, pk: int):
     volunteer = get_visible_or_404(Volunteer.objects, request.user, pk=pk)
-    return PointsEntry.objects.filter(volunteer=volunteer)
+    return PointsEntry.objects.visible_to(request.user).filter(volunteer=volunteer)
 
 
 @router.get("mall/", response=list[ItemOut], summary="积分超市商品")
 @paginate
-def list_items(request):
-    volunteer = services.volunteer_of(request.user, create=False)
-    mine = Q(community=volunteer.community, active=True) if volunteer else Q(pk__in=[])
-    return MallItem.objects.filter(
-        Q(pk__in=MallItem.objects.visible_to(request.user).values("pk")) | mine
-    )
+def list_items(request, community_id: int | None = None):
+    """Items in the caller's scope; members and units see every item on a shelf
+    and redeem from their own community's (community_id narrows the list)."""
+    rows = MallItem.objects.visible_to(request.user)
+    return rows.filter(community_id=community_id) if community_id else rows
 
 
 @router.post("mall/{int:pk}/redeem", response={201: RedemptionOut}, summary="积分兑换")
 def redeem(request, pk: int, payload: RedeemIn):
-    volunteer = services.volunteer_of(request.user, create=False)
-    if volunteer is None:
-        raise Http404
-    item = get_object_or_404(MallItem, pk=pk, community=volunteer.community)
+    item = get_visible_or_404(MallItem.objects, request.user, pk=pk)
     return Status(
         201, services.redeem(actor=request.user, item=item, quantity=payload.quantity)
     )
@@ -222,7 +230,8 @@ def get_wish(request, pk: int):
 
 @router.post("wishes/", response={201: WishOut}, summary="征集微心愿")
 def create_wish(request, payload: WishIn):
-    place = Place.objects.filter(pk=payload.place_id).first()
+    # a place outside the caller's view answers as one that does not exist
+    place = Place.objects.visible_to(request.user).filter(pk=payload.place_id).first()
     if place is None:
         raise ValidationError({"place_id": "地点不存在"})
     data = payload.dict()
@@ -232,7 +241,7 @@ def create_wish(request, payload: WishIn):
 
 @router.post("wishes/{int:pk}/review", response=WishOut, summary="审核发布")
 def review_wish(request, pk: int, payload: DecisionIn):
-    wish = get_visible_or_404(Wish.objects, request.user, pk=pk)
+    wish = get_visible_or_404(Wish.objects, request.user, "manage", pk=pk)
     return services.review_wish(
         actor=request.user,
         wish=wish,
@@ -245,12 +254,12 @@ def review_wish(request, pk: int, payload: DecisionIn):
 @router.get("wall/", response=list[PublicWishOut], auth=None, summary="心愿墙（公开）")
 @paginate
 def wall(request):
-    return Wish.objects.filter(status__in=PUBLIC_WISH_STATUSES, consent=True)
+    return Wish.objects.public().order_by("-published_at", "-pk")
 
 
 @router.post("wall/{int:pk}/claim", response={201: ClaimOut}, summary="认领心愿")
 def claim(request, pk: int, payload: ClaimIn):
-    wish = get_object_or_404(Wish, pk=pk, status__in=PUBLIC_WISH_STATUSES, consent=True)
+    wish = get_object_or_404(Wish.objects.public(), pk=pk)
     return Status(
         201, services.claim_wish(actor=request.user, wish=wish, as_unit=payload.as_unit)
     )
@@ -276,7 +285,7 @@ def list_matches(request):
 
 @router.post("matches/{int:pk}/decide", response=MatchOut, summary="采纳/不采纳")
 def decide_match(request, pk: int, payload: DecisionIn):
-    match = get_visible_or_404(Match.objects, request.user, pk=pk)
+    match = get_visible_or_404(Match.objects, request.user, "manage", pk=pk)
     return services.decide_match(
         actor=request.user, match=match, accept=payload.approve
     )
@@ -285,15 +294,11 @@ def decide_match(request, pk: int, payload: DecisionIn):
 @router.get("projects/", response=list[ProjectOut], summary="项目清单")
 @paginate
 def list_projects(request):
-    return Project.objects.filter(
-        Q(pk__in=Project.objects.visible_to(request.user).values("pk"))
-        | Q(status=ProjectStatus.OPEN)
-    )
+    return Project.objects.visible_to(request.user)
 
 
 def _project(request, pk):
-    found = Project.objects.filter(pk=pk, status=ProjectStatus.OPEN).first()
-    return found or get_visible_or_404(Project.objects, request.user, pk=pk)
+    return get_visible_or_404(Project.objects, request.user, pk=pk)
 
 
 @router.get("projects/{int:pk}", response=ProjectOut, summary="项目详情")

@@ -1,10 +1,12 @@
-"""Error codes shared by the services' ValidationErrors and the API's JSON errors."""
+"""Error codes shared by the services' ValidationErrors and the API's JSON errors.
+
+"Someone else changed this row" is core's Conflict (code "conflict", HTTP 409).
+"""
 
 from django.db import models
 
 
 class Code(models.TextChoices):
-    CONFLICT = "conflict", "已被他人更新"
     BAD_STATE = "bad_state", "当前状态不允许此操作"
     DUPLICATE = "duplicate", "重复"
     NOT_MEMBER = "not_member", "不是党员"

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from jiceng.core.scope import place_prefixes
+from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.places.models import Place, PlaceKind
 
 from .models import (
@@ -41,11 +41,9 @@ def places_for(user, permission, kinds):
     prefixes = place_prefixes(user, permission)
     if not prefixes:
         return Place.objects.none()
-    from django.db.models import Q
-
-    condition = Q(pk__in=[])
-    for prefix in prefixes:
-        condition |= Q(path__startswith=prefix)
+    condition = path_prefix(prefixes[0])
+    for prefix in prefixes[1:]:
+        condition |= path_prefix(prefix)
     # a grid worker's own grid counts as well as its compounds and buildings
     return Place.objects.filter(condition, kind__in=kinds).order_by("path")
 

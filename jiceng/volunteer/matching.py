@@ -21,6 +21,8 @@ import math
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
+from jiceng.core.geo import distance_metres
+
 CELL_DEG = 0.01  # ≈ 1.1 km of latitude per spatial-index cell
 
 
@@ -58,13 +60,6 @@ class Result:
         return sum(self.distances.values()) / len(self.distances) if self.pairs else 0.0
 
 
-def metres(lat1, lng1, lat2, lng2):
-    """Equirectangular distance, accurate to well under 1% within a city."""
-    x = math.radians(lng2 - lng1) * math.cos(math.radians((lat1 + lat2) / 2))
-    y = math.radians(lat2 - lat1)
-    return 6371000 * math.hypot(x, y)
-
-
 def compatible(need, resource):
     if need.skills and not (need.skills & resource.skills):
         return False
@@ -89,7 +84,7 @@ def candidates(needs, resources):
                     r = resources[j]
                     if not compatible(need, r):
                         continue
-                    d = metres(need.lat, need.lng, r.lat, r.lng)
+                    d = distance_metres(need.lat, need.lng, r.lat, r.lng)
                     if d <= r.radius:
                         found.append((d, j))
         found.sort()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from jiceng.core.scope import path_prefix
 from jiceng.places.models import Place, PlaceKind
 
 from .models import (
@@ -54,7 +55,7 @@ def figures(*, actor, year, quarter=None, place=None):
     prefix = place.path if place is not None else ""
 
     def within(queryset, lookup):
-        return queryset.filter(**{f"{lookup}__path__startswith": prefix})
+        return queryset.filter(path_prefix(prefix, f"{lookup}__path"))
 
     confirmed = Q(status=RegistrationStatus.CONFIRMED)
     members_qs = within(

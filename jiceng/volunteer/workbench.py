@@ -76,7 +76,7 @@ def volunteer_cards(user):
         cards.append(
             (
                 "心愿墙待认领",
-                Wish.objects.filter(status=WishStatus.PUBLISHED, consent=True).count(),
+                Wish.objects.public().filter(status=WishStatus.PUBLISHED).count(),
                 reverse("volunteer:wall") + "?status=published",
                 "balloon-heart",
             )

@@ -6,8 +6,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import jiceng.volunteer.models.activities
-import jiceng.volunteer.models.wishes
+import jiceng.core.tokens
 
 
 class Migration(migrations.Migration):
@@ -541,7 +540,7 @@ class Migration(migrations.Migration):
                 (
                     "checkin_token",
                     models.CharField(
-                        default=jiceng.volunteer.models.activities.new_token,
+                        default=jiceng.core.tokens.new_token,
                         max_length=32,
                         unique=True,
                     ),
@@ -1745,7 +1744,7 @@ class Migration(migrations.Migration):
                 (
                     "confirm_token",
                     models.CharField(
-                        default=jiceng.volunteer.models.wishes.new_token,
+                        default=jiceng.core.tokens.new_token,
                         max_length=24,
                         unique=True,
                     ),

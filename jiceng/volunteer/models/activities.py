@@ -1,18 +1,15 @@
 """Activities: publish, sign up (capacity + waiting list), on-site check-in/out by a QR
 code the organiser shows, hours from the check-in/out; 主题党日 monthly plans."""
 
-import secrets
-
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.scope import Scope, ScopedQuerySet
-
-
-def new_token():
-    return secrets.token_urlsafe(18)
+from jiceng.core.tokens import new_token
 
 
 class ThemePlan(models.Model):
@@ -55,6 +52,16 @@ class ActivityStatus(models.TextChoices):
     PUBLISHED = "published", _("报名中")
     CANCELLED = "cancelled", _("已取消")
     CLOSED = "closed", _("已结束")
+
+
+def open_activity_rows() -> Q:
+    """Published and not yet over: any joiner may see these and sign up."""
+    return Q(status=ActivityStatus.PUBLISHED, ends_at__gt=timezone.now())
+
+
+class ActivityQuerySet(ScopedQuerySet):
+    def open(self):
+        return self.filter(open_activity_rows())
 
 
 class Activity(models.Model):
@@ -132,8 +139,14 @@ class Activity(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    scope = Scope(place="community")
-    objects = ScopedQuerySet.as_manager()
+    # Staff see their communities' activities; members and units (volunteer.join)
+    # also see every open activity of the district, wherever it is held.
+    scope = Scope(
+        place="community",
+        open_permission="volunteer.join",
+        open_rows=open_activity_rows,
+    )
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_at", "-pk"]
@@ -149,6 +162,11 @@ class Activity(models.Model):
 
     def get_checkin_url(self):
         return reverse("volunteer:checkin", args=[self.checkin_token])
+
+    @property
+    def is_open(self):
+        """The per-row form of open_activity_rows()."""
+        return self.status == ActivityStatus.PUBLISHED and self.ends_at > timezone.now()
 
 
 class SignupStatus(models.TextChoices):

@@ -191,6 +191,12 @@ class ProjectStatus(models.TextChoices):
     EVALUATED = "evaluated", _("已评议")
 
 
+class ProjectQuerySet(ScopedQuerySet):
+    def practical(self, year):
+        """The year's 为民办实事 projects, whose progress anyone may follow."""
+        return self.filter(practical=True, year=year)
+
+
 class Project(models.Model):
     community = models.ForeignKey(
         "places.Place",
@@ -248,10 +254,16 @@ class Project(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=0)
 
+    # Open projects are the 项目认领 list every member and unit (volunteer.join) may
+    # browse; once claimed, a project stays with its community and its claimant.
     scope = Scope(
-        place="community", unit="claim_unit", self_field="claim_volunteer__user"
+        place="community",
+        unit="claim_unit",
+        self_field="claim_volunteer__user",
+        open_permission="volunteer.join",
+        open_rows=lambda: models.Q(status=ProjectStatus.OPEN),
     )
-    objects = ScopedQuerySet.as_manager()
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "-created_at", "-pk"]

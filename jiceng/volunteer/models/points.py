@@ -140,7 +140,13 @@ class MallItem(models.Model):
     sponsor = models.CharField(_("提供单位"), max_length=100, blank=True)
     active = models.BooleanField(_("上架"), default=True)
 
-    scope = Scope(place="community")
+    # Items on the shelf are open to every member and unit (volunteer.join); who
+    # may redeem which is the redeem service's rule (one's own community's mall).
+    scope = Scope(
+        place="community",
+        open_permission="volunteer.join",
+        open_rows=lambda: models.Q(active=True),
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -7,18 +7,13 @@ story and an alias; the resident record and any key-population tag never leave t
 staff pages.
 """
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.scope import Scope, ScopedQuerySet
-
-
-def new_token():
-    return secrets.token_urlsafe(12)
+from jiceng.core.tokens import new_token
 
 
 class WishCategory(models.TextChoices):
@@ -45,6 +40,16 @@ PUBLIC_WISH_STATUSES = (
     WishStatus.FULFILLED,
     WishStatus.DONE,
 )
+
+
+class WishQuerySet(ScopedQuerySet):
+    def public(self):
+        """What the wish wall shows to anyone: published and consented to.
+
+        The one definition of the wall: its pages, the API, the confirmation link
+        and the workbench count all start here; Wish.is_public says the same per row.
+        """
+        return self.filter(status__in=PUBLIC_WISH_STATUSES, consent=True)
 
 
 class Wish(models.Model):
@@ -110,7 +115,7 @@ class Wish(models.Model):
     version = models.PositiveIntegerField(default=0)
 
     scope = Scope(place="place")
-    objects = ScopedQuerySet.as_manager()
+    objects = WishQuerySet.as_manager()
 
     class Meta:
         ordering = ["-collected_at", "-pk"]
@@ -125,7 +130,8 @@ class Wish(models.Model):
 
     @property
     def is_public(self):
-        return self.status in PUBLIC_WISH_STATUSES
+        """The per-row form of Wish.objects.public()."""
+        return self.consent and self.status in PUBLIC_WISH_STATUSES
 
 
 class ClaimStatus(models.TextChoices):

@@ -12,7 +12,7 @@ from .activities import (
     set_activity_status,
     sign_up,
 )
-from .common import Conflict, volunteer_of
+from .common import volunteer_of
 from .lists import (
     add_need,
     add_resource,
@@ -43,6 +43,7 @@ from .registration import (
     send_quarterly_reports,
     withdraw_registration,
 )
+from .teams import add_team_member, create_team, create_theme_plan
 from .wishes import (
     claim_wish,
     collect_wish,
@@ -54,9 +55,9 @@ from .wishes import (
 )
 
 __all__ = [
-    "Conflict",
     "add_need",
     "add_resource",
+    "add_team_member",
     "adjust_points",
     "append_entry",
     "balance_of",
@@ -70,6 +71,8 @@ __all__ = [
     "confirm_activity_hours",
     "confirm_wish",
     "create_project",
+    "create_team",
+    "create_theme_plan",
     "decide_hours",
     "decide_match",
     "decide_registration",

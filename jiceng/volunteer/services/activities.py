@@ -4,7 +4,6 @@ No hour is counted twice: a volunteer's pending or confirmed hours may not overl
 and one cannot be checked in at two activities at once.
 """
 
-import math
 from datetime import timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -15,7 +14,14 @@ from django.utils import timezone
 
 from jiceng.cases import photos
 from jiceng.core import audit
+from jiceng.core.errors import check_version
+from jiceng.core.geo import distance_metres
 from jiceng.core.models import AuditAction
+from jiceng.core.scope import (
+    require_in_scope,
+    require_permission,
+    require_place_in_scope,
+)
 
 from ..errors import Code
 from ..models import (
@@ -31,7 +37,7 @@ from ..models import (
     Volunteer,
 )
 from . import points as ledger
-from .common import bad_state, check_version, require, require_manage, volunteer_of
+from .common import MANAGE, bad_state, volunteer_of
 
 CHECKIN_EARLY = timedelta(minutes=30)  # check-in opens before the start
 CHECKOUT_LATE = timedelta(minutes=60)  # check-out stays open after the end
@@ -42,7 +48,7 @@ MAX_SELF_HOURS = Decimal(12)
 def publish_activity(
     *, actor, community, title, venue, starts_at, ends_at, capacity, **fields
 ):
-    require_manage(actor, community)
+    require_place_in_scope(community, actor, MANAGE)
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "结束时间须晚于开始时间"})
     if ends_at - starts_at > timedelta(hours=24):
@@ -64,13 +70,14 @@ def publish_activity(
         **fields,
     )
     audit.record(actor=actor, action=AuditAction.CREATE, target=activity)
+    require_in_scope(activity, actor, "manage")
     return activity
 
 
 @transaction.atomic
 def set_activity_status(*, actor, activity, status):
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    require_manage(actor, activity.community)
+    require_in_scope(activity, actor, "manage")
     if activity.status != ActivityStatus.PUBLISHED:
         raise bad_state("活动已取消或已结束")
     activity.status = status
@@ -81,13 +88,14 @@ def set_activity_status(*, actor, activity, status):
         target=activity,
         changes={"status": status},
     )
+    require_in_scope(activity, actor, "manage")
     return activity
 
 
 @transaction.atomic
 def sign_up(*, actor, activity, now=None):
     """Sign up; past the capacity the volunteer waits in line (候补)."""
-    require(actor, "volunteer.join", "只有党员和志愿者可以报名")
+    require_permission(actor, "volunteer.join")
     now = now or timezone.now()
     volunteer = volunteer_of(actor)
     # the activity row is the lock that serialises sign-ups for its places
@@ -106,6 +114,13 @@ def sign_up(*, actor, activity, now=None):
     else:
         signup.status, signup.signed_at = status, now
         signup.save(update_fields=["status", "signed_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=signup,
+        changes={"activity": activity.pk, "status": status},
+    )
+    require_in_scope(signup, actor, "view")
     return signup
 
 
@@ -114,7 +129,7 @@ def cancel_signup(*, actor, signup):
     activity = Activity.objects.select_for_update().get(pk=signup.activity_id)
     signup = Signup.objects.select_for_update().get(pk=signup.pk)
     if signup.volunteer.user_id != actor.pk:
-        require_manage(actor, activity.community)
+        require_in_scope(signup, actor, "manage")
     if signup.status == SignupStatus.CANCELLED or signup.checked_in_at:
         raise bad_state("已签到或已取消的报名不能取消")
     was_signed = signup.status == SignupStatus.SIGNED
@@ -129,16 +144,17 @@ def cancel_signup(*, actor, signup):
         if first is not None:
             first.status = SignupStatus.SIGNED
             first.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=signup,
+        changes={
+            "status": SignupStatus.CANCELLED,
+            "moved_up": first.pk if was_signed and first is not None else None,
+        },
+    )
+    require_in_scope(signup, actor, "view")
     return signup
-
-
-def distance_m(lat1, lng1, lat2, lng2):
-    """Great-circle distance in metres."""
-    r = 6371000
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
 
 
 def _check_location(activity, lat, lng):
@@ -148,7 +164,7 @@ def _check_location(activity, lat, lng):
         raise ValidationError(
             "该活动需核对位置，请允许浏览器获取定位后重试", code=Code.LOCATION
         )
-    far = distance_m(lat, lng, activity.lat, activity.lng)
+    far = distance_metres(lat, lng, activity.lat, activity.lng)
     if far > activity.checkin_radius:
         raise ValidationError(
             f"您距活动地点约{far:.0f}米，超出签到范围（{activity.checkin_radius}米）",
@@ -227,6 +243,13 @@ def check_in(*, actor, activity, lat=None, lng=None, now=None):
     _refuse_overlap(volunteer, max(now, activity.starts_at), activity.ends_at)
     signup.checked_in_at = now
     signup.save(update_fields=["checked_in_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=signup,
+        changes={"checked_in_at": now.isoformat(), "lat": lat, "lng": lng},
+    )
+    require_in_scope(signup, actor, "view")
     return signup
 
 
@@ -273,6 +296,17 @@ def check_out(*, actor, activity, lat=None, lng=None, now=None):
             hours=hours,
         )
     signup.save(update_fields=["checked_out_at", "hours"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=signup,
+        changes={
+            "checked_out_at": now.isoformat(),
+            "hours": str(hours),
+            "service_hours": signup.hours_id,
+        },
+    )
+    require_in_scope(signup, actor, "view")
     return signup
 
 
@@ -290,10 +324,8 @@ def log_hours(
 ):
     """Self-logged service with evidence (photo or a description of who can vouch),
     approved later by the community."""
-    require(actor, "volunteer.join")
+    require_permission(actor, "volunteer.join")
     now = now or timezone.now()
-    volunteer = volunteer_of(actor)
-    Volunteer.objects.select_for_update().filter(pk=volunteer.pk).get()
     if ended_at <= started_at:
         raise ValidationError({"ended_at": "结束时间须晚于开始时间"})
     if ended_at > now:
@@ -305,6 +337,10 @@ def log_hours(
         raise ValidationError(
             "请上传现场照片或填写佐证说明（如服务对象、证明人）", code=Code.NO_EVIDENCE
         )
+    # the photo is re-encoded before the volunteer's row is locked
+    image = photos.prepare(evidence)[0] if evidence is not None else None
+    volunteer = volunteer_of(actor)
+    Volunteer.objects.select_for_update().filter(pk=volunteer.pk).get()
     _refuse_overlap(volunteer, started_at, ended_at)
     record = ServiceHours(
         volunteer=volunteer,
@@ -316,10 +352,16 @@ def log_hours(
         hours=hours,
         evidence_note=(evidence_note or "").strip()[:300],
     )
-    if evidence is not None:
-        image, _thumb = photos.prepare(evidence)
+    if image is not None:
         record.evidence.save(image.name, image, save=False)
     record.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=record,
+        changes={"hours": str(hours), "community": community.pk},
+    )
+    require_in_scope(record, actor, "view")
     return record
 
 
@@ -328,7 +370,7 @@ def decide_hours(*, actor, record, approve, note="", version=None):
     """Confirm (points follow in the same transaction) or reject a stretch of hours."""
     record = ServiceHours.objects.select_for_update().get(pk=record.pk)
     check_version(record, version)
-    require_manage(actor, record.community)
+    require_in_scope(record, actor, "manage")
     if record.status != HoursStatus.PENDING:
         raise bad_state(f"该记录当前为“{record.get_status_display()}”")
     note = (note or "").strip()
@@ -371,11 +413,15 @@ def decide_hours(*, actor, record, approve, note="", version=None):
         target=record,
         changes={"status": record.status, "hours": str(record.hours)},
     )
+    require_in_scope(record, actor, "manage")
     return record
 
 
+@transaction.atomic
 def confirm_activity_hours(*, actor, activity):
-    """The organiser confirms every pending stretch of an activity at once."""
+    """The organiser confirms every pending stretch of an activity at once (each
+    one audited by decide_hours); all of them or none."""
+    require_in_scope(activity, actor, "manage")
     done = 0
     for record in ServiceHours.objects.filter(
         activity=activity, status=HoursStatus.PENDING

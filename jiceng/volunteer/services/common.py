@@ -1,34 +1,47 @@
-"""Helpers the volunteering services share: permission checks, conflicts, profiles."""
+"""Helpers the volunteering services share: state errors, places, profiles.
+
+Permission and scope checks are core's (jiceng.core.scope: require_permission,
+require_in_scope, require_place_in_scope, can); conflicts are core's Conflict.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 
-from jiceng.core.errors import Conflict, check_version  # noqa: F401
-from jiceng.core.scope import has_permission, place_path_allowed, place_prefixes
+from jiceng.core import audit
+from jiceng.core.models import AuditAction
+from jiceng.core.scope import place_path_allowed, place_prefixes
 from jiceng.places.models import PlaceKind
 
 from ..errors import Code
 from ..models import Volunteer
 
-
-def require(actor, permission, message="没有执行此操作的权限"):
-    if not has_permission(actor, permission):
-        raise PermissionDenied(message)
+MANAGE = "volunteer.manage"
 
 
 def bad_state(message):
     return ValidationError(message, code=Code.BAD_STATE)
 
 
-def require_manage(actor, place, message="该社区不在您的管理范围内"):
-    """The actor holds volunteer.manage over the place."""
-    if not place_path_allowed(place.path, place_prefixes(actor, "volunteer.manage")):
-        raise PermissionDenied(message)
-
-
 def can_at(actor, place, *permissions):
+    """Whether a grant carrying any of the permissions covers the place.
+
+    For rows about to be put at a place (a wish being collected), before any row
+    exists for core.scope.can to ask about.
+    """
     return any(
         place_path_allowed(place.path, place_prefixes(actor, p)) for p in permissions
     )
+
+
+def require_all_in_scope(rows, actor, action):
+    """Raise PermissionDenied unless every row (of one model) is within the actor's
+    scope for action: require_in_scope for what a bulk write made, in one query."""
+    if not rows:
+        return
+    model = type(rows[0])
+    found = model.objects.visible_to(actor, action).filter(pk__in=[r.pk for r in rows])
+    if found.count() != len(rows):
+        raise PermissionDenied("对象不在您的权限范围内")
 
 
 def community_of(place):
@@ -58,16 +71,19 @@ def volunteer_of(user, *, create=True):
     community = community_of(resident.place)
     if community is None:
         raise ValidationError("无法确定您所在的社区", code=Code.NO_PROFILE)
-    volunteer, _ = Volunteer.objects.get_or_create(
-        user=user,
-        defaults={
-            "resident": resident,
-            "member": member,
-            "name": resident.name,
-            "community": community,
-            "unit": (member.unit if member else None) or resident.work_unit,
-        },
-    )
+    with transaction.atomic():
+        volunteer, created = Volunteer.objects.get_or_create(
+            user=user,
+            defaults={
+                "resident": resident,
+                "member": member,
+                "name": resident.name,
+                "community": community,
+                "unit": (member.unit if member else None) or resident.work_unit,
+            },
+        )
+        if created:
+            audit.record(actor=user, action=AuditAction.CREATE, target=volunteer)
     return volunteer
 
 

@@ -6,7 +6,15 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from jiceng.core import audit
+from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
+from jiceng.core.scope import (
+    path_prefix,
+    place_path_allowed,
+    require_in_scope,
+    require_permission,
+    require_place_in_scope,
+)
 
 from .. import matching
 from ..errors import Code
@@ -25,7 +33,7 @@ from ..models import (
     split_tags,
 )
 from . import points as ledger
-from .common import bad_state, check_version, require_manage, volunteer_of
+from .common import MANAGE, bad_state, can_at, require_all_in_scope, volunteer_of
 from .registration import acts_for_unit
 from .wishes import unit_of
 
@@ -48,8 +56,8 @@ def _location(place):
 
 @transaction.atomic
 def add_need(*, actor, community, title, place=None, **fields):
-    require_manage(actor, community)
-    if place is not None and not place.path.startswith(community.path):
+    require_place_in_scope(community, actor, MANAGE)
+    if place is not None and not place_path_allowed(place.path, [community.path]):
         raise ValidationError({"place": "地点须在本社区内"})
     if fields.get("lat") is None:
         fields["lat"], fields["lng"] = _location(place or community)
@@ -62,19 +70,21 @@ def add_need(*, actor, community, title, place=None, **fields):
         **fields,
     )
     audit.record(actor=actor, action=AuditAction.CREATE, target=need)
+    require_in_scope(need, actor, "manage")
     return need
 
 
 @transaction.atomic
 def add_resource(*, actor, community, kind, title, as_unit=False, **fields):
     """Offer a resource: a unit or a member for themselves, or the community."""
+    require_permission(actor, "volunteer.join", MANAGE)
     resource = Resource(community=community, kind=kind, title=title.strip(), **fields)
     if as_unit:
         unit = unit_of(actor)
         if unit is None:
             raise PermissionDenied("您不是单位党组织管理员")
         resource.unit = unit
-    elif not _manages(actor, community):
+    elif not can_at(actor, community, MANAGE):
         resource.volunteer = volunteer_of(actor)
     if resource.lat is None:
         resource.lat, resource.lng = _location(
@@ -82,15 +92,8 @@ def add_resource(*, actor, community, kind, title, as_unit=False, **fields):
         )
     resource.save()
     audit.record(actor=actor, action=AuditAction.CREATE, target=resource)
+    require_in_scope(resource, actor, "view")
     return resource
-
-
-def _manages(actor, place):
-    try:
-        require_manage(actor, place)
-    except PermissionDenied:
-        return False
-    return True
 
 
 def _need_item(need):
@@ -119,20 +122,20 @@ def _resource_item(resource, used=0):
 def propose_matches(*, actor, community):
     """Run the matcher over the community's open needs and active resources (its own
     and those of units registered to it); replace the earlier proposals."""
-    require_manage(actor, community)
+    require_place_in_scope(community, actor, MANAGE)
     needs = list(
         Need.objects.filter(
-            community__path__startswith=community.path, status=NeedStatus.OPEN
+            path_prefix(community.path, "community__path"), status=NeedStatus.OPEN
         ).exclude(lat=None)
     )
     resources = list(
         Resource.objects.filter(active=True)
-        .filter(community__path__startswith=community.path)
+        .filter(path_prefix(community.path, "community__path"))
         .exclude(lat=None)
         .annotate(used=Count("matches", filter=Q(matches__status=MatchStatus.ACCEPTED)))
     )
     Match.objects.filter(
-        need__community__path__startswith=community.path,
+        path_prefix(community.path, "need__community__path"),
         status=MatchStatus.PROPOSED,
     ).delete()
     need_items = [_need_item(n) for n in needs]
@@ -155,6 +158,7 @@ def propose_matches(*, actor, community):
             )
         )
     Match.objects.bulk_create(created)
+    require_all_in_scope(created, actor, "manage")
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -172,7 +176,7 @@ def decide_match(*, actor, match, accept):
         .select_related("need", "resource")
         .get(pk=match.pk)
     )
-    require_manage(actor, match.need.community)
+    require_in_scope(match, actor, "manage")
     if match.status != MatchStatus.PROPOSED:
         raise bad_state("该建议已处理")
     if accept:
@@ -192,26 +196,40 @@ def decide_match(*, actor, match, accept):
         target=match,
         changes={"status": match.status},
     )
+    require_in_scope(match, actor, "manage")
     return match
 
 
 @transaction.atomic
 def create_project(*, actor, community, title, needs=(), **fields):
-    require_manage(actor, community)
+    require_place_in_scope(community, actor, MANAGE)
     fields.setdefault("year", timezone.localdate().year)
     project = Project.objects.create(
         community=community, title=title.strip(), created_by=actor, **fields
     )
-    needs = [n for n in needs if n.community.path.startswith(community.path)]
+    # only needs of this community that the actor manages become its sources
+    needs = list(
+        Need.objects.visible_to(actor, "manage").filter(
+            path_prefix(community.path, "community__path"),
+            pk__in=[n.pk for n in needs],
+        )
+    )
     project.needs.set(needs)
     Need.objects.filter(pk__in=[n.pk for n in needs]).update(status=NeedStatus.PROJECT)
-    audit.record(actor=actor, action=AuditAction.CREATE, target=project)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=project,
+        changes={"needs": [n.pk for n in needs]},
+    )
+    require_in_scope(project, actor, "manage")
     return project
 
 
 @transaction.atomic
 def claim_project(*, actor, project, as_unit=False, version=None):
     """项目认领 by a unit or a member registered (双报到, confirmed) to the community."""
+    require_permission(actor, "volunteer.join")
     project = Project.objects.select_for_update().get(pk=project.pk)
     check_version(project, version)
     if project.status != ProjectStatus.OPEN:
@@ -248,10 +266,12 @@ def claim_project(*, actor, project, as_unit=False, version=None):
         target=project,
         changes={"status": "claimed"},
     )
+    require_in_scope(project, actor, "view")
     return project
 
 
-def _is_claimant(actor, project):
+def is_claimant(actor, project):
+    """Whether the actor claimed the project, themselves or for their unit."""
     if project.claim_unit_id and acts_for_unit(actor, project.claim_unit):
         return True
     return (
@@ -263,8 +283,8 @@ def _is_claimant(actor, project):
 def report_progress(*, actor, project, progress, note, version=None):
     project = Project.objects.select_for_update().get(pk=project.pk)
     check_version(project, version)
-    if not _is_claimant(actor, project):
-        require_manage(actor, project.community, "只有认领方或社区可以更新进度")
+    if not is_claimant(actor, project):
+        require_in_scope(project, actor, "manage")
     if project.status not in (ProjectStatus.CLAIMED, ProjectStatus.IN_PROGRESS):
         raise bad_state("项目当前不能更新进度")
     progress = int(progress)
@@ -284,6 +304,13 @@ def report_progress(*, actor, project, progress, note, version=None):
     ProjectUpdate.objects.create(
         project=project, progress=progress, note=note.strip()[:300], by_name=str(actor)
     )
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=project,
+        changes={"progress": progress, "status": project.status},
+    )
+    require_in_scope(project, actor, "view")
     return project
 
 
@@ -291,7 +318,7 @@ def report_progress(*, actor, project, progress, note, version=None):
 def evaluate_project(*, actor, project, score, comment="", version=None):
     project = Project.objects.select_for_update().get(pk=project.pk)
     check_version(project, version)
-    require_manage(actor, project.community)
+    require_in_scope(project, actor, "manage")
     if project.status != ProjectStatus.DONE:
         raise bad_state("项目完成后才能评议")
     if not 0 <= int(score) <= 100:
@@ -313,4 +340,5 @@ def evaluate_project(*, actor, project, score, comment="", version=None):
         target=project,
         changes={"status": "evaluated", "score": project.score},
     )
+    require_in_scope(project, actor, "manage")
     return project

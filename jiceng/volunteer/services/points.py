@@ -9,13 +9,18 @@ append_entry, which never lets a balance go below zero.
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
+from jiceng.core.scope import (
+    require_in_scope,
+    require_permission,
+    require_place_in_scope,
+)
 
 from ..errors import Code
 from ..models import (
@@ -27,7 +32,7 @@ from ..models import (
     RedemptionStatus,
     Volunteer,
 )
-from .common import bad_state, require_manage, volunteer_of
+from .common import MANAGE, bad_state, volunteer_of
 
 EXPIRY_DAYS = 730  # points unspent two years after they were earned expire
 DEFAULT_RULES = {
@@ -117,8 +122,20 @@ def check_ledger(volunteers=None, *, fix=False):
         if actual != volunteer.points_balance:
             wrong.append((volunteer, volunteer.points_balance, actual))
             if fix:
-                Volunteer.objects.filter(pk=volunteer.pk).update(points_balance=actual)
+                _fix_balance(volunteer, actual)
     return wrong
+
+
+@transaction.atomic
+def _fix_balance(volunteer, actual):
+    """Rewrite a drifted cached balance from the ledger (by the system, audited)."""
+    Volunteer.objects.filter(pk=volunteer.pk).update(points_balance=actual)
+    audit.record(
+        actor=None,
+        action=AuditAction.UPDATE,
+        target=volunteer,
+        changes={"points_balance": [volunteer.points_balance, actual]},
+    )
 
 
 def rule_points(code):
@@ -146,7 +163,7 @@ def award_rule(*, volunteer, code, reason, actor=None):
 @transaction.atomic
 def adjust_points(*, actor, volunteer, points, reason):
     """An administrator's correction, always with a reason."""
-    require_manage(actor, volunteer.community)
+    require_in_scope(volunteer, actor, "manage")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "请填写调整原因"})
@@ -163,12 +180,14 @@ def adjust_points(*, actor, volunteer, points, reason):
         target=volunteer,
         changes={"points": int(points), "reason": reason},
     )
+    require_in_scope(volunteer, actor, "manage")
     return entry
 
 
 @transaction.atomic
 def redeem(*, actor, item, quantity=1):
-    """Redeem a mall item with the actor's own points."""
+    """Redeem an item of one's own community's mall with one's own points."""
+    require_permission(actor, "volunteer.join")
     volunteer = volunteer_of(actor)
     quantity = int(quantity)
     if quantity < 1 or quantity > 10:
@@ -176,6 +195,8 @@ def redeem(*, actor, item, quantity=1):
     # Lock order: the volunteer first (append_entry would), then the stock.
     Volunteer.objects.select_for_update().filter(pk=volunteer.pk).get()
     item = MallItem.objects.get(pk=item.pk)
+    if item.community_id != volunteer.community_id:
+        raise PermissionDenied("只能兑换本社区积分超市的商品")
     cost = item.points * quantity
     taken = MallItem.objects.filter(
         pk=item.pk, active=True, stock__gte=quantity
@@ -200,6 +221,7 @@ def redeem(*, actor, item, quantity=1):
         target=redemption,
         changes={"item": item.pk, "quantity": quantity, "points": cost},
     )
+    require_in_scope(redemption, actor, "view")
     return redemption
 
 
@@ -207,7 +229,7 @@ def redeem(*, actor, item, quantity=1):
 def handle_redemption(*, actor, redemption, deliver):
     """Hand the goods over, or cancel and give the points and stock back."""
     redemption = Redemption.objects.select_for_update().get(pk=redemption.pk)
-    require_manage(actor, redemption.item.community)
+    require_in_scope(redemption, actor, "manage")
     if redemption.status != RedemptionStatus.PLACED:
         raise bad_state("该兑换已办理")
     redemption.handled_by, redemption.handled_at = actor, timezone.now()
@@ -233,11 +255,16 @@ def handle_redemption(*, actor, redemption, deliver):
         target=redemption,
         changes={"status": redemption.status},
     )
+    require_in_scope(redemption, actor, "manage")
     return redemption
 
 
+@transaction.atomic
 def save_item(*, actor, item):
-    require_manage(actor, item.community)
+    """Put an item on the community's shelf, or save changes to one."""
+    require_place_in_scope(item.community, actor, MANAGE)
+    if item.pk is not None:
+        require_in_scope(item, actor, "manage")  # as stored, before this change
     if item.points < 1:
         raise ValidationError({"points": "所需积分至少为1"})
     created = item.pk is None
@@ -248,6 +275,7 @@ def save_item(*, actor, item):
         target=item,
         changes={"stock": item.stock, "points": item.points},
     )
+    require_in_scope(item, actor, "manage")
     return item
 
 
@@ -275,11 +303,17 @@ def expire_points(now=None) -> int:
             amount = min(amount, volunteer.points_balance)
             if amount <= 0:
                 continue
-            append_entry(
+            entry = append_entry(
                 volunteer=volunteer,
                 kind=EntryKind.EXPIRE,
                 points=-amount,
                 reason=f"{cutoff:%Y-%m-%d}前获得的积分到期",
+            )
+            audit.record(
+                actor=None,
+                action=AuditAction.UPDATE,
+                target=volunteer,
+                changes={"points": -amount, "entry": entry.seq, "rule": "expire"},
             )
             expired += 1
     return expired

@@ -10,8 +10,15 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from jiceng.core import audit
+from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import grants_for
+from jiceng.core.scope import (
+    grants_for,
+    place_path_allowed,
+    require_in_scope,
+    require_permission,
+    require_place_in_scope,
+)
 from jiceng.party.models import MemberStatus
 from jiceng.places.models import PlaceKind
 
@@ -32,11 +39,10 @@ from ..models import (
     WishClaim,
 )
 from .common import (
+    MANAGE,
     bad_state,
-    check_version,
     community_of,
-    require,
-    require_manage,
+    require_all_in_scope,
     volunteer_of,
 )
 
@@ -65,14 +71,14 @@ def register_unit(
     registers it on the unit's behalf)."""
     _check_community(community)
     if not acts_for_unit(actor, unit):
-        require_manage(actor, community, "只能为本单位或本社区办理报到")
+        require_place_in_scope(community, actor, MANAGE)
     if UnitRegistration.objects.filter(
         unit=unit, community=community, status__in=ACTIVE_REGISTRATION
     ).exists():
         raise ValidationError("该单位已向此社区报到", code=Code.DUPLICATE)
     for compound in compounds:
-        if compound.kind != PlaceKind.COMPOUND or not compound.path.startswith(
-            community.path
+        if compound.kind != PlaceKind.COMPOUND or not place_path_allowed(
+            compound.path, [community.path]
         ):
             raise ValidationError({"compounds": "结对小区须在报到社区内"})
     registration = UnitRegistration.objects.create(
@@ -90,6 +96,7 @@ def register_unit(
         target=registration,
         changes={"unit": unit.pk, "community": community.pk},
     )
+    require_in_scope(registration, actor, "view")
     return registration
 
 
@@ -104,7 +111,7 @@ def register_member(
     community=None,
 ):
     """An in-service party member registers to the community where they live."""
-    require(actor, "volunteer.join")
+    require_permission(actor, "volunteer.join")
     resident = getattr(actor, "resident", None)
     member = getattr(resident, "party_member", None) if resident else None
     if member is None:
@@ -141,6 +148,7 @@ def register_member(
         target=registration,
         changes={"community": home.pk},
     )
+    require_in_scope(registration, actor, "view")
     return registration
 
 
@@ -150,7 +158,7 @@ def decide_registration(*, actor, registration, approve, note="", version=None):
     model = type(registration)
     registration = model.objects.select_for_update().get(pk=registration.pk)
     check_version(registration, version)
-    require_manage(actor, registration.community)
+    require_in_scope(registration, actor, "manage")
     if registration.status != RegistrationStatus.PENDING:
         raise bad_state(f"该报到当前为“{registration.get_status_display()}”")
     note = (note or "").strip()
@@ -169,6 +177,7 @@ def decide_registration(*, actor, registration, approve, note="", version=None):
         target=registration,
         changes={"status": registration.status},
     )
+    require_in_scope(registration, actor, "manage")
     return registration
 
 
@@ -196,6 +205,7 @@ def withdraw_registration(*, actor, registration):
         target=registration,
         changes={"status": "withdrawn"},
     )
+    require_in_scope(registration, actor, "view")
     return registration
 
 
@@ -205,7 +215,7 @@ def record_unit_service(
 ):
     """双服务 (unit side): the unit or the community records what the unit did."""
     if not acts_for_unit(actor, registration.unit):
-        require_manage(actor, registration.community)
+        require_in_scope(registration, actor, "manage")
     if registration.status != RegistrationStatus.CONFIRMED:
         raise bad_state("报到经社区确认后才能记录服务")
     if served_on > timezone.localdate():
@@ -222,6 +232,7 @@ def record_unit_service(
         recorded_by=actor,
     )
     audit.record(actor=actor, action=AuditAction.CREATE, target=record)
+    require_in_scope(record, actor, "view")
     return record
 
 
@@ -306,7 +317,7 @@ def _evaluation_text(hours, quarter_target):
 def send_quarterly_reports(*, actor, registrations, year, quarter):
     """Generate and send (报送) the quarter's report of each confirmed registration to
     the member's unit. Re-sending refreshes the figures."""
-    require(actor, "volunteer.manage")
+    require_permission(actor, MANAGE)
     start, end = quarter_bounds(year, quarter)
     registrations = [
         r
@@ -314,7 +325,7 @@ def send_quarterly_reports(*, actor, registrations, year, quarter):
         if r.status == RegistrationStatus.CONFIRMED
     ]
     for registration in {r.community_id: r for r in registrations}.values():
-        require_manage(actor, registration.community)
+        require_in_scope(registration, actor, "manage")
     summary = service_summary([r.volunteer_id for r in registrations], start, end)
     target = (YEARLY_TARGET_HOURS / 4).quantize(Decimal("0.1"))
     now, reports = timezone.now(), []
@@ -340,6 +351,7 @@ def send_quarterly_reports(*, actor, registrations, year, quarter):
         target_repr=f"{year}年第{quarter}季度双报告 {len(reports)} 份",
         changes={"year": year, "quarter": quarter, "count": len(reports)},
     )
+    require_all_in_scope(reports, actor, "manage")
     return reports
 
 
@@ -359,7 +371,7 @@ def idle_members(registrations, year, quarter):
 @transaction.atomic
 def evaluate_member(*, actor, registration, year, grade, comment=""):
     """The community's annual evaluation (优秀/合格/不合格) of a registered member."""
-    require_manage(actor, registration.community)
+    require_in_scope(registration, actor, "manage")
     if grade not in Grade.values:
         raise ValidationError({"grade": "请选择评定等次"})
     if registration.status != RegistrationStatus.CONFIRMED:
@@ -384,6 +396,7 @@ def evaluate_member(*, actor, registration, year, grade, comment=""):
         target=evaluation,
         changes={"year": year, "grade": grade},
     )
+    require_in_scope(evaluation, actor, "manage")
     return evaluation
 
 

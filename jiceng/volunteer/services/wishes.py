@@ -9,22 +9,19 @@ from django.utils import timezone
 
 from jiceng.cases import photos
 from jiceng.core import audit
+from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import grants_for
-from jiceng.people.models import Resident
+from jiceng.core.scope import (
+    can,
+    grants_for,
+    require_in_scope,
+    require_permission,
+)
 
 from ..errors import Code
 from ..models import ClaimStatus, Team, Wish, WishClaim, WishEvent, WishStatus
 from . import points as ledger
-from .common import (
-    bad_state,
-    can_at,
-    check_version,
-    public_name,
-    require,
-    require_manage,
-    volunteer_of,
-)
+from .common import MANAGE, bad_state, can_at, public_name, volunteer_of
 
 
 def _event(wish, action, text):
@@ -47,11 +44,9 @@ def collect_wish(
     claim_days=14,
 ):
     """A grid worker or building lead records a resident's wish."""
-    if not can_at(actor, place, "volunteer.collect", "volunteer.manage"):
+    if not can_at(actor, place, "volunteer.collect", MANAGE):
         raise PermissionDenied("该地点不在您的征集范围内")
-    if beneficiary is not None and not (
-        Resident.objects.visible_to(actor).filter(pk=beneficiary.pk).exists()
-    ):
+    if beneficiary is not None and not can(actor, beneficiary):
         raise PermissionDenied("心愿人不在您的服务范围内")
     if not title.strip():
         raise ValidationError({"title": "请填写心愿内容"})
@@ -72,6 +67,7 @@ def collect_wish(
     )
     _event(wish, "collect", "网格员入户征集心愿")
     audit.record(actor=actor, action=AuditAction.CREATE, target=wish)
+    require_in_scope(wish, actor, "view")
     return wish
 
 
@@ -80,7 +76,7 @@ def review_wish(*, actor, wish, publish, note="", version=None):
     """The community publishes the wish on the wall, or declines it."""
     wish = Wish.objects.select_for_update().get(pk=wish.pk)
     check_version(wish, version)
-    require_manage(actor, wish.place)
+    require_in_scope(wish, actor, "manage")
     if wish.status != WishStatus.COLLECTED:
         raise bad_state(f"心愿当前为“{wish.get_status_display()}”")
     if publish and not wish.consent:
@@ -106,6 +102,7 @@ def review_wish(*, actor, wish, publish, note="", version=None):
         target=wish,
         changes={"status": wish.status},
     )
+    require_in_scope(wish, actor, "manage")
     return wish
 
 
@@ -123,7 +120,7 @@ def unit_of(actor):
 def claim_wish(*, actor, wish, as_unit=False, team=None, now=None):
     """Claim a published wish (or one share of a split wish) as oneself, one's unit
     or a team one leads."""
-    require(actor, "volunteer.join", "只有党员、志愿者和报到单位可以认领")
+    require_permission(actor, "volunteer.join")
     now = now or timezone.now()
     wish = Wish.objects.select_for_update().get(pk=wish.pk)
     if wish.status not in (WishStatus.PUBLISHED, WishStatus.CLAIMED):
@@ -166,10 +163,12 @@ def claim_wish(*, actor, wish, as_unit=False, team=None, now=None):
     share = f"（{wish.shares}份之一）" if wish.shares > 1 else ""
     _event(wish, "claim", f"{claim.claimant_name}认领{share}")
     audit.record(actor=actor, action=AuditAction.CREATE, target=claim)
+    require_in_scope(claim, actor, "view")
     return claim
 
 
-def _owns_claim(actor, claim):
+def owns_claim(actor, claim):
+    """Whether the claim is the actor's own or their unit's."""
     if claim.claimed_by_id == actor.pk:
         return True
     return bool(claim.unit_id) and any(
@@ -181,15 +180,16 @@ def _owns_claim(actor, claim):
 def fulfil_claim(*, actor, claim, note, photo, now=None):
     """The claimant reports the wish done, with a photo as evidence."""
     now = now or timezone.now()
+    if photo is None:
+        raise ValidationError("请上传心愿实现的照片", code=Code.NO_EVIDENCE)
+    # the photo is re-encoded before the rows are locked
+    image, thumb = photos.prepare(photo)
     claim = WishClaim.objects.select_for_update().get(pk=claim.pk)
     wish = Wish.objects.select_for_update().get(pk=claim.wish_id)
-    if not _owns_claim(actor, claim):
+    if not owns_claim(actor, claim):
         raise PermissionDenied("只能反馈本人或本单位认领的心愿")
     if claim.status != ClaimStatus.ACTIVE:
         raise bad_state(f"该认领当前为“{claim.get_status_display()}”")
-    if photo is None:
-        raise ValidationError("请上传心愿实现的照片", code=Code.NO_EVIDENCE)
-    image, thumb = photos.prepare(photo)
     claim.photo.save(image.name, image, save=False)
     claim.thumbnail.save(thumb.name, thumb, save=False)
     claim.status, claim.fulfilled_at = ClaimStatus.FULFILLED, now
@@ -207,6 +207,7 @@ def fulfil_claim(*, actor, claim, note, photo, now=None):
         target=claim,
         changes={"status": "fulfilled"},
     )
+    require_in_scope(claim, actor, "view")
     return claim
 
 
@@ -220,9 +221,7 @@ def confirm_wish(*, wish, actor=None, token=None, name="", feedback=""):
             raise PermissionDenied("确认链接无效")
         who = (name or "").strip() or wish.alias
     else:
-        if actor is None or not can_at(
-            actor, wish.place, "volunteer.collect", "volunteer.manage"
-        ):
+        if not may_confirm(actor, wish):
             raise PermissionDenied("只有心愿人或所在网格员可以确认")
         who = str(actor)
     if wish.status != WishStatus.FULFILLED:
@@ -242,28 +241,43 @@ def confirm_wish(*, wish, actor=None, token=None, name="", feedback=""):
             volunteer=claim.volunteer, code="wish_done", reason=wish.title
         )
     audit.record(
-        actor=actor if actor is not None else None,
+        actor=actor,
         action=AuditAction.UPDATE,
         target=wish,
         changes={"status": "done", "by": "beneficiary" if token else "staff"},
     )
+    if token is None:
+        require_in_scope(wish, actor, "view")
     return wish
+
+
+def may_confirm(actor, wish):
+    """Whether the actor may confirm a wish came true on the beneficiary's behalf:
+    the grid worker who collects there, or the community."""
+    return actor is not None and (
+        can(actor, wish, "collect") or can(actor, wish, "manage")
+    )
 
 
 @transaction.atomic
 def withdraw_claim(*, actor, claim):
     claim = WishClaim.objects.select_for_update().get(pk=claim.pk)
-    if not _owns_claim(actor, claim):
+    if not owns_claim(actor, claim):
         raise PermissionDenied("只能放弃本人或本单位的认领")
     if claim.status != ClaimStatus.ACTIVE:
         raise bad_state("该认领已结束")
     _release(
-        claim, ClaimStatus.WITHDRAWN, f"{claim.claimant_name}放弃认领，心愿重新开放"
+        claim,
+        ClaimStatus.WITHDRAWN,
+        f"{claim.claimant_name}放弃认领，心愿重新开放",
+        actor=actor,
     )
+    require_in_scope(claim, actor, "view")
     return claim
 
 
-def _release(claim, status, text):
+def _release(claim, status, text, *, actor=None):
+    """End an active claim and reopen its wish; actor None is the nightly sweep."""
     wish = Wish.objects.select_for_update().get(pk=claim.wish_id)
     claim.status = status
     claim.save(update_fields=["status"])
@@ -272,6 +286,12 @@ def _release(claim, status, text):
         wish.version += 1
         wish.save()
     _event(wish, "release", text)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=claim,
+        changes={"status": status, "wish_status": wish.status},
+    )
 
 
 def release_stale_claims(now=None) -> int:

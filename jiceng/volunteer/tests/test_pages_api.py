@@ -42,7 +42,8 @@ def other_wish(people, other_grid):
 
 
 def test_anonymous_is_sent_to_login_and_the_wall_is_public(client, wish):
-    assert client.get("/volunteer/").status_code == 302
+    response = client.get("/volunteer/")
+    assert response.status_code == 302 and "/login/" in response["Location"]
     assert client.get("/volunteer/wall/").status_code == 200
     assert client.get("/api/v1/volunteer/wishes/").status_code == 401
     assert client.get("/api/v1/volunteer/wall/").status_code == 200
@@ -75,9 +76,9 @@ def test_unconsented_wish_is_never_on_the_wall(client, other_wish, people):
 
 
 def test_every_page_renders_for_each_role(client_for, registered, wish, make_activity):
+    # given an open activity, a registered member and a collected wish
     activity = make_activity()
     pages = [
-        "/volunteer/",
         "/volunteer/registrations/",
         "/volunteer/registrations/?kind=unit",
         "/volunteer/activities/",
@@ -93,6 +94,7 @@ def test_every_page_renders_for_each_role(client_for, registered, wish, make_act
         "/volunteer/stats/",
     ]
     staff = [
+        "/volunteer/",
         "/volunteer/volunteers/",
         "/volunteer/teams/",
         "/volunteer/themes/",
@@ -103,19 +105,51 @@ def test_every_page_renders_for_each_role(client_for, registered, wish, make_act
         f"/volunteer/wishes/{wish.pk}/",
         f"/volunteer/volunteers/{registered.volunteer_id}/",
     ]
-    for username, urls in (
-        ("shuji", pages + staff),
+    for username, urls, home in (
+        ("shuji", pages + staff, None),
         (
             "dangyuan",
             [*pages, "/volunteer/me/", "/volunteer/hours/new/", "/volunteer/register/"],
+            "/volunteer/me/",
         ),
-        ("danwei", [*pages, "/volunteer/unit/", "/volunteer/register/unit/"]),
-        ("wangge", ["/volunteer/", "/volunteer/wishes/", "/volunteer/wishes/new/"]),
+        (
+            "danwei",
+            [*pages, "/volunteer/unit/", "/volunteer/register/unit/"],
+            "/volunteer/unit/",
+        ),
+        (
+            "wangge",
+            ["/volunteer/", "/volunteer/wishes/", "/volunteer/wishes/new/"],
+            None,
+        ),
     ):
         client = client_for(username)
+        # when each page is opened, then it renders itself (no redirect anywhere)
         for url in urls:
-            response = client.get(url, follow=True)
+            response = client.get(url)
             assert response.status_code == 200, (username, url, response.status_code)
+        # and the overview sends members and units to their own page, which renders
+        if home is not None:
+            response = client.get("/volunteer/")
+            assert response.status_code == 302 and response["Location"] == home
+            assert client.get(home).status_code == 200
+
+
+def test_roles_without_volunteering_are_refused_everywhere(client_for, api_for, wish):
+    # given a department's dispatcher, who holds no volunteer permission
+    page, api = client_for("bumen"), api_for("bumen")
+    # then the pages answer 403 and the API lists are empty
+    for url in (
+        "/volunteer/",
+        "/volunteer/activities/",
+        "/volunteer/projects/",
+        "/volunteer/mall/",
+        f"/volunteer/wishes/{wish.pk}/",
+    ):
+        assert page.get(url).status_code == 403, url
+    for url in ("activities/", "projects/", "mall/", "wishes/", "volunteers/"):
+        response = api.get(f"/api/v1/volunteer/{url}")
+        assert response.status_code == 200 and response.json()["count"] == 0, url
 
 
 def test_member_registration_page_scope(client_for, registered):
@@ -313,8 +347,10 @@ def test_checkin_page_via_qr_link(client_for, make_activity, member):
     client = client_for("dangyuan")
     url = f"/volunteer/c/{activity.checkin_token}/"
     assert "签到" in client.get(url).content.decode()
-    done = client.post(url, follow=True).content.decode()
-    assert "签到成功" in done
+    posted = client.post(url)
+    assert posted.status_code == 302 and posted["Location"] == url
+    done = client.get(url)
+    assert done.status_code == 200 and "签到成功" in done.content.decode()
     staff = (
         client_for("shuji")
         .get(f"/volunteer/activities/{activity.pk}/")

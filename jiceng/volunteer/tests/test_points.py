@@ -212,7 +212,7 @@ def race_database_url():
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        yield None  # race.py makes its own SQLite file
+        yield None  # the harness makes its own SQLite file
         return
     import psycopg
 
@@ -244,7 +244,7 @@ def test_concurrent_redemptions_never_oversell_or_overdraw(race_database_url):
         [
             sys.executable,
             "-m",
-            "jiceng.volunteer.race",
+            "benchmarks._volunteer_race",
             "--threads",
             "6",
             "--stock",

@@ -5,9 +5,9 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
-from jiceng.core.scope import get_visible_or_404, has_permission
+from jiceng.core.scope import can, get_visible_or_404, permission_required
 
 from .. import services
 from ..forms import (
@@ -40,43 +40,24 @@ from ..models import (
     ThemePlan,
 )
 from ..services.activities import activity_for_token
-from .common import act, error_text, flags, require
-
-
-def open_activities():
-    """Published activities still to come or under way: any joiner may sign up."""
-    return Activity.objects.filter(
-        status=ActivityStatus.PUBLISHED, ends_at__gt=timezone.now()
-    ).select_related("community")
+from .common import act, error_text, flags
 
 
 def _activity_for(user, pk):
-    """Staff reach activities in scope; joiners reach the open ones and their own."""
-    if has_permission(user, "volunteer.join"):
-        found = (
-            Activity.objects.filter(pk=pk)
-            .filter(
-                Q(status=ActivityStatus.PUBLISHED, ends_at__gt=timezone.now())
-                | Q(signups__volunteer__user=user)
-            )
-            .distinct()
-            .first()
-        )
-        if found is not None:
-            return found
+    """Staff reach their communities' activities, joiners every open one (Scope)."""
     return get_visible_or_404(Activity.objects.select_related("community"), user, pk=pk)
 
 
-@login_required
+@permission_required("volunteer.view")
 def activity_list(request):
-    require(request.user, "volunteer.view")
-    if has_permission(request.user, "volunteer.manage"):
-        rows = Activity.objects.visible_to(request.user).select_related("community")
-    else:
-        rows = open_activities()
-    rows = rows.annotate(
-        signed=Count("signups", filter=Q(signups__status=SignupStatus.SIGNED))
-    ).order_by("-starts_at")
+    rows = (
+        Activity.objects.visible_to(request.user)
+        .select_related("community")
+        .annotate(
+            signed=Count("signups", filter=Q(signups__status=SignupStatus.SIGNED))
+        )
+        .order_by("-starts_at", "-pk")
+    )
     return render_page(
         request,
         "volunteer/activity_list.html",
@@ -89,9 +70,8 @@ def activity_list(request):
     )
 
 
-@login_required
+@permission_required("volunteer.manage")
 def activity_new(request):
-    require(request.user, "volunteer.manage")
     form = ActivityForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -120,12 +100,10 @@ def qr_svg(url):
     return mark_safe(buffer.getvalue().decode())  # noqa: S308 (our own generated SVG)
 
 
-@login_required
+@permission_required("volunteer.view")
 def activity_detail(request, pk):
     activity = _activity_for(request.user, pk)
-    managing = (
-        Activity.objects.visible_to(request.user, "manage").filter(pk=pk).exists()
-    )
+    managing = can(request.user, activity, "manage")
     signups = activity.signups.select_related("volunteer", "hours")
     mine = signups.filter(volunteer__user=request.user).first()
     context = {
@@ -149,7 +127,7 @@ def activity_detail(request, pk):
     return render(request, "volunteer/activity_detail.html", context)
 
 
-@login_required
+@permission_required("volunteer.join")
 @require_POST
 def activity_signup(request, pk):
     activity = _activity_for(request.user, pk)
@@ -163,7 +141,7 @@ def activity_signup(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 @require_POST
 def activity_cancel_signup(request, pk):
     activity = _activity_for(request.user, pk)
@@ -181,10 +159,10 @@ def activity_cancel_signup(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.manage")
 @require_POST
 def activity_status(request, pk):
-    activity = get_visible_or_404(Activity.objects, request.user, pk=pk)
+    activity = get_visible_or_404(Activity.objects, request.user, "manage", pk=pk)
     status = (
         ActivityStatus.CANCELLED
         if request.POST.get("status") == "cancelled"
@@ -200,10 +178,10 @@ def activity_status(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.manage")
 @require_POST
 def activity_confirm_hours(request, pk):
-    activity = get_visible_or_404(Activity.objects, request.user, pk=pk)
+    activity = get_visible_or_404(Activity.objects, request.user, "manage", pk=pk)
     return act(
         request,
         lambda: services.confirm_activity_hours(actor=request.user, activity=activity),
@@ -212,13 +190,15 @@ def activity_confirm_hours(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def checkin(request, token):
-    """The page the organiser's QR code opens: check in, later check out."""
+    """The page the organiser's QR code opens: check in, later check out.
+
+    The token in the code is what opens the activity here (it is shown only at the
+    venue), so the page does not ask whether the activity is still open.
+    """
     activity = activity_for_token(token)
     if activity is None:
-        from django.http import Http404
-
         raise Http404
     signup = Signup.objects.filter(
         activity=activity, volunteer__user=request.user
@@ -250,9 +230,8 @@ def checkin(request, token):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def hours_list(request):
-    require(request.user, "volunteer.view")
     status = request.GET.get("status", HoursStatus.PENDING)
     rows = ServiceHours.objects.visible_to(request.user).select_related(
         "volunteer", "community", "activity"
@@ -273,10 +252,10 @@ def hours_list(request):
     )
 
 
-@login_required
+@permission_required("volunteer.manage")
 @require_POST
 def hours_decide(request, pk):
-    record = get_visible_or_404(ServiceHours.objects, request.user, pk=pk)
+    record = get_visible_or_404(ServiceHours.objects, request.user, "manage", pk=pk)
     form = DecisionForm(request.POST)
     form.is_valid()
     approve = request.POST.get("decision") == "approve"
@@ -294,9 +273,8 @@ def hours_decide(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.join")
 def hours_new(request):
-    require(request.user, "volunteer.join")
     form = HoursForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -330,9 +308,8 @@ def hours_new(request):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def theme_list(request):
-    require(request.user, "volunteer.view")
     form = ThemePlanForm(
         request.POST or None,
         user=request.user,
@@ -341,39 +318,42 @@ def theme_list(request):
             "month": timezone.localdate().month,
         },
     )
-    if request.method == "POST":
-        require(request.user, "volunteer.manage")
-        if form.is_valid():
-            data = form.cleaned_data
-            if ThemePlan.objects.filter(
-                community=data["community"], year=data["year"], month=data["month"]
-            ).exists():
-                form.add_error("month", "该月已有主题")
-            else:
-                from jiceng.core import audit
-                from jiceng.core.models import AuditAction
-
-                plan = ThemePlan.objects.create(**data)
-                audit.record(actor=request.user, action=AuditAction.CREATE, target=plan)
-                messages.success(request, "已添加月度主题")
-                return redirect("volunteer:themes")
-    plans = ThemePlan.objects.visible_to(request.user).select_related("community")
-    rows = []
-    for plan in plans[:36]:
-        members = MemberRegistration.objects.filter(
-            community=plan.community, status=RegistrationStatus.CONFIRMED
-        ).count()
-        attended = (
-            Signup.objects.filter(
-                activity__theme_plan=plan,
-                activity__kind=ActivityKind.THEME_DAY,
-                checked_in_at__isnull=False,
-            )
-            .values("volunteer")
-            .distinct()
-            .count()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_theme_plan(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已添加月度主题")
+            return redirect("volunteer:themes")
+    plans = list(
+        ThemePlan.objects.visible_to(request.user).select_related("community")[:36]
+    )
+    # two grouped queries for all plans: registered members per community, and
+    # members who checked in at each plan's 主题党日 activities
+    members = dict(
+        MemberRegistration.objects.filter(
+            community__in={p.community_id for p in plans},
+            status=RegistrationStatus.CONFIRMED,
         )
-        rows.append((plan, attended, members))
+        .values("community")
+        .annotate(n=Count("pk"))
+        .values_list("community", "n")
+    )
+    attended = dict(
+        Signup.objects.filter(
+            activity__theme_plan__in=plans,
+            activity__kind=ActivityKind.THEME_DAY,
+            checked_in_at__isnull=False,
+        )
+        .values("activity__theme_plan")
+        .annotate(n=Count("volunteer", distinct=True))
+        .values_list("activity__theme_plan", "n")
+    )
+    rows = [
+        (plan, attended.get(plan.pk, 0), members.get(plan.community_id, 0))
+        for plan in plans
+    ]
     return render(
         request,
         "volunteer/themes.html",
@@ -382,28 +362,17 @@ def theme_list(request):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def team_list(request):
-    require(request.user, "volunteer.view")
     form = TeamForm(request.POST or None, user=request.user)
-    if request.method == "POST":
-        require(request.user, "volunteer.manage")
-        if form.is_valid():
-            from jiceng.core import audit
-            from jiceng.core.models import AuditAction
-            from jiceng.core.scope import require_place_in_scope
-
-            try:
-                require_place_in_scope(
-                    form.cleaned_data["community"], request.user, "volunteer.manage"
-                )
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                team = Team.objects.create(**form.cleaned_data)
-                audit.record(actor=request.user, action=AuditAction.CREATE, target=team)
-                messages.success(request, "已成立服务队")
-                return redirect(team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.create_team(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已成立服务队")
+            return redirect(team)
     teams = (
         Team.objects.visible_to(request.user)
         .select_related("community", "leader")
@@ -417,22 +386,25 @@ def team_list(request):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def team_detail(request, pk):
     team = get_visible_or_404(
         Team.objects.select_related("community", "leader"), request.user, pk=pk
     )
-    managing = Team.objects.visible_to(request.user, "manage").filter(pk=pk).exists()
+    managing = can(request.user, team, "manage")
     form = TeamMemberForm(request.POST or None, team=team, user=request.user)
-    if request.method == "POST":
-        if not managing:
-            raise PermissionDenied
-        if form.is_valid():
-            volunteer = form.cleaned_data["volunteer"]
-            team.members.add(volunteer)
-            if form.cleaned_data["leader"]:
-                team.leader = volunteer
-                team.save(update_fields=["leader"])
+    if request.method == "POST" and form.is_valid():
+        volunteer = form.cleaned_data["volunteer"]
+        try:
+            services.add_team_member(
+                actor=request.user,
+                team=team,
+                volunteer=volunteer,
+                leader=form.cleaned_data["leader"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
             messages.success(request, f"已将{volunteer}加入服务队")
             return redirect(team)
     return render(

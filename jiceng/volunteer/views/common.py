@@ -7,11 +7,6 @@ from django.shortcuts import redirect
 from jiceng.core.scope import has_permission
 
 
-def require(user, *permissions):
-    if not any(has_permission(user, p) for p in permissions):
-        raise PermissionDenied
-
-
 def error_text(exc):
     if isinstance(exc, PermissionDenied):
         return str(exc) or "超出权限范围"

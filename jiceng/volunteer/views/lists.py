@@ -1,14 +1,14 @@
 """三张清单: needs, resources, matching proposals, projects; public 为民办实事."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page
-from jiceng.core.scope import get_visible_or_404, has_permission
+from jiceng.core.scope import can, get_visible_or_404, permission_required
 
 from .. import services
 from ..forms import (
@@ -19,15 +19,14 @@ from ..forms import (
     ResourceForm,
     communities_for,
 )
-from ..models import Match, MatchStatus, Need, Project, ProjectStatus, Resource
-from ..services.lists import _is_claimant
+from ..models import Match, MatchStatus, Need, Project, Resource
+from ..services.lists import is_claimant
 from ..services.wishes import unit_of
-from .common import act, flags, require
+from .common import act, flags
 
 
-@login_required
+@permission_required("volunteer.view")
 def needs(request):
-    require(request.user, "volunteer.view")
     form = NeedForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -52,9 +51,8 @@ def needs(request):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def resources(request):
-    require(request.user, "volunteer.view")
     form = ResourceForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -81,9 +79,8 @@ def resources(request):
     )
 
 
-@login_required
+@permission_required("volunteer.manage")
 def matches(request):
-    require(request.user, "volunteer.manage")
     communities = communities_for(request.user)
     if request.method == "POST":
         community = get_object_or_404(communities, pk=request.POST.get("community"))
@@ -109,7 +106,7 @@ def matches(request):
     )
 
 
-@login_required
+@permission_required("volunteer.manage")
 @require_POST
 def match_decide(request, pk):
     match = get_visible_or_404(Match.objects, request.user, "manage", pk=pk)
@@ -122,9 +119,8 @@ def match_decide(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def projects(request):
-    require(request.user, "volunteer.view")
     form = ProjectForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -137,17 +133,11 @@ def projects(request):
         else:
             messages.success(request, "已加入项目清单，等待认领")
             return redirect(project)
-    if has_permission(request.user, "volunteer.manage"):
-        rows = Project.objects.visible_to(request.user)
-    else:
-        # 项目认领清单: open projects anywhere, plus one's own claims
-        from django.db.models import Q
-
-        rows = Project.objects.filter(
-            Q(status=ProjectStatus.OPEN)
-            | Q(pk__in=Project.objects.visible_to(request.user).values("pk"))
-        )
-    rows = rows.select_related("community", "claim_unit", "claim_volunteer")
+    # staff: their communities' projects; members and units: the 项目认领 list
+    # (open projects anywhere) and their own claims — both by Project.scope
+    rows = Project.objects.visible_to(request.user).select_related(
+        "community", "claim_unit", "claim_volunteer"
+    )
     return render(
         request,
         "volunteer/projects.html",
@@ -161,16 +151,9 @@ def projects(request):
     )
 
 
-def _project_for(user, pk):
-    found = Project.objects.filter(pk=pk, status=ProjectStatus.OPEN).first()
-    if found is not None and has_permission(user, "volunteer.join"):
-        return found
-    return get_visible_or_404(Project.objects, user, pk=pk)
-
-
-@login_required
+@permission_required("volunteer.view")
 def project_detail(request, pk):
-    project = _project_for(request.user, pk)
+    project = get_visible_or_404(Project.objects, request.user, pk=pk)
     user = request.user
     return render(
         request,
@@ -179,10 +162,8 @@ def project_detail(request, pk):
             "project": project,
             "updates": project.updates.all(),
             "needs": project.needs.all(),
-            "managing": Project.objects.visible_to(user, "manage")
-            .filter(pk=pk)
-            .exists(),
-            "claimant": _is_claimant(user, project),
+            "managing": can(user, project, "manage"),
+            "claimant": is_claimant(user, project),
             "unit": unit_of(user),
             "progress_form": ProgressForm(
                 initial={"progress": project.progress, "version": project.version}
@@ -195,10 +176,10 @@ def project_detail(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 @require_POST
 def project_action(request, pk, action):
-    project = _project_for(request.user, pk)
+    project = get_visible_or_404(Project.objects, request.user, pk=pk)
     if action == "claim":
         call = lambda: services.claim_project(  # noqa: E731
             actor=request.user,
@@ -232,14 +213,12 @@ def project_action(request, pk, action):
 
 def practical(request):
     """为民办实事: the year's practical projects and their progress, public."""
-    from django.utils import timezone
-
     try:
         year = int(request.GET.get("year") or timezone.localdate().year)
     except ValueError:
         year = timezone.localdate().year
     rows = (
-        Project.objects.filter(practical=True, year=year)
+        Project.objects.practical(year)
         .select_related("community", "claim_unit")
         .prefetch_related("updates")
         .order_by("community__path", "pk")

@@ -1,19 +1,17 @@
 """The volunteering overview, the member's own H5 page, and reports with export."""
 
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import has_permission
+from jiceng.core.scope import has_permission, permission_required
 from jiceng.transfer.workbooks import xlsx_response
 
 from .. import reports, services
 from ..forms import StatsForm
 from ..models import (
     Activity,
-    ActivityStatus,
     HoursStatus,
     MemberRegistration,
     RegistrationStatus,
@@ -25,14 +23,14 @@ from ..models import (
     WishStatus,
     next_tier,
 )
+from ..services.registration import current_quarter
 from ..services.wishes import unit_of
-from .common import flags, require
+from .common import flags
 
 
-@login_required
+@permission_required("volunteer.view")
 def index(request):
     user = request.user
-    require(user, "volunteer.view")
     if not has_permission(user, "volunteer.manage") and not has_permission(
         user, "volunteer.collect"
     ):
@@ -62,18 +60,17 @@ def index(request):
         {
             "pending": pending,
             "upcoming": Activity.objects.visible_to(user)
-            .filter(status=ActivityStatus.PUBLISHED, ends_at__gt=timezone.now())
+            .open()
             .order_by("starts_at")[:8],
             **flags(user),
         },
     )
 
 
-@login_required
+@permission_required("volunteer.join")
 def me(request):
     """我的志愿服务 (H5): registrations, activities, hours, points."""
     user = request.user
-    require(user, "volunteer.join")
     volunteer = services.volunteer_of(user, create=False)
     if volunteer is None and getattr(user, "resident", None) is not None:
         volunteer = services.volunteer_of(user)
@@ -92,11 +89,9 @@ def me(request):
             hours=volunteer.hours.all()[:10],
             ledger=volunteer.ledger.all()[:10],
             next=next_tier(volunteer.hours_total),
-            open_activities=Activity.objects.filter(
-                status=ActivityStatus.PUBLISHED,
-                ends_at__gt=timezone.now(),
-                community=volunteer.community,
-            )
+            open_activities=Activity.objects.visible_to(user)
+            .open()
+            .filter(community=volunteer.community)
             .exclude(signups__volunteer=volunteer)
             .order_by("starts_at")[:5],
             claims=volunteer.wish_claims.select_related("wish").order_by("-claimed_at")[
@@ -106,14 +101,12 @@ def me(request):
     return render(request, "volunteer/me.html", context)
 
 
-@login_required
+@permission_required("volunteer.join")
 def unit_home(request):
     """The unit party organisation's page: its registrations, members, quarter."""
     unit = unit_of(request.user)
     if unit is None:
         return redirect("volunteer:index")
-    from ..services.registration import current_quarter
-
     year, quarter = current_quarter()
     members = MemberRegistration.objects.visible_to(request.user).filter(unit=unit)
     return render(
@@ -121,9 +114,9 @@ def unit_home(request):
         "volunteer/unit_home.html",
         {
             "unit": unit,
-            "registrations": UnitRegistration.objects.filter(unit=unit).select_related(
-                "community"
-            ),
+            "registrations": UnitRegistration.objects.visible_to(request.user)
+            .filter(unit=unit)
+            .select_related("community"),
             "members": members.select_related("volunteer", "community"),
             "idle": services.idle_members(members, year, quarter),
             "year": year,
@@ -132,9 +125,8 @@ def unit_home(request):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def stats(request):
-    require(request.user, "volunteer.view")
     year = timezone.localdate().year
     form = StatsForm(request.GET or None, user=request.user, initial={"year": year})
     place, quarter = None, None

@@ -1,9 +1,7 @@
 """Volunteers (hours, stars, ledger, certificate) and the points mall."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -12,24 +10,28 @@ from jiceng.core import audit
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import get_visible_or_404, has_permission
+from jiceng.core.scope import (
+    can,
+    get_visible_or_404,
+    has_permission,
+    permission_required,
+)
 
 from .. import certificate, services
 from ..forms import AdjustForm, MallItemForm
 from ..models import MallItem, Redemption, RedemptionStatus, Volunteer, next_tier
-from .common import act, flags, require
+from .common import act, flags
 
 
-@login_required
+@permission_required("volunteer.view")
 def volunteer_list(request):
-    require(request.user, "volunteer.view")
     q = request.GET.get("q", "").strip()
     rows = Volunteer.objects.visible_to(request.user).select_related(
         "community", "unit"
     )
     if q:
         rows = rows.filter(name__icontains=q)
-    rows = rows.order_by("-hours_total", "name")
+    rows = rows.order_by("-hours_total", "name", "pk")
     return render_page(
         request,
         "volunteer/volunteer_list.html",
@@ -38,28 +40,23 @@ def volunteer_list(request):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def volunteer_detail(request, pk):
     volunteer = get_visible_or_404(
         Volunteer.objects.select_related("community", "unit"), request.user, pk=pk
     )
-    managing = (
-        Volunteer.objects.visible_to(request.user, "manage").filter(pk=pk).exists()
-    )
+    managing = can(request.user, volunteer, "manage")
     form = AdjustForm(request.POST or None)
-    if request.method == "POST":
-        if not managing:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.adjust_points(
-                    actor=request.user, volunteer=volunteer, **form.cleaned_data
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "已调整积分")
-                return redirect(volunteer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.adjust_points(
+                actor=request.user, volunteer=volunteer, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已调整积分")
+            return redirect(volunteer)
     return render(
         request,
         "volunteer/volunteer_detail.html",
@@ -75,7 +72,7 @@ def volunteer_detail(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def volunteer_certificate(request, pk):
     """The printable service record (PDF)."""
     volunteer = get_visible_or_404(
@@ -93,40 +90,30 @@ def volunteer_certificate(request, pk):
     return response
 
 
-@login_required
+@permission_required("volunteer.view")
 def mall(request):
-    require(request.user, "volunteer.view")
     user = request.user
     volunteer = services.volunteer_of(user, create=False)
     managing = has_permission(user, "volunteer.manage")
-    if managing:
-        items = MallItem.objects.visible_to(user)
-    else:
-        # joiners shop in their own community's mall
-        items = MallItem.objects.filter(
-            active=True,
-            community=volunteer.community if volunteer else None,
-        )
+    items = MallItem.objects.visible_to(user)
+    if not managing:
+        # joiners shop in their own community's mall (the redeem rule)
+        items = items.filter(community=volunteer.community if volunteer else None)
     form = MallItemForm(request.POST or None, user=user)
-    if request.method == "POST":
-        require(user, "volunteer.manage")
-        if form.is_valid():
-            try:
-                services.save_item(actor=user, item=MallItem(**form.cleaned_data))
-            except (ValidationError, PermissionDenied) as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "已上架")
-                return redirect("volunteer:mall")
-    redemptions = (
-        Redemption.objects.visible_to(user, "manage").filter(
-            status=RedemptionStatus.PLACED
-        )
-        if managing
-        else Redemption.objects.filter(volunteer=volunteer)
-        if volunteer
-        else Redemption.objects.none()
-    ).select_related("item", "volunteer")[:50]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_item(actor=user, item=MallItem(**form.cleaned_data))
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已上架")
+            return redirect("volunteer:mall")
+    redemptions = Redemption.objects.visible_to(user).select_related(
+        "item", "volunteer"
+    )
+    if managing:
+        redemptions = redemptions.filter(status=RedemptionStatus.PLACED)
+    redemptions = redemptions[:50]
     return render(
         request,
         "volunteer/mall.html",
@@ -142,18 +129,10 @@ def mall(request):
     )
 
 
-@login_required
+@permission_required("volunteer.join")
 @require_POST
 def mall_redeem(request, pk):
-    volunteer = services.volunteer_of(request.user, create=False)
-    item = (
-        MallItem.objects.filter(pk=pk)
-        .filter(Q(community=volunteer.community) if volunteer else Q(pk__in=[]))
-        .first()
-    )
-    if item is None:
-        messages.error(request, "只能兑换本社区积分超市的商品")
-        return redirect("volunteer:mall")
+    item = get_visible_or_404(MallItem.objects, request.user, pk=pk)
     quantity = request.POST.get("quantity") or 1
     return act(
         request,
@@ -163,7 +142,7 @@ def mall_redeem(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.manage")
 @require_POST
 def redemption_handle(request, pk):
     redemption = get_visible_or_404(Redemption.objects, request.user, "manage", pk=pk)

@@ -1,7 +1,6 @@
 """双报到 pages: lists, member and unit registration, confirm/return, 双服务, 双报告."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
-from jiceng.core.scope import get_visible_or_404
+from jiceng.core.scope import can, get_visible_or_404, permission_required
 
 from .. import services
 from ..forms import (
@@ -28,12 +27,11 @@ from ..models import (
 )
 from ..services.registration import acts_for_unit, current_quarter, suggested_grade
 from ..services.wishes import unit_of
-from .common import act, flags, require
+from .common import act, flags
 
 
-@login_required
+@permission_required("volunteer.view")
 def registration_list(request):
-    require(request.user, "volunteer.view")
     kind = "unit" if request.GET.get("kind") == "unit" else "member"
     status = request.GET.get("status", "")
     model = UnitRegistration if kind == "unit" else MemberRegistration
@@ -58,9 +56,8 @@ def registration_list(request):
     )
 
 
-@login_required
+@permission_required("volunteer.join")
 def register_member(request):
-    require(request.user, "volunteer.join")
     form = MemberRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -90,7 +87,7 @@ def register_member(request):
     )
 
 
-@login_required
+@permission_required("volunteer.join")
 def register_unit(request):
     unit = unit_of(request.user)
     if unit is None:
@@ -125,7 +122,7 @@ def register_unit(request):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def member_registration(request, pk):
     registration = get_visible_or_404(
         MemberRegistration.objects.select_related("volunteer", "community", "unit"),
@@ -148,35 +145,29 @@ def member_registration(request, pk):
             "evaluation_form": EvaluationForm(
                 initial={"year": year, "grade": suggested_grade(hours)}
             ),
-            "can_decide": MemberRegistration.objects.visible_to(request.user, "manage")
-            .filter(pk=pk)
-            .exists(),
+            "can_decide": can(request.user, registration, "manage"),
             "own": registration.volunteer.user_id == request.user.pk,
         },
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def unit_registration(request, pk):
     registration = get_visible_or_404(
         UnitRegistration.objects.select_related("unit", "community"),
         request.user,
         pk=pk,
     )
-    can_decide = (
-        UnitRegistration.objects.visible_to(request.user, "manage")
-        .filter(pk=pk)
-        .exists()
-    )
+    can_decide = can(request.user, registration, "manage")
     return render(
         request,
         "volunteer/unit_registration.html",
         {
             "r": registration,
             "records": registration.services.all()[:50],
-            "members": MemberRegistration.objects.filter(
-                unit=registration.unit, community=registration.community
-            ).select_related("volunteer"),
+            "members": MemberRegistration.objects.visible_to(request.user)
+            .filter(unit=registration.unit, community=registration.community)
+            .select_related("volunteer"),
             "decision": DecisionForm(initial={"version": registration.version}),
             "service_form": UnitServiceForm(
                 initial={"served_on": timezone.localdate()}
@@ -187,15 +178,15 @@ def unit_registration(request, pk):
     )
 
 
-def _registration(request, kind, pk):
+def _registration(request, kind, pk, action="view"):
     model = UnitRegistration if kind == "unit" else MemberRegistration
-    return get_visible_or_404(model.objects, request.user, pk=pk)
+    return get_visible_or_404(model.objects, request.user, action, pk=pk)
 
 
-@login_required
+@permission_required("volunteer.manage")
 @require_POST
 def decide_registration(request, kind, pk):
-    registration = _registration(request, kind, pk)
+    registration = _registration(request, kind, pk, "manage")
     approve = request.POST.get("decision") == "approve"
     form = DecisionForm(request.POST)
     form.is_valid()
@@ -213,7 +204,7 @@ def decide_registration(request, kind, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.join")
 @require_POST
 def withdraw_registration(request, kind, pk):
     registration = _registration(request, kind, pk)
@@ -227,7 +218,7 @@ def withdraw_registration(request, kind, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 @require_POST
 def add_unit_service(request, pk):
     registration = _registration(request, "unit", pk)
@@ -245,10 +236,10 @@ def add_unit_service(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.manage")
 @require_POST
 def evaluate(request, pk):
-    registration = _registration(request, "member", pk)
+    registration = _registration(request, "member", pk, "manage")
     form = EvaluationForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择评定等次")
@@ -263,10 +254,9 @@ def evaluate(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def quarterly(request):
     """双报告: the quarter's reports, sending them, and members who did not serve."""
-    require(request.user, "volunteer.view")
     year, quarter = current_quarter()
     form = PeriodForm(request.GET or None, initial={"year": year, "quarter": quarter})
     if form.is_valid():

@@ -2,28 +2,37 @@
 claim and fulfil; the beneficiary's confirmation link."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
-from jiceng.core.scope import get_visible_or_404, has_permission
+from jiceng.core.scope import (
+    can,
+    get_visible_or_404,
+    has_permission,
+    permission_required,
+)
 
 from .. import services
 from ..forms import ConfirmForm, DecisionForm, FulfilForm, WishForm
-from ..models import PUBLIC_WISH_STATUSES, ClaimStatus, Team, Wish, WishStatus
-from ..services.common import can_at
-from ..services.wishes import teams_led_by, unit_of
+from ..models import (
+    PUBLIC_WISH_STATUSES,
+    ClaimStatus,
+    Wish,
+    WishStatus,
+)
+from ..services.wishes import may_confirm, owns_claim, teams_led_by, unit_of
 from .activities import qr_svg
-from .common import act, flags, require
+from .common import act, flags
 
 
-@login_required
+@permission_required("volunteer.view")
 def wish_list(request):
-    require(request.user, "volunteer.view")
+    # members and units meet wishes on the public wall, not in the staff register
     if not (
         has_permission(request.user, "volunteer.manage")
         or has_permission(request.user, "volunteer.collect")
@@ -47,9 +56,8 @@ def wish_list(request):
     )
 
 
-@login_required
+@permission_required("volunteer.collect", "volunteer.manage")
 def wish_new(request):
-    require(request.user, "volunteer.collect", "volunteer.manage")
     form = WishForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,21 +80,17 @@ def wish_new(request):
     )
 
 
-@login_required
+@permission_required("volunteer.view")
 def wish_detail(request, pk):
     wish = get_visible_or_404(
         Wish.objects.select_related("place", "beneficiary"), request.user, pk=pk
     )
-    can_confirm = can_at(
-        request.user, wish.place, "volunteer.collect", "volunteer.manage"
-    )
+    can_confirm = may_confirm(request.user, wish)
     context = {
         "wish": wish,
         "claims": wish.claims.all(),
         "events": wish.events.all(),
-        "can_review": Wish.objects.visible_to(request.user, "manage")
-        .filter(pk=pk)
-        .exists(),
+        "can_review": can(request.user, wish, "manage"),
         "can_confirm": can_confirm,
         "decision": DecisionForm(initial={"version": wish.version}),
     }
@@ -98,10 +102,10 @@ def wish_detail(request, pk):
     return render(request, "volunteer/wish_detail.html", context)
 
 
-@login_required
+@permission_required("volunteer.manage")
 @require_POST
 def wish_review(request, pk):
-    wish = get_visible_or_404(Wish.objects, request.user, pk=pk)
+    wish = get_visible_or_404(Wish.objects, request.user, "manage", pk=pk)
     publish = request.POST.get("decision") == "approve"
     form = DecisionForm(request.POST)
     form.is_valid()
@@ -119,7 +123,7 @@ def wish_review(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.collect", "volunteer.manage")
 @require_POST
 def wish_staff_confirm(request, pk):
     wish = get_visible_or_404(Wish.objects, request.user, pk=pk)
@@ -139,16 +143,19 @@ def wish_staff_confirm(request, pk):
 def wall(request):
     """心愿墙: open to everyone, showing only what residents consented to publish."""
     status = request.GET.get("status", "")
-    wishes = Wish.objects.filter(status__in=PUBLIC_WISH_STATUSES, consent=True)
+    wishes = Wish.objects.public()
+    counts = dict.fromkeys(PUBLIC_WISH_STATUSES, 0)
+    counts.update(
+        wishes.order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
     if status in PUBLIC_WISH_STATUSES:
         wishes = wishes.filter(status=status)
     wishes = wishes.order_by(
-        "status" if not status else "-published_at", "-published_at"
+        "status" if not status else "-published_at", "-published_at", "-pk"
     )
-    counts = {
-        s: Wish.objects.filter(status=s, consent=True).count()
-        for s in PUBLIC_WISH_STATUSES
-    }
     return render(
         request,
         "volunteer/wall.html",
@@ -163,9 +170,7 @@ def wall(request):
 
 
 def _public_wish(pk):
-    return get_object_or_404(
-        Wish.objects.filter(status__in=PUBLIC_WISH_STATUSES, consent=True), pk=pk
-    )
+    return get_object_or_404(Wish.objects.public(), pk=pk)
 
 
 def wall_detail(request, pk):
@@ -173,10 +178,9 @@ def wall_detail(request, pk):
     user = request.user
     my_claims = (
         [
-            c
-            for c in wish.claims.filter(status=ClaimStatus.ACTIVE)
-            if c.claimed_by_id == user.pk
-            or (c.unit_id and unit_of(user) and unit_of(user).pk == c.unit_id)
+            claim
+            for claim in wish.claims.filter(status=ClaimStatus.ACTIVE)
+            if owns_claim(user, claim)
         ]
         if user.is_authenticated
         else []
@@ -202,13 +206,13 @@ def wall_detail(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.join")
 @require_POST
 def wall_claim(request, pk):
     wish = _public_wish(pk)
     team = None
     if request.POST.get("team"):
-        team = get_object_or_404(Team, pk=request.POST["team"])
+        team = get_object_or_404(teams_led_by(request.user), pk=request.POST["team"])
     return act(
         request,
         lambda: services.claim_wish(
@@ -222,7 +226,7 @@ def wall_claim(request, pk):
     )
 
 
-@login_required
+@permission_required("volunteer.join")
 @require_POST
 def wall_fulfil(request, pk, claim_id):
     wish = _public_wish(pk)
@@ -244,7 +248,7 @@ def wall_fulfil(request, pk, claim_id):
     )
 
 
-@login_required
+@permission_required("volunteer.join")
 @require_POST
 def wall_withdraw(request, pk, claim_id):
     wish = _public_wish(pk)
@@ -259,7 +263,7 @@ def wall_withdraw(request, pk, claim_id):
 
 def wish_confirm(request, token):
     """The beneficiary confirms on the grid worker's phone (or their own) by the link."""
-    wish = get_object_or_404(Wish, confirm_token=token)
+    wish = get_object_or_404(Wish.objects.public(), confirm_token=token)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -272,6 +276,10 @@ def wish_confirm(request, token):
     return render(
         request,
         "volunteer/wish_confirm.html",
-        {"wish": wish, "form": form, "claims": wish.claims.filter(status="fulfilled")},
+        {
+            "wish": wish,
+            "form": form,
+            "claims": wish.claims.filter(status=ClaimStatus.FULFILLED),
+        },
         status=400 if form.errors else 200,
     )

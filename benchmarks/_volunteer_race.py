@@ -1,9 +1,11 @@
 """Concurrent ledger writes and points-mall redemptions, counted.
 
-Used by the test suite (in a subprocess with its own database, since the tests'
-own database lives inside one rolled-back transaction) and by the benchmark.
+A harness, not part of the app: used by benchmarks/volunteer.py and by the
+volunteer tests (in a subprocess with its own database, since the tests' own
+database lives inside one rolled-back transaction). The leading underscore keeps
+scripts/run_bench.sh from running it as a benchmark of its own.
 
-    python -m jiceng.volunteer.race --threads 8     # SQLite file in a temp folder
+    python -m benchmarks._volunteer_race --threads 8   # SQLite file in a temp folder
 """
 
 import argparse
@@ -17,9 +19,11 @@ from collections import Counter
 
 
 def make_fixture(*, buyers, balance, stock, price, label="race"):
-    """A community, `buyers` volunteers holding `balance` points each, one item."""
+    """A community, `buyers` member volunteers holding `balance` points each, and
+    one item of that community's mall."""
     from django.contrib.auth import get_user_model
 
+    from jiceng.core.models import Assignment
     from jiceng.places.models import Place
     from jiceng.volunteer import services
     from jiceng.volunteer.models import EntryKind, MallItem, Volunteer
@@ -40,6 +44,7 @@ def make_fixture(*, buyers, balance, stock, price, label="race"):
     volunteers = []
     for n in range(buyers):
         user = User.objects.create(username=f"{label}-{tag}-{n}")
+        Assignment.objects.create(user=user, role="member")  # volunteer.join
         volunteer = Volunteer.objects.create(
             user=user, name=f"志愿者{n}", community=community
         )
