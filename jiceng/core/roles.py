@@ -44,9 +44,16 @@ _REGISTRY_ALL = {
 }
 
 # The case loop: report (上报), dispatch (受理/派遣/结案/督办), handle (处置/退单),
-# verify (核查). 琐事不出网格、小事不出社区、大事不出街道: communities and streets
-# dispatch, grids and departments handle, grid workers verify on site.
-_CASES_DISPATCH = {"cases.view", "cases.report", "cases.dispatch", "cases.verify"}
+# verify (核查), kpi (考核统计: dispatchers their subtree, departments their own).
+# 琐事不出网格、小事不出社区、大事不出街道: communities and streets dispatch, grids and
+# departments handle, grid workers verify on site.
+_CASES_DISPATCH = {
+    "cases.view",
+    "cases.report",
+    "cases.dispatch",
+    "cases.verify",
+    "cases.kpi",
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # people.configure: the key-population taxonomy, shared by the whole district.
@@ -93,7 +100,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {"places.view", "people.view", "cases.view", "cases.report"}
     ),
     Role.UNIT_ORG: frozenset({"party.view", "people.view"}),
-    Role.DEPARTMENT: frozenset({"places.view", "cases.view", "cases.handle"}),
+    Role.DEPARTMENT: frozenset(
+        {"places.view", "cases.view", "cases.handle", "cases.kpi"}
+    ),
     Role.PROPERTY: frozenset({"places.view", "cases.view", "cases.handle"}),
     Role.MEMBER: frozenset({"party.view", "people.view", "cases.view", "cases.report"}),
 }

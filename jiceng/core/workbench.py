@@ -137,8 +137,6 @@ def tasks_for(user) -> list[str]:
 def case_cards(user) -> list[Card]:
     """What waits for this user in the case loop: queue, own work, checks, overdue."""
     from jiceng.cases.models import Case, Status
-    from jiceng.cases.services import overdue
-    from jiceng.cases.views import assigned_to
 
     url = reverse("cases:list")
     cards = []
@@ -150,9 +148,8 @@ def case_cards(user) -> list[Card]:
             Card("待受理/派遣/结案", queue.count(), url + "?status=open", "inbox")
         )
     if has_permission(user, "cases.handle"):
-        mine = Case.objects.visible_to(user, "handle").filter(
-            assigned_to(user), status=Status.DISPATCHED
-        )
+        mine = Case.objects.visible_to(user, "handle").handled_by(user)
+        mine = mine.filter(status=Status.DISPATCHED)
         cards.append(
             Card("待我处置", mine.count(), url + "?mine=on&status=dispatched", "tools")
         )
@@ -161,6 +158,6 @@ def case_cards(user) -> list[Card]:
         cards.append(
             Card("待核查", checks.count(), url + "?status=handled", "check2-square")
         )
-    late = overdue(Case.objects.visible_to(user))
+    late = Case.objects.visible_to(user).overdue()
     cards.append(Card("超期案件", late.count(), url + "?overdue=on", "alarm"))
     return cards

@@ -13,6 +13,7 @@ from PIL import Image
 from jiceng.cases import services, workdays
 from jiceng.cases.models import Case, Category, RoutingRule, Status
 from jiceng.cases.tests.helpers import photo, report, step
+from jiceng.cases.workflow import STEPS
 from jiceng.core.errors import Conflict
 from jiceng.places.models import Place
 
@@ -96,10 +97,10 @@ def test_a_trifle_stays_in_the_grid(people, grid):
 def test_two_people_acting_at_once_do_not_lose_an_update(people, grid, streetlight):
     case = report(people, grid, streetlight)
     seen = case.version
-    services.perform(actor=people["jiedao"], case=case, step="accept", version=seen)
+    services.accept_case(actor=people["jiedao"], case=case, version=seen)
     with pytest.raises(Conflict) as info:
-        services.perform(
-            actor=people["quadmin"], case=case, step="cancel", version=seen, note="重复"
+        services.cancel_case(
+            actor=people["quadmin"], case=case, version=seen, note="重复"
         )
     assert "他人更新" in info.value.messages[0]
     case.refresh_from_db()
@@ -173,7 +174,7 @@ def test_time_limits_skip_weekends_and_holidays():
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],  # fresh case each time
 )
-@given(st.lists(st.sampled_from(list(services.STEPS)), max_size=12))
+@given(st.lists(st.sampled_from(list(STEPS)), max_size=12))
 def test_random_steps_never_reach_an_invalid_state(people, grid, streetlight, names):
     case = report(people, grid, streetlight)
     for name in names:
@@ -197,9 +198,9 @@ def test_overdue_cases_exclude_those_on_hold(people, grid, streetlight):
     Case.objects.filter(pk=case.pk).update(
         handle_due=timezone.now() - timedelta(days=1)
     )
-    assert case in services.overdue(Case.objects.all())
+    assert case in Case.objects.overdue()
     step(people["jiedao"], case, "hold", note="需协调资金，挂账跟踪")
-    assert case not in services.overdue(Case.objects.all())
+    assert case not in Case.objects.overdue()
 
 
 def test_overdue_cases_climb_one_level_per_sweep(people, grid, streetlight):
