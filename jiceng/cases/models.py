@@ -5,8 +5,10 @@ time limits); every step is a CaseEvent on the case's timeline. A version number
 on the case lets two people act at once without losing either's update.
 """
 
+import operator
 from dataclasses import replace
 from datetime import timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
@@ -130,7 +132,7 @@ class CaseCounter(models.Model):
 # Who handles a case: the department it is dispatched to, or whoever holds
 # cases.handle over the place it is dispatched to (a grid, or a compound for its
 # property company). Departments act through their department, never their place.
-# A case goes only to a place inside its own grid (services.steps), so a handler
+# A case goes only to a place inside its own grid (services.assignment), so a handler
 # at or above the grid sees it through the case's place already; those placed
 # below the grid (a compound's property company) see it through the handler clause.
 HANDLE_ROLES = frozenset(
@@ -181,13 +183,13 @@ class CaseQuerySet(ScopedQuerySet):
 
 def _past_stage_limit(moment) -> Q:
     """Cases whose current stage's limit lies before moment (hold pauses handling)."""
-    condition = Q(pk__in=[])
+    parts = []
     for status, limit in STAGE_LIMITS.items():
         part = Q(status=status, **{f"{limit.field}__lt": moment})
         if limit.paused_on_hold:
             part &= Q(on_hold=False)
-        condition |= part
-    return condition
+        parts.append(part)
+    return reduce(operator.or_, parts)
 
 
 class Case(models.Model):

@@ -283,7 +283,7 @@ def rate_case(*, case, rating, comment="", reopen=False):
     the reporter's page, not a user."""
     case = _locked(case)
     if case.status != Status.CLOSED:
-        raise _bad_state(case, "评价")
+        raise ValidationError("案件结案后才能评价", code=CaseError.BAD_STATE)
     if not 1 <= int(rating) <= 5:
         raise field_error("rating", "评价为1到5星", CaseError.RATING)
     if case.rating is not None and not reopen:
