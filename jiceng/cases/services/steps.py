@@ -140,28 +140,14 @@ def cancel_case(*, actor, case, version, note=""):
 
 def dispatch_case(*, actor, case, version, department=None, grid=None, note=""):
     """派遣: hand an accepted case to a department and/or a grid (or compound)."""
-    return _assigning(
-        DISPATCH,
-        department=department,
-        grid=grid,
-        actor=actor,
-        case=case,
-        version=version,
-        note=note,
-    )
+    taking = {"actor": actor, "case": case, "version": version, "note": note}
+    return _assigning(DISPATCH, department=department, grid=grid, **taking)
 
 
 def transfer_case(*, actor, case, version, department=None, grid=None, note=""):
     """转办: hand a case in hand to another department or grid, limit restarted."""
-    return _assigning(
-        TRANSFER,
-        department=department,
-        grid=grid,
-        actor=actor,
-        case=case,
-        version=version,
-        note=note,
-    )
+    taking = {"actor": actor, "case": case, "version": version, "note": note}
+    return _assigning(TRANSFER, department=department, grid=grid, **taking)
 
 
 def reject_case(*, actor, case, version, note=""):
