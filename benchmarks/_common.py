@@ -11,16 +11,19 @@ import hashlib
 import json
 import os
 import platform
+import re
 import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "benchmarks"
@@ -145,10 +148,30 @@ def ensure_pg_database(url):
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def sqlite_file(url) -> Path:
+    """The file a sqlite:/// URL names."""
+    return Path(url.split("sqlite:///", 1)[1])
+
+
+def pg_schema(url):
+    """The schema a PostgreSQL URL selects with options=-c search_path=…, if any."""
+    options = parse_qs(urlsplit(url).query).get("options", [""])[0]
+    found = re.search(r"search_path=(\w+)", options)
+    return found.group(1) if found else None
+
+
+def pg_schema_url(url, schema):
+    """url with its connections' search_path set to schema (a database per schema
+    costs more than a schema per cached database)."""
+    options = quote(f"-c search_path={schema}")
+    return f"{url.split('?')[0]}?options={options}"
+
+
 def wipe_database(url):
-    """Leave an empty database at url (delete the SQLite file / drop the schema)."""
+    """Leave an empty database at url (delete the SQLite file / drop the schema:
+    public, or the one the URL's search_path names)."""
     if url.startswith("sqlite:"):
-        path = Path(url.split("sqlite:///", 1)[1])
+        path = sqlite_file(url)
         path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -156,10 +179,11 @@ def wipe_database(url):
     import psycopg
 
     ensure_pg_database(url)
-    conninfo = url.replace("postgres://", "postgresql://", 1)
+    schema = pg_schema(url) or "public"
+    conninfo = url.split("?")[0].replace("postgres://", "postgresql://", 1)
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.execute(f'CREATE SCHEMA "{schema}"')
 
 
 def manage(*args, url, check=True, capture=False, extra_env=None):
@@ -200,34 +224,62 @@ def source_fingerprint(*relative_paths) -> str:
     return digest.hexdigest()[:12]
 
 
+def cached_database(name, fingerprint, build, *, directory=None, pg_url=None):
+    """Return (url, what build returned or None) for a database cached as name.
+
+    The cache holds while its fingerprint does; otherwise build(url) fills an
+    empty database. SQLite: a file in directory (default DATA_DIR), built under a
+    temporary name and renamed when complete, so an interrupted build leaves no
+    cache; PostgreSQL: pg_url (default: the database called name on the bench
+    server), its fingerprint kept in a bench_meta table.
+    """
+    if engine() == "sqlite":
+        directory = directory or DATA_DIR
+        directory.mkdir(parents=True, exist_ok=True)
+        target = directory / f"{name}-{fingerprint}.sqlite3"
+        if target.exists():
+            return f"sqlite:///{target}", None
+        for old in directory.glob(f"{name}-*.sqlite3*"):
+            old.unlink()
+        work = directory / f"{name}.building.sqlite3"
+        wipe_database(f"sqlite:///{work}")
+        built = build(f"sqlite:///{work}")
+        with closing(sqlite3.connect(work)) as db:  # the WAL into the file itself
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        for suffix in ("-wal", "-shm"):
+            Path(f"{work}{suffix}").unlink(missing_ok=True)
+        work.rename(target)
+        return f"sqlite:///{target}", built
+    url = pg_url or database_url(name)
+    if pg_marker(url) == fingerprint:
+        return url, None
+    wipe_database(url)
+    built = build(url)
+    pg_set_marker(url, fingerprint)
+    return url, built
+
+
 def seeded_database(name, size, *, seed=1, log=print):
     """Return (url, seconds spent seeding or 0.0) for a cached demo database.
 
-    SQLite databases live in benchmarks/.data, PostgreSQL ones on the bench server;
-    either is rebuilt when the migrations or the demo generator changed.
+    Rebuilt when the migrations or the demo generator changed.
     """
     fingerprint = source_fingerprint(
         "jiceng/demo",
         *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("jiceng/*/migrations")),
     )
-    if engine() == "sqlite":
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{DATA_DIR / name}-{size}-s{seed}-{fingerprint}.sqlite3"
-        path = Path(url.split("sqlite:///", 1)[1])
-        if path.exists():
-            return url, 0.0
-        for old in DATA_DIR.glob(f"{name}-{size}-s{seed}-*.sqlite3*"):
-            old.unlink()
-    else:
-        url = database_url(f"bench_{name}_{size}")
-        if _pg_marker(url) == fingerprint:
-            return url, 0.0
-    log(f"seeding {size} demo (seed {seed}) into {url} ...")
-    seconds = fresh_database(url, seed_size=size, seed=seed)
-    if engine() == "postgres":
-        _pg_set_marker(url, fingerprint)
-    log(f"seeded {size} in {seconds:.1f} s")
-    return url, seconds
+
+    def build(url):
+        log(f"seeding {size} demo (seed {seed}) into {url} ...")
+        seconds = fresh_database(url, seed_size=size, seed=seed)
+        log(f"seeded {size} in {seconds:.1f} s")
+        return seconds
+
+    pg_url = database_url(f"bench_{name}_{size}") if engine() == "postgres" else None
+    url, seconds = cached_database(
+        f"{name}-{size}-s{seed}", fingerprint, build, pg_url=pg_url
+    )
+    return url, seconds or 0.0
 
 
 def working_copy(url, name):
@@ -237,7 +289,7 @@ def working_copy(url, name):
     sessions or tokens from earlier runs), so every run starts from the same state.
     """
     if url.startswith("sqlite:"):
-        source = Path(url.split("sqlite:///", 1)[1])
+        source = sqlite_file(url)
         target = TMP_DIR / f"{name}.sqlite3"
         wipe_database(f"sqlite:///{target}")
         shutil.copyfile(source, target)
@@ -254,7 +306,8 @@ def working_copy(url, name):
     return copy
 
 
-def _pg_marker(url):
+def pg_marker(url):
+    """The fingerprint a cached PostgreSQL database (or schema) was built for."""
     import psycopg
 
     try:
@@ -267,7 +320,7 @@ def _pg_marker(url):
         return None
 
 
-def _pg_set_marker(url, fingerprint):
+def pg_set_marker(url, fingerprint):
     import psycopg
 
     conninfo = url.replace("postgres://", "postgresql://", 1)
@@ -380,6 +433,37 @@ class SwitchRouter:
 
     def allow_relation(self, obj1, obj2, **hints):
         return True
+
+
+def attach_databases(urls, *, router="_common.SwitchRouter"):
+    """A configure(settings) for setup_django: each alias → url becomes a database
+    like default (its name and connection options from the URL), and every query
+    goes where SwitchRouter.current points."""
+
+    def apply(settings):
+        import dj_database_url
+
+        base = settings.DATABASES["default"]
+        for alias, url in urls.items():
+            parsed = dj_database_url.parse(url)
+            settings.DATABASES[alias] = {
+                **base,
+                "NAME": parsed["NAME"],
+                "OPTIONS": {**base.get("OPTIONS", {}), **parsed.get("OPTIONS", {})},
+            }
+        settings.DATABASE_ROUTERS = [router]
+
+    return apply
+
+
+def switched(alias, fn):
+    """fn, called with every query sent to the database alias."""
+
+    def call():
+        SwitchRouter.current = alias
+        return fn()
+
+    return call
 
 
 # ---- results ------------------------------------------------------------------------

@@ -52,7 +52,6 @@ import http.client
 import json
 import os
 import random
-import shutil
 import signal
 import socket
 import subprocess
@@ -138,47 +137,7 @@ def pg_base():
 
 
 def pg_schema_url(schema):
-    options = urllib.parse.quote(f"-c search_path={schema}")
-    return f"{pg_base()}?options={options}"
-
-
-def pg_conninfo(url=None):
-    return (url or pg_base()).split("?")[0].replace("postgres://", "postgresql://", 1)
-
-
-def pg_exec(sql, params=None, fetch=False):
-    import psycopg
-
-    with psycopg.connect(pg_conninfo(), autocommit=True) as conn:
-        cur = conn.execute(sql, params)
-        return cur.fetchall() if fetch else None
-
-
-def ensure_pg():
-    import psycopg
-
-    name = pg_conninfo().rsplit("/", 1)[1]
-    if name in {"test", "postgres", "template0", "template1"}:
-        raise SystemExit(f"refusing to use the database {name!r}")
-    admin = pg_conninfo().rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def pg_marker(schema):
-    try:
-        query = f'SELECT fingerprint FROM "{schema}".bench_meta'  # noqa: S608
-        rows = pg_exec(query, fetch=True)
-    except Exception:
-        return None
-    return rows[0][0] if rows else None
-
-
-def sqlite_path(url):
-    return Path(url.split("sqlite:///", 1)[1])
+    return bench.pg_schema_url(pg_base(), schema)
 
 
 def child(*args, url, capture=True):
@@ -207,50 +166,27 @@ def child(*args, url, capture=True):
 
 
 def database_for(label, n):
-    """A migrated, seeded database with n generated cases; cached between runs.
+    """A migrated, seeded database with n generated cases; cached between runs
+    (SQLite files under BENCH_TMP, PostgreSQL schemas bc_<n> in benchcases).
 
     Returns (url, build figures or None when the cache was used)."""
-    fp = fingerprint()
-    if bench.engine() == "sqlite":
-        bench.TMP_DIR.mkdir(parents=True, exist_ok=True)
-        target = bench.TMP_DIR / f"benchcases-{n}-{fp}.sqlite3"
-        url = f"sqlite:///{target}"
-        if target.exists():
-            return url, None
-        for old in bench.TMP_DIR.glob(f"benchcases-{n}-*.sqlite3*"):
-            old.unlink()
-        work = bench.TMP_DIR / f"benchcases-{n}-building.sqlite3"
-        work_url = f"sqlite:///{work}"
-        figures = build_database(work_url, n, label)
-        for suffix in ("-wal", "-shm"):
-            Path(f"{work}{suffix}").unlink(missing_ok=True)
-        work.rename(target)
-        return url, figures
-    ensure_pg()
-    schema = f"bc_{n}"
-    url = pg_schema_url(schema)
-    if pg_marker(schema) == fp:
-        return url, None
-    figures = build_database(url, n, label, schema=schema)
-    pg_exec(f'CREATE TABLE "{schema}".bench_meta (fingerprint text)')
-    pg_exec(f'INSERT INTO "{schema}".bench_meta VALUES (%s)', [fp])  # noqa: S608
-    return url, figures
+    schema = pg_schema_url(f"bc_{n}") if bench.engine() == "postgres" else None
+    return bench.cached_database(
+        f"benchcases-{n}",
+        fingerprint(),
+        lambda url: build_database(url, n, label),
+        directory=bench.TMP_DIR,
+        pg_url=schema,
+    )
 
 
-def build_database(url, n, label, schema=None):
-    started = time.perf_counter()
-    if schema:
-        pg_exec(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        pg_exec(f'CREATE SCHEMA "{schema}"')
-    else:
-        bench.wipe_database(url)
+def build_database(url, n, label):
     log(f"building the {label} district ({n:,} cases) in {url} ...")
-    bench.manage("migrate", "--noinput", "-v", "0", url=url)
-    bench.manage("seed_demo", "--size", "small", "--seed", "1", "-v", "0", url=url)
-    seeded = time.perf_counter() - started
+    seeded = bench.fresh_database(url, seed_size="small", seed=1)
+    started = time.perf_counter()
     figures = child("build", str(n), url=url)
     figures["seed_seconds"] = round(seeded, 1)
-    figures["total_seconds"] = round(time.perf_counter() - started, 1)
+    figures["total_seconds"] = round(seeded + time.perf_counter() - started, 1)
     log(f"   built in {figures['total_seconds']} s: {figures}")
     return figures
 
@@ -1301,17 +1237,15 @@ def load(port, target, seconds, concurrency, counter):
 def intake_database(small_url):
     """A 10k district for the server to write into (not the one the list reads)."""
     if bench.engine() == "sqlite":
-        target = bench.TMP_DIR / "benchcases-intake.sqlite3"
-        bench.wipe_database(f"sqlite:///{target}")
-        shutil.copyfile(sqlite_path(small_url), target)
-        return f"sqlite:///{target}"
+        return bench.working_copy(small_url, "benchcases-intake")
     # PostgreSQL cannot copy a schema: a 10k district of its own, kept between runs
     # (each run adds its few hundred cases of today to it)
-    url = pg_schema_url("bc_intake")
-    if pg_marker("bc_intake") != fingerprint():
-        build_database(url, SMALL_CASES, "intake", schema="bc_intake")
-        pg_exec('CREATE TABLE "bc_intake".bench_meta (fingerprint text)')
-        pg_exec('INSERT INTO "bc_intake".bench_meta VALUES (%s)', [fingerprint()])
+    url, _built = bench.cached_database(
+        "bc_intake",
+        fingerprint(),
+        lambda url: build_database(url, SMALL_CASES, "intake"),
+        pg_url=pg_schema_url("bc_intake"),
+    )
     return url
 
 
@@ -1459,28 +1393,11 @@ ALIASES = {"10k": "default", "large": "large"}
 
 
 def configure(urls):
-    def apply(settings):
-        import dj_database_url
-
-        base = settings.DATABASES["default"]
-        for size, url in urls.items():
-            parsed = dj_database_url.parse(url)
-            settings.DATABASES[ALIASES[size]] = {
-                **base,
-                "NAME": parsed["NAME"],
-                "OPTIONS": {**base.get("OPTIONS", {}), **parsed.get("OPTIONS", {})},
-            }
-        settings.DATABASE_ROUTERS = ["_common.SwitchRouter"]
-
-    return apply
+    return bench.attach_databases({ALIASES[size]: url for size, url in urls.items()})
 
 
 def switch(size, fn):
-    def call():
-        bench.SwitchRouter.current = ALIASES[size]
-        return fn()
-
-    return call
+    return bench.switched(ALIASES[size], fn)
 
 
 def explain(queryset):
@@ -1500,7 +1417,6 @@ def list_phase(sizes, n=None):
 
     from jiceng.cases.filters import cases_for
     from jiceng.cases.models import OPEN_STATUSES, Case
-    from jiceng.cases.views import assigned_to
     from jiceng.core.htmx import IdFirstPaginator
     from jiceng.core.scope import forget_grants
 
@@ -1524,9 +1440,7 @@ def list_phase(sizes, n=None):
     def queryset(ctx):
         def run():
             forget_grants(ctx["user"])  # the view loads the grants once per request
-            _, cases = cases_for(
-                ctx["user"], {"status": "open"}, assigned_to(ctx["user"])
-            )
+            _, cases = cases_for(ctx["user"], {"status": "open"})
             cases = cases.select_related("category", "place", "department", "grid")
             page = IdFirstPaginator(cases, PAGE_SIZE).get_page(1)  # as the view
             rows = list(page.object_list)
@@ -1544,7 +1458,7 @@ def list_phase(sizes, n=None):
 
     def open_cases(ctx):
         forget_grants(ctx["user"])
-        _, cases = cases_for(ctx["user"], {"status": "open"}, assigned_to(ctx["user"]))
+        _, cases = cases_for(ctx["user"], {"status": "open"})
         return cases.select_related("category", "place", "department", "grid")
 
     def count_only(ctx):  # the paginator's COUNT(*) alone
@@ -1580,7 +1494,7 @@ def list_phase(sizes, n=None):
         bench.SwitchRouter.current = ALIASES[size]
         ctx = contexts[size]
         forget_grants(ctx["user"])
-        _, cases = cases_for(ctx["user"], {"status": "open"}, assigned_to(ctx["user"]))
+        _, cases = cases_for(ctx["user"], {"status": "open"})
         cases = cases.select_related("category", "place", "department", "grid")
         plans[size] = {
             "page": explain(cases[:PAGE_SIZE]),
@@ -1694,12 +1608,13 @@ def timeline(place, months, trend_months):
     """The same figures by GROUP BY over the timeline (kpi.from_events)."""
     from jiceng.cases import kpi
     from jiceng.cases.models import CaseEvent, StatDimension
+    from jiceng.core.scope import path_prefix
     from jiceng.places.models import Place
 
     def events(window, prefix):
         start, end = month_bounds(window)
         return CaseEvent.objects.filter(
-            at__gte=start, at__lt=end, case__place__path__startswith=prefix
+            path_prefix(prefix, "case__place__path"), at__gte=start, at__lt=end
         )
 
     def summed(rows, key):

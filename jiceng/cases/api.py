@@ -1,15 +1,15 @@
 """Cases under /api/v1/cases/: the same services as the pages, one POST per step."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from jiceng.core.models import Department
-from jiceng.core.scope import get_visible_or_404, has_permission
+from jiceng.core.scope import get_visible_or_404, require_permission
 from jiceng.places.models import Place, PlaceKind
 
 from . import services
 from .dashboard import (
+    KPI_PERMISSION,
     PERIODS,
     dashboard_data,
     kpi_scope,
@@ -17,7 +17,8 @@ from .dashboard import (
     selected_place,
 )
 from .duplicates import suggestions
-from .filters import filter_cases
+from .errors import CaseError, field_error
+from .filters import cases_for
 from .models import Case, Category
 from .schemas import (
     CaseIn,
@@ -29,7 +30,6 @@ from .schemas import (
     MergeIn,
     StepIn,
 )
-from .views import assigned_to
 
 router = Router(tags=["事件案卷"])
 
@@ -39,19 +39,18 @@ def _grid(user, code):
         return None
     grid = Place.objects.visible_to(user).filter(code=code, kind=PlaceKind.GRID).first()
     if grid is None:
-        raise ValidationError({"grid_code": "网格编码不存在或不在您的权限范围内"})
+        raise field_error(
+            "grid_code", "网格编码不存在或不在您的权限范围内", CaseError.PLACE
+        )
     return grid
 
 
 @router.get("", response=list[CaseOut], summary="案件列表")
 @paginate
 def list_cases(request, filters: Query[CaseQuery]):
-    # the same filters as the list page: overdue means past the current stage's
-    # limit (response, handling or verification), as the page's 已超期 does
-    cases = Case.objects.visible_to(request.user).select_related("category")
-    return filter_cases(
-        cases, filters.dict(exclude_none=True), assigned=assigned_to(request.user)
-    )
+    # the list page's filters (filters.CaseFilter), on the same visible cases
+    _filter, cases = cases_for(request.user, filters.dict(exclude_none=True))
+    return cases.select_related("category")
 
 
 @router.get("{int:case_id}", response=CaseOut, summary="案件详情")
@@ -68,11 +67,10 @@ def case_events(request, case_id: int):
 
 @router.post("", response={201: CaseOut}, summary="上报案件")
 def create_case(request, payload: CaseIn):
-    if not has_permission(request.user, "cases.report"):
-        raise PermissionDenied("没有上报案件的权限")
+    require_permission(request.user, "cases.report")
     category = Category.objects.filter(code=payload.category_code).first()
     if category is None:
-        raise ValidationError({"category_code": "类别编码不存在"})
+        raise field_error("category_code", "类别编码不存在", CaseError.CATEGORY)
     case = services.report_case(
         actor=request.user,
         category=category,
@@ -99,11 +97,11 @@ def take_step(request, case_id: int, step: str, payload: StepIn):
     if payload.department_code:
         department = Department.objects.filter(code=payload.department_code).first()
         if department is None:
-            raise ValidationError({"department_code": "部门编码不存在"})
-    return services.perform(
+            raise field_error("department_code", "部门编码不存在", CaseError.DEPARTMENT)
+    return services.take_step(
+        step,
         actor=request.user,
         case=case,
-        step=step,
         version=payload.version,
         note=payload.note,
         department=department,
@@ -115,9 +113,8 @@ def take_step(request, case_id: int, step: str, payload: StepIn):
 @router.get("kpi", response=KpiOut, summary="考核统计（三率、排名）")
 def case_kpi(request, period: str = "month", place_id: int | None = None):
     """The dashboard's figures: period is month / last_month / quarter / year."""
+    require_permission(request.user, KPI_PERMISSION)
     scope = kpi_scope(request.user)
-    if not scope.allowed:
-        raise PermissionDenied("没有查看考核统计的权限")
     months = period_months(period if period in PERIODS else "month")
     place = selected_place(scope, place_id)
     data = dashboard_data(scope, place, months)

@@ -1,24 +1,23 @@
-"""The KPI dashboard (考核统计): read from the monthly rollup, never a full scan.
+"""The KPI dashboard's figures (考核统计): read from the monthly rollup, never a
+full scan. The page is views/kpi.py; the API's /cases/kpi reads the same.
 
-Street and community dispatchers see their subtree and its children ranked (the
-monthly 红黑榜); departments see their own figures. The overdue list is live.
+Whoever holds cases.kpi reads it: street and community dispatchers their subtree
+and its children ranked (the monthly 红黑榜), departments their own figures.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
 from django.utils import timezone
 
 from jiceng.core.models import Department
-from jiceng.core.scope import grants_for, place_prefixes
+from jiceng.core.scope import grants_for, place_path_allowed
 from jiceng.places.models import Place
-from jiceng.transfer.workbooks import xlsx_response
 
-from . import kpi, services
+from . import kpi
 from .models import Case, Category, StatDimension
+
+KPI_PERMISSION = "cases.kpi"
 
 PERIODS = {
     "month": "本月",
@@ -34,25 +33,22 @@ class KpiScope:
     places: list = field(default_factory=list)
     departments: list = field(default_factory=list)
 
-    @property
-    def allowed(self):
-        return bool(self.places or self.departments)
-
 
 def kpi_scope(user):
-    """Subtrees the user dispatches in, and departments the user works for."""
-    prefixes = place_prefixes(user, "cases.dispatch")
-    if "" in prefixes:  # superuser
-        places = list(Place.get_root_nodes())
-    else:
-        places = list(Place.objects.filter(path__in=prefixes).order_by("path"))
-    departments = sorted(
-        {
-            g.department_id
-            for g in grants_for(user)
-            if g.department_id and g.allows("cases.handle")
-        }
-    )
+    """The subtrees and the departments whose figures the user reads (cases.kpi).
+
+    A department's place (where it sits on the map) opens no subtree here, as it
+    opens no cases (Case.scope.place_excluded_roles)."""
+    if user.is_superuser:
+        return KpiScope(list(Place.get_root_nodes()), [])
+    grants = [g for g in grants_for(user) if g.allows(KPI_PERMISSION)]
+    paths = [
+        g.place_path
+        for g in grants
+        if g.place_path and g.role not in Case.scope.place_excluded_roles
+    ]
+    places = list(Place.objects.filter(path__in=paths).order_by("path"))
+    departments = sorted({g.department_id for g in grants if g.department_id})
     return KpiScope(places, departments)
 
 
@@ -77,7 +73,8 @@ def selected_place(scope, place_id):
     """The place asked for when it lies in one of the user's subtrees (drill-down)."""
     if place_id:
         place = Place.objects.filter(pk=place_id).first()
-        if place and any(place.path.startswith(p.path) for p in scope.places):
+        allowed = [p.path for p in scope.places]
+        if place and place_path_allowed(place.path, allowed):
             return place
     return scope.places[0] if scope.places else None
 
@@ -195,7 +192,7 @@ RANKING_HEADER = [
 ]
 
 
-def _ranking_rows(rows):
+def ranking_rows(rows):
     yield RANKING_HEADER
     for row in rows:
         f = row["figures"]
@@ -210,51 +207,3 @@ def _ranking_rows(rows):
             f.average_hours,
             {"red": "红榜", "black": "黑榜"}.get(row.get("flag"), ""),
         ]
-
-
-@login_required
-def kpi_dashboard(request):
-    scope = kpi_scope(request.user)
-    if not scope.allowed:
-        raise PermissionDenied
-    period = (
-        request.GET.get("period") if request.GET.get("period") in PERIODS else "month"
-    )
-    months = period_months(period)
-    place = selected_place(scope, request.GET.get("place"))
-    data = dashboard_data(scope, place, months)
-    label = f"{months[0]:%Y年%m月}" + (
-        f"至{months[1]:%Y年%m月}" if months[0] != months[1] else ""
-    )
-    if request.GET.get("format") == "xlsx":
-        title = f"{place.name if place else '本部门'}{label}案件考核排名"
-        return xlsx_response(
-            _ranking_rows(data["children"] or data.get("departments", [])),
-            f"{title}.xlsx",
-            title="考核排名",
-            note=f"{title}（导出人：{request.user}，{timezone.localtime():%Y-%m-%d %H:%M}）",
-        )
-    overdue_cases = services.overdue(Case.objects.visible_to(request.user))
-    if place is not None:
-        overdue_cases = overdue_cases.filter(place__path__startswith=place.path)
-    chart = trend(scope, place, months[1])
-    chart["ranking"] = [
-        {"name": r["name"], "value": r["figures"].on_time_rate}
-        for r in data["children"]
-    ]
-    return render(
-        request,
-        "cases/kpi.html",
-        {
-            **data,
-            "scope": scope,
-            "place": place,
-            "period": period,
-            "periods": PERIODS,
-            "period_label": label,
-            "overdue": overdue_cases.select_related("category", "place").order_by(
-                "handle_due"
-            )[:20],
-            "chart": chart,
-        },
-    )

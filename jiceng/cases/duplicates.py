@@ -13,13 +13,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from jiceng.core.geo import EARTH_RADIUS_METRES, distance_metres
+
 from .models import OPEN_STATUSES, Case
 
 WINDOW = timedelta(days=3)
 RADIUS_METRES = 150
 MIN_SCORE = 0.45
 MIN_TEXT = 0.3
-DEGREE_METRES = 111_320
+DEGREE_METRES = math.radians(1) * EARTH_RADIUS_METRES  # north–south, for the box
 _NOT_TEXT = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -35,12 +37,6 @@ def text_similarity(a, b):
     if not left or not right:
         return 0.0
     return 2 * len(left & right) / (len(left) + len(right))  # Dice coefficient
-
-
-def distance_metres(lat1, lng1, lat2, lng2):
-    dy = (lat2 - lat1) * DEGREE_METRES
-    dx = (lng2 - lng1) * DEGREE_METRES * math.cos(math.radians((lat1 + lat2) / 2))
-    return math.hypot(dx, dy)
 
 
 def score(case, other):

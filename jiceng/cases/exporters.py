@@ -5,7 +5,6 @@ from django.utils import timezone
 from jiceng.transfer.registry import Exporter, register_exporter
 
 from .filters import cases_for
-from .views import assigned_to
 
 
 def _when(moment):
@@ -42,13 +41,9 @@ class CaseExporter(Exporter):
     ]
 
     def rows(self):
-        _form, cases = cases_for(self.user, self.params, assigned_to(self.user))
-        cases = cases.select_related(
-            "category__parent", "place", "department", "grid"
-        ).order_by("-created_at")
-        now = timezone.now()
+        _filter, cases = cases_for(self.user, self.params)
+        cases = cases.select_related("category__parent", "place", "department", "grid")
         for c in cases.iterator(chunk_size=2000):
-            late = c.handle_due and (c.closed_at or now) > c.handle_due
             yield [
                 c.number,
                 c.category.parent.name if c.category.parent_id else "",
@@ -64,7 +59,7 @@ class CaseExporter(Exporter):
                 _when(c.dispatched_at),
                 _when(c.handle_due),
                 _when(c.closed_at),
-                "是" if late else "否",
+                "是" if c.is_overdue else "否",
                 "是" if c.supervised else "否",
                 c.escalation,
                 c.result,

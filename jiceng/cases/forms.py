@@ -1,13 +1,14 @@
 from django import forms
 from django.db.models import Q
 
-from jiceng.core.models import Assignment, Department
+from jiceng.core.models import Department
 from jiceng.core.roles import Role
-from jiceng.core.scope import has_permission, user_roles
+from jiceng.core.scope import has_permission, path_prefix, place_prefixes, user_roles
 from jiceng.places.models import Place, PlaceKind
 
 from .models import Category, Channel
-from .services import categories_for_reporting
+from .services import categories_for_reporting, handling_places
+from .workflow import STEPS
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,20 +28,6 @@ class PhotosField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
-
-
-def handling_places(user):
-    """Grids, and compounds that have a property company (物业) with an account."""
-    with_property = Assignment.objects.filter(role=Role.PROPERTY, active=True).values(
-        "place_id"
-    )
-    return (
-        Place.objects.visible_to(user)
-        .filter(
-            Q(kind=PlaceKind.GRID) | Q(kind=PlaceKind.COMPOUND, pk__in=with_property)
-        )
-        .order_by("path")
-    )
 
 
 def grouped_categories():
@@ -115,7 +102,10 @@ class ReportForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    step = forms.CharField(widget=forms.HiddenInput)
+    step = forms.ChoiceField(
+        choices=[(name, step.label) for name, step in STEPS.items()],
+        widget=forms.HiddenInput,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
         label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -127,16 +117,18 @@ class StepForm(forms.Form):
         label="承办网格/物业",
         queryset=Place.objects.none(),
         required=False,
-        help_text="琐事不出网格：派给网格；小区内的物业问题可派给该小区的物业公司",
+        help_text="琐事不出网格：派给案件所在网格；小区内的物业问题可派给该小区的物业公司",
     )
     days = forms.IntegerField(
         label="延期工作日", min_value=1, max_value=30, required=False
     )
     photos = PhotosField(label="处置后照片")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = handling_places(user)
+        self.fields["grid"].queryset = handling_places(case).filter(
+            pk__in=Place.objects.visible_to(user).values("pk")
+        )
 
 
 class RatingForm(forms.Form):
@@ -154,3 +146,55 @@ class RatingForm(forms.Form):
     )
     comment = forms.CharField(label="意见", max_length=300, required=False)
     reopen = forms.BooleanField(label="问题未解决，申请重新办理", required=False)
+
+
+# --- configuration -------------------------------------------------------------------
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = [
+            "parent",
+            "code",
+            "name",
+            "respond_hours",
+            "handle_days",
+            "verify_days",
+            "active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Category.objects.filter(parent__isnull=True)
+        if self.instance.pk:  # code and class are fixed once cases use them
+            del self.fields["parent"], self.fields["code"]
+        else:
+            self.fields["parent"].required = True
+
+
+class RuleForm(forms.Form):
+    category = forms.ModelChoiceField(
+        label="类别（大类规则适用于其下全部小类）",
+        queryset=Category.objects.filter(active=True),
+    )
+    place = forms.ModelChoiceField(label="适用区域", queryset=Place.objects.none())
+    department = forms.ModelChoiceField(
+        label="派往部门", queryset=Department.objects.all(), required=False
+    )
+    to_grid = forms.BooleanField(label="派往所在网格（琐事不出网格）", required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        places = Place.objects.filter(
+            kind__in=[
+                PlaceKind.DISTRICT,
+                PlaceKind.STREET,
+                PlaceKind.COMMUNITY,
+                PlaceKind.GRID,
+            ]
+        )
+        within = Q(pk__in=[])
+        for prefix in place_prefixes(user, "cases.configure"):
+            within |= path_prefix(prefix)
+        self.fields["place"].queryset = places.filter(within).order_by("path")

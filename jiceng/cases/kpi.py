@@ -16,6 +16,7 @@ from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
+from jiceng.core.scope import path_prefix
 from jiceng.places.models import Place
 
 from .models import CaseEvent, CaseStat, StatDimension, Status
@@ -258,9 +259,9 @@ def stats(dimension, months, prefixes=("",), keys=None):
     rows = CaseStat.objects.filter(
         dimension=dimension, month__gte=first, month__lte=last
     )
-    condition = Q()
+    condition = Q(pk__in=[])
     for prefix in prefixes:
-        condition |= Q(place_path__startswith=prefix)
+        condition |= path_prefix(prefix, "place_path")
     rows = rows.filter(condition)
     if keys is not None:
         rows = rows.filter(key__in=[str(k) for k in keys])

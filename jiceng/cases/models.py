@@ -5,19 +5,26 @@ time limits); every step is a CaseEvent on the case's timeline. A version number
 on the case lets two people act at once without losing either's update.
 """
 
-import secrets
+import operator
+from dataclasses import replace
 from datetime import timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiceng.core.fields import EncryptedCharField, MaskField
-from jiceng.core.roles import Role
-from jiceng.core.scope import Scope, ScopedQuerySet
+from jiceng.core.roles import ROLE_PERMISSIONS, ROLE_PLACE_KINDS, Role
+from jiceng.core.scope import Scope, ScopedQuerySet, grants_for
+from jiceng.core.tokens import new_token
 from jiceng.core.validators import mask_mobile
+from jiceng.places.models import Place, PlaceKind
+
+from .workflow import EVENT_LABELS, OPEN_STATUSES, STAGE_LIMITS, STEPS, Status
 
 
 class CategoryType(models.TextChoices):
@@ -100,25 +107,6 @@ class RoutingRule(models.Model):
         return f"{self.category.name} @ {self.place.name} → {target}"
 
 
-class Status(models.TextChoices):
-    REPORTED = "reported", _("待受理")
-    ACCEPTED = "accepted", _("待派遣")
-    DISPATCHED = "dispatched", _("处置中")
-    HANDLED = "handled", _("待核查")
-    VERIFIED = "verified", _("待结案")
-    CLOSED = "closed", _("已结案")
-    CANCELLED = "cancelled", _("已撤销")
-
-
-OPEN_STATUSES = (
-    Status.REPORTED,
-    Status.ACCEPTED,
-    Status.DISPATCHED,
-    Status.HANDLED,
-    Status.VERIFIED,
-)
-
-
 class Channel(models.TextChoices):
     SNAPSHOT = "snapshot", _("随手拍")
     PATROL = "patrol", _("网格巡查")
@@ -141,8 +129,67 @@ class CaseCounter(models.Model):
         return f"{self.day} {self.last}"
 
 
-def new_token():
-    return secrets.token_urlsafe(16)
+# Who handles a case: the department it is dispatched to, or whoever holds
+# cases.handle over the place it is dispatched to (a grid, or a compound for its
+# property company). Departments act through their department, never their place.
+# A case goes only to a place inside its own grid (services.assignment), so a handler
+# at or above the grid sees it through the case's place already; those placed
+# below the grid (a compound's property company) see it through the handler clause.
+HANDLE_ROLES = frozenset(
+    role
+    for role, permissions in ROLE_PERMISSIONS.items()
+    if "cases.handle" in permissions
+)
+PLACE_HANDLER_ROLES = HANDLE_ROLES - {Role.DEPARTMENT}
+BELOW_GRID = frozenset(
+    {PlaceKind.COMPOUND, PlaceKind.BUILDING, PlaceKind.ENTRANCE, PlaceKind.DWELLING}
+)
+HANDLER_SCOPE = Scope(
+    department="department",
+    assignee_place="grid",
+    assignee_roles=PLACE_HANDLER_ROLES,
+)
+
+
+class CaseQuerySet(ScopedQuerySet):
+    def handled_by(self, user):
+        """Cases dispatched to the user: to their department or into their subtree.
+
+        The Scope's handler clauses alone (HANDLER_SCOPE), for the grants that carry
+        cases.handle: "我承办的", the handling steps, the workbench and the
+        notifications all ask this."""
+        if user is None or not getattr(user, "is_authenticated", False):
+            return self.none()
+        if user.is_superuser:
+            return self
+        grants = [g for g in grants_for(user) if g.allows("cases.handle")]
+        condition = HANDLER_SCOPE.condition(grants, user, "handle", self.model)
+        return self.none() if condition is None else self.filter(condition)
+
+    def overdue(self, now=None):
+        """Open cases past the limit of their current stage (workflow.STAGE_LIMITS)."""
+        return self.filter(_past_stage_limit(now or timezone.now()))
+
+    def by_current_due(self):
+        """Earliest current limit first (Case.current_due, in the database)."""
+        stage_due = models.Case(  # SQL CASE over the stage limits, not the model
+            *(
+                models.When(status=status, then=models.F(limit.field))
+                for status, limit in STAGE_LIMITS.items()
+            )
+        )
+        return self.annotate(stage_due=stage_due).order_by("stage_due", "pk")
+
+
+def _past_stage_limit(moment) -> Q:
+    """Cases whose current stage's limit lies before moment (hold pauses handling)."""
+    parts = []
+    for status, limit in STAGE_LIMITS.items():
+        part = Q(status=status, **{f"{limit.field}__lt": moment})
+        if limit.paused_on_hold:
+            part &= Q(on_hold=False)
+        parts.append(part)
+    return reduce(operator.or_, parts)
 
 
 class Case(models.Model):
@@ -232,18 +279,23 @@ class Case(models.Model):
     # first" read in order from an index instead of merging five status ranges.
     is_open = models.BooleanField(default=True, editable=False)
 
-    scope = Scope(
+    # Who oversees its place, who handles it (HANDLER_SCOPE: beyond the place
+    # clause only the handlers placed below the grid need it), and its reporter.
+    scope = replace(
+        HANDLER_SCOPE,
+        assignee_roles=frozenset(
+            role
+            for role in PLACE_HANDLER_ROLES
+            if ROLE_PLACE_KINDS.get(role) and ROLE_PLACE_KINDS[role] <= BELOW_GRID
+        ),
         place="place",
-        department="department",
         self_field="reporter",
         owner_roles=frozenset(
             {Role.BUILDING_LEAD, Role.PROPERTY, Role.UNIT_ORG, Role.DEPARTMENT}
         ),
-        assignee_place="grid",
-        assignee_roles=frozenset({Role.PROPERTY}),
         place_excluded_roles=frozenset({Role.DEPARTMENT}),
     )
-    objects = ScopedQuerySet.as_manager()
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -274,36 +326,49 @@ class Case(models.Model):
 
     @property
     def current_due(self):
-        """The limit of the stage the case is in: response, handling or verification."""
-        if self.status in (Status.REPORTED, Status.ACCEPTED):
-            return self.respond_due
-        if self.status == Status.DISPATCHED and not self.on_hold:
-            return self.handle_due
-        if self.status == Status.HANDLED:
-            return self.verify_due
-        return None
+        """The limit of the stage the case is in (workflow.STAGE_LIMITS), if any."""
+        limit = STAGE_LIMITS.get(self.status)
+        if limit is None or (limit.paused_on_hold and self.on_hold):
+            return None
+        return getattr(self, limit.field)
+
+    @property
+    def is_overdue(self):
+        """Past its current limit: the row's side of CaseQuerySet.overdue."""
+        due = self.current_due
+        return due is not None and due < timezone.now()
 
     @property
     def time_flag(self):
         """ "overdue", "due_soon" (within DUE_SOON) or "" for the lists and badges."""
-        due = self.current_due
-        if due is None:
-            return ""
-        now = timezone.now()
-        if due < now:
+        if self.is_overdue:
             return "overdue"
-        return "due_soon" if due - now < DUE_SOON else ""
+        due = self.current_due
+        return "due_soon" if due is not None and due < timezone.now() + DUE_SOON else ""
 
+    def is_handled_by(self, user) -> bool:
+        """Whether the case is dispatched to this user (CaseQuerySet.handled_by)."""
+        return Case.objects.handled_by(user).filter(pk=self.pk).exists()
 
-# Timeline entries that are not workflow steps (those take their step's label).
-EVENT_LABELS = {
-    "report": "上报",
-    "rate": "评价",
-    "reopen": "申请重新办理",
-    "escalate": "超期升级督办",
-    "merge": "作为重复案件合并",
-    "merged_in": "并入重复上报",
-}
+    def handlers(self):
+        """The users handled_by finds this case for (its inverse, for notifications):
+        the department's people, and the place handlers above the grid it went to."""
+        from django.contrib.auth import get_user_model
+
+        from jiceng.core.models import Assignment
+
+        handling = Q(pk__in=[])
+        if self.department_id:
+            handling |= Q(department_id=self.department_id)
+        if self.grid_id:
+            handling |= Q(
+                role__in=PLACE_HANDLER_ROLES,
+                place__path__in=Place.lineage_paths(self.grid.path),
+            )
+        grants = Assignment.objects.filter(
+            handling, active=True, role__in=HANDLE_ROLES
+        ).values("user_id")
+        return get_user_model().objects.filter(pk__in=grants)
 
 
 class CaseEvent(models.Model):
@@ -342,8 +407,6 @@ class CaseEvent(models.Model):
 
     @property
     def action_label(self):
-        from .services import STEPS
-
         step = STEPS.get(self.action)
         return step.label if step else EVENT_LABELS.get(self.action, self.action)
 

@@ -1,8 +1,9 @@
 """Who hears of a case step: the next person to act, never the whole district.
 
 Dispatchers are the nearest level above the case (琐事不出网格: a community's
-secretary before the street's); handlers are the assigned department or the grid's
-workers; the reporter (and reporters of merged duplicates) hear of the closure.
+secretary before the street's); handlers are whoever the case is dispatched to
+(Case.handlers: the department, the people handling cases above the grid or
+compound); the reporter (and reporters of merged duplicates) hear of the closure.
 """
 
 from django.contrib.auth import get_user_model
@@ -45,22 +46,6 @@ def supervisors(case):
     return list(get_user_model().objects.filter(pk__in=ids))
 
 
-def handlers(case):
-    if case.department_id:
-        ids = Assignment.objects.filter(
-            active=True, role=Role.DEPARTMENT, department_id=case.department_id
-        ).values("user_id")
-    elif case.grid_id:
-        ids = Assignment.objects.filter(
-            active=True,
-            role__in=[Role.GRID_WORKER, Role.PROPERTY, Role.COMMUNITY_STAFF],
-            place__path__in=Place.lineage_paths(case.grid.path),
-        ).values("user_id")
-    else:
-        return []
-    return list(get_user_model().objects.filter(pk__in=ids))
-
-
 def verifiers(case):
     """The grid workers where the case is; the dispatchers when there are none."""
     grid_path = (case.grid or case.place).path
@@ -89,11 +74,13 @@ def after_step(case, action, actor):
     if action == "report" and case.status == Status.REPORTED:
         notify(dispatchers(case), _message(case, "待受理"), url, exclude=actor)
     elif action in ("dispatch", "transfer", "redo"):
-        notify(handlers(case), _message(case, "已派给您处置"), url, exclude=actor)
+        notify(case.handlers(), _message(case, "已派给您处置"), url, exclude=actor)
     elif action == "supervise":
-        notify(handlers(case), _message(case, "被督办，请尽快处置"), url, exclude=actor)
+        notify(
+            case.handlers(), _message(case, "被督办，请尽快处置"), url, exclude=actor
+        )
     elif action == "escalate":
-        notify(handlers(case), _message(case, "已超期并升级督办，请尽快处置"), url)
+        notify(case.handlers(), _message(case, "已超期并升级督办，请尽快处置"), url)
         notify(supervisors(case), _message(case, "超期未办结，已升级由您督办"), url)
     elif action == "reject":
         notify(

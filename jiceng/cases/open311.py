@@ -6,7 +6,6 @@ the same report_case service as the pages. Statuses map to open/closed.
 """
 
 import hashlib
-import secrets
 from datetime import timedelta
 from xml.etree import ElementTree as ET
 
@@ -19,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jiceng.core.tokens import new_token
 from jiceng.places.models import Place
 
 from . import services
@@ -63,7 +63,7 @@ def hash_key(raw):
 
 def create_key(name):
     """Store a new key and return it in clear (shown once)."""
-    raw = "o311_" + secrets.token_urlsafe(24)
+    raw = "o311_" + new_token()
     Open311Key.objects.create(name=name, key_hash=hash_key(raw))
     return raw
 

@@ -3,9 +3,10 @@
 import io
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import CaseError, field_error
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -14,26 +15,28 @@ LONG_EDGE = 2048
 THUMB_EDGE = 320
 
 
+def _bad(message):
+    return field_error("photos", message, CaseError.PHOTO)
+
+
 def prepare(upload):
     """Return (image, thumbnail) as JPEG files with no metadata; reject bad uploads."""
     name = getattr(upload, "name", "照片")
     if upload.size > MAX_BYTES:
-        raise ValidationError({"photos": f"照片“{name}”超过10MB"})
+        raise _bad(f"照片“{name}”超过10MB")
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
             if probe.format not in ALLOWED_FORMATS:
-                raise ValidationError(
-                    {"photos": f"“{name}”不是支持的图片格式（JPEG/PNG/WEBP）"}
-                )
+                raise _bad(f"“{name}”不是支持的图片格式（JPEG/PNG/WEBP）")
             if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError({"photos": f"照片“{name}”像素过大"})
+                raise _bad(f"照片“{name}”像素过大")
             probe.verify()
         upload.seek(0)
         with Image.open(upload) as original:
             picture = ImageOps.exif_transpose(original).convert("RGB")
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
-        raise ValidationError({"photos": f"“{name}”不是有效的图片文件"}) from exc
+        raise _bad(f"“{name}”不是有效的图片文件") from exc
     picture.thumbnail((LONG_EDGE, LONG_EDGE))
     thumb = picture.copy()
     thumb.thumbnail((THUMB_EDGE, THUMB_EDGE))

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Field, Schema
 
@@ -58,9 +58,18 @@ class EventOut(Schema):
 
 
 class CaseQuery(Schema):
+    """The list page's filters (filters.CaseFilter)."""
+
+    q: str | None = None
     status: str | None = None
-    overdue: bool | None = None
+    category: int | None = None
+    channel: str | None = None
+    department: int | None = None
+    since: date | None = None
+    until: date | None = None
     mine: bool | None = None
+    overdue: bool | None = None
+    supervised: bool | None = None
 
 
 class DuplicateOut(Schema):

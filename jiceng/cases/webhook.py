@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from ninja import Router, Schema, Status
 
 from . import services
+from .errors import CaseError, field_error
 from .models import Case, Category, Channel, VideoSource
 
 MAX_SKEW = 300
@@ -50,7 +51,7 @@ def sign(secret, timestamp, body: bytes):
 def create_source(name):
     """Register a video source; returns (code, secret) — the secret is shown once."""
     if VideoSource.objects.filter(name=name).exists():
-        raise ValidationError(f"视频来源“{name}”已登记")
+        raise ValidationError(f"视频来源“{name}”已登记", code=CaseError.DUPLICATE)
     secret = secrets.token_hex(32)
     code = slugify(name) or f"source-{secrets.token_hex(3)}"
     VideoSource.objects.create(name=name, code=code, secret=secret)
@@ -83,14 +84,16 @@ def video_alert(request, source_code: str):
     try:
         alert = VideoAlert(**json.loads(request.body))
     except (ValueError, TypeError) as exc:
-        raise ValidationError("请求体不是有效的告警JSON", code="bad_payload") from exc
+        raise ValidationError(
+            "请求体不是有效的告警JSON", code=CaseError.BAD_PAYLOAD
+        ) from exc
     ref = f"{source.code}:{alert.event_id}"[:100]
     existing = Case.objects.filter(channel=Channel.VIDEO, external_ref=ref).first()
     if existing is not None:
         return Status(200, _result(request, existing, duplicate=True))
     category = Category.objects.filter(code=alert.category_code).first()
     if category is None:
-        raise ValidationError({"category_code": "类别编码不存在"})
+        raise field_error("category_code", "类别编码不存在", CaseError.CATEGORY)
     case = services.report_case(
         actor=None,
         category=category,

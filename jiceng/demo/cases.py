@@ -194,7 +194,7 @@ def _backdate(case, reported_at, *, hours, late):
 
 
 def _step(case, actor, name, **data):
-    services.perform(actor=actor, case=case, step=name, version=case.version, **data)
+    services.STEP_SERVICES[name](actor=actor, case=case, version=case.version, **data)
     case.refresh_from_db()
 
 

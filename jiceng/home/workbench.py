@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from jiceng.cases.models import Case, Status
-from jiceng.cases.services import overdue
-from jiceng.cases.views import assigned_to
 from jiceng.core.roles import Role
 from jiceng.core.scope import grants_for, has_permission
 from jiceng.party.models import PartyMember, PartyOrg
@@ -145,9 +143,8 @@ def case_cards(user) -> list[Card]:
             Card("待受理/派遣/结案", queue.count(), url + "?status=open", "inbox")
         )
     if has_permission(user, "cases.handle"):
-        mine = Case.objects.visible_to(user, "handle").filter(
-            assigned_to(user), status=Status.DISPATCHED
-        )
+        mine = Case.objects.visible_to(user, "handle").handled_by(user)
+        mine = mine.filter(status=Status.DISPATCHED)
         cards.append(
             Card("待我处置", mine.count(), url + "?mine=on&status=dispatched", "tools")
         )
@@ -156,6 +153,6 @@ def case_cards(user) -> list[Card]:
         cards.append(
             Card("待核查", checks.count(), url + "?status=handled", "check2-square")
         )
-    late = overdue(Case.objects.visible_to(user))
+    late = Case.objects.visible_to(user).overdue()
     cards.append(Card("超期案件", late.count(), url + "?overdue=on", "alarm"))
     return cards

@@ -4,8 +4,8 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import jiceng.cases.models
 import jiceng.core.fields
+import jiceng.core.tokens
 import jiceng.core.validators
 
 
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
                 (
                     "public_token",
                     models.CharField(
-                        default=jiceng.cases.models.new_token,
+                        default=jiceng.core.tokens.new_token,
                         max_length=32,
                         unique=True,
                     ),

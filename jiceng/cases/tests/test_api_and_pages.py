@@ -121,8 +121,8 @@ def test_the_reporter_rates_on_the_public_page(client, grid, people):
         ("close", "jiedao", {}),
     ]:
         case.refresh_from_db()
-        services.perform(
-            actor=people[actor], case=case, step=step, version=case.version, **data
+        services.take_step(
+            step, actor=people[actor], case=case, version=case.version, **data
         )
     page = client.get(case.get_public_url()).content.decode()
     assert "已结案" in page and "已清运" in page and "wangge" not in page
@@ -192,9 +192,7 @@ def test_duplicates_merge_and_kpi_through_the_api(api_for, people, grid):
     )
 
 
-def test_overdue_means_the_same_in_the_api_and_on_the_list_page(
-    api_for, client_for, grid
-):
+def test_overdue_means_the_same_on_every_surface(api_for, client_for, grid):
     # given a case nobody accepted within its response limit, and a fresh one
     from datetime import timedelta
 
@@ -205,23 +203,49 @@ def test_overdue_means_the_same_in_the_api_and_on_the_list_page(
     for text in ("井盖缺失无人受理", "路灯刚刚不亮了"):
         created = worker.post(
             "/api/v1/cases/",
-            {"category_code": "SJ0102", "description": text, "grid_code": grid.code},
+            {
+                "category_code": "SJ0102",
+                "description": text,
+                "lat": grid.lat,
+                "lng": grid.lng,
+            },
             content_type="application/json",
         )
+        assert created.status_code == 201
         ids.append(created.json()["id"])
     Case.objects.filter(pk=ids[0]).update(
         respond_due=timezone.now() - timedelta(hours=1)
     )
+    late, fresh = (Case.objects.get(pk=pk) for pk in ids)
+    street = client_for("jiedao")
 
-    # when the street asks for overdue cases through the API and on the page
+    # when the street asks for overdue cases through the API, the list page, the
+    # map and the export, and opens both cases
     listed = api_for("jiedao").get("/api/v1/cases/?overdue=true").json()
-    page = client_for("jiedao").get("/cases/?overdue=on").content.decode()
+    page = street.get("/cases/?overdue=on").content.decode()
+    points = street.get("/cases/map.geojson").json()["features"]
+    exported = street.get("/transfer/export/cases.xlsx?overdue=on")
+    late_page = street.get(late.get_absolute_url()).content.decode()
+    fresh_page = street.get(fresh.get_absolute_url()).content.decode()
 
-    # then both show the late one (past its response limit) and not the fresh one
-    numbers = {c["id"]: c["number"] for c in listed["items"]}
-    assert ids[0] in numbers and ids[1] not in numbers
-    assert numbers[ids[0]] in page
-    assert Case.objects.get(pk=ids[1]).number not in page
+    # then every surface calls the late one overdue (past its response limit) and
+    # not the fresh one
+    assert {c["id"] for c in listed["items"]} & set(ids) == {late.pk}
+    assert late.number in page and fresh.number not in page
+    flags = {f["properties"]["number"]: f["properties"]["overdue"] for f in points}
+    assert flags[late.number] is True and flags[fresh.number] is False
+    numbers = [row[0] for row in _sheet_rows(exported)]
+    assert late.number in numbers and fresh.number not in numbers
+    assert "超期" in late_page and "超期" not in fresh_page
+    assert Case.objects.overdue().filter(pk__in=ids).get() == late
+
+
+def _sheet_rows(response):
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    return list(load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True))
 
 
 def test_the_list_pages_hold_the_same_cases_in_the_same_order_as_one_query(
@@ -231,11 +255,10 @@ def test_the_list_pages_hold_the_same_cases_in_the_same_order_as_one_query(
     from django.core.paginator import Paginator
 
     from jiceng.cases.filters import cases_for
-    from jiceng.cases.views import assigned_to
     from jiceng.core.htmx import IdFirstPaginator
 
     user = people["jiedao"]
-    _, cases = cases_for(user, {}, assigned_to(user))
+    _, cases = cases_for(user, {})
     cases = cases.select_related("category", "place", "department", "grid")
     plain, by_ids = Paginator(cases, 7), IdFirstPaginator(cases, 7)
     assert plain.num_pages > 2

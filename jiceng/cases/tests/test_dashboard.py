@@ -6,6 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from jiceng.cases.tests.helpers import report, work_through
+from jiceng.core.scope import has_permission
+from jiceng.core.testing import DEMO_USERNAMES
 from jiceng.places.models import Place
 from jiceng.transfer.workbooks import XLSX
 
@@ -32,6 +34,20 @@ def test_kpi_is_for_dispatchers_and_departments_only(client_for):
     assert client_for("wangge").get("/cases/kpi/").status_code == 403
     assert client_for("dangyuan").get("/cases/kpi/").status_code == 403
     assert client_for("bumen").get("/cases/kpi/").status_code == 200
+
+
+@pytest.mark.parametrize("username", DEMO_USERNAMES)
+def test_kpi_opens_exactly_for_cases_kpi(client_for, api_for, people, username):
+    # given a demo account, and whether its roles carry cases.kpi (the menu's test)
+    allowed = has_permission(people[username], "cases.kpi")
+
+    # when it opens the KPI page and asks the API for the figures
+    page = client_for(username).get("/cases/kpi/")
+    api = api_for(username).get("/api/v1/cases/kpi")
+
+    # then both open exactly when it holds the permission
+    assert page.status_code == (200 if allowed else 403)
+    assert api.status_code == (200 if allowed else 403)
 
 
 def test_another_street_cannot_be_picked(client_for, people, grid, streetlight):

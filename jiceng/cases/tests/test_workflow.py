@@ -13,7 +13,9 @@ from PIL import Image
 from jiceng.cases import services, workdays
 from jiceng.cases.models import Case, Category, RoutingRule, Status
 from jiceng.cases.tests.helpers import photo, report, step
+from jiceng.cases.workflow import STEPS
 from jiceng.core.errors import Conflict
+from jiceng.core.models import AuditEntry
 from jiceng.places.models import Place
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +46,9 @@ def test_the_whole_loop_with_a_timeline(people, grid, streetlight, city_manageme
     services.rate_case(case=case, rating=5, comment="很快")
     case.refresh_from_db()
     assert case.rating == 5
+    rated = AuditEntry.objects.filter(target_id=str(case.pk)).latest("pk")
+    assert rated.changes == {"step": "rate", "rating": [None, 5]}
+    assert rated.actor is None and rated.actor_name == services.steps.RATER
 
 
 def test_photos_are_published_without_exif(people, grid, streetlight):
@@ -96,10 +101,10 @@ def test_a_trifle_stays_in_the_grid(people, grid):
 def test_two_people_acting_at_once_do_not_lose_an_update(people, grid, streetlight):
     case = report(people, grid, streetlight)
     seen = case.version
-    services.perform(actor=people["jiedao"], case=case, step="accept", version=seen)
+    services.accept_case(actor=people["jiedao"], case=case, version=seen)
     with pytest.raises(Conflict) as info:
-        services.perform(
-            actor=people["quadmin"], case=case, step="cancel", version=seen, note="重复"
+        services.cancel_case(
+            actor=people["quadmin"], case=case, version=seen, note="重复"
         )
     assert "他人更新" in info.value.messages[0]
     case.refresh_from_db()
@@ -168,26 +173,50 @@ def test_time_limits_skip_weekends_and_holidays():
     ) == datetime(2026, 11, 30, 9, 30, tzinfo=tz)  # Friday evening → Monday morning
 
 
+# Who takes a step of each permission in wangge's grid: the street dispatches,
+# the grid worker handles (the case goes to the grid) and verifies.
+TAKER = {"dispatch": "jiedao", "handle": "wangge", "verify": "wangge"}
+
+
 @settings(
     max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],  # fresh case each time
 )
-@given(st.lists(st.sampled_from(list(services.STEPS)), max_size=12))
-def test_random_steps_never_reach_an_invalid_state(people, grid, streetlight, names):
+@given(st.lists(st.sampled_from(list(STEPS)), max_size=12))
+def test_random_steps_follow_the_transition_table(people, grid, streetlight, names):
+    # given a fresh report and a random sequence of steps, each by its usual taker
     case = report(people, grid, streetlight)
+    expected, taken = Status.REPORTED, ["report"]
     for name in names:
+        rule = STEPS[name]
+        # when the step is tried
         try:
-            step(people["quadmin"], case, name, note="x", grid=grid, days=1)
+            step(
+                people[TAKER[rule.permission]], case, name, note="x", grid=grid, days=1
+            )
         except (ValidationError, PermissionDenied):
-            pass
+            refused = True
+        else:
+            refused = False
+        # then it is taken exactly when the table allows it from the expected
+        # status, and the case lands where the table says
+        allowed = expected in rule.sources
+        assert refused is not allowed, (name, expected)
+        if allowed:
+            expected = rule.target or expected
+            taken.append(name)
         case.refresh_from_db()
-        assert case.status in Status.values
-        actions = [e.action for e in case.events.all()]
-        if case.status == Status.CLOSED:
-            assert "handle" in actions and "verify" in actions
+        assert case.status == expected
+        assert [e.action for e in case.events.all()] == taken
         if case.status == Status.DISPATCHED:
-            assert case.grid_id or case.department_id
+            assert case.grid == grid and case.handle_due is not None
+        if case.status == Status.ACCEPTED:
+            assert case.grid is None and case.department is None
+    steps_audited = AuditEntry.objects.filter(
+        target_type="cases.case", target_id=str(case.pk), changes__has_key="step"
+    )
+    assert [e.changes["step"] for e in steps_audited.order_by("pk")] == taken[1:]
 
 
 def test_overdue_cases_exclude_those_on_hold(people, grid, streetlight):
@@ -197,9 +226,9 @@ def test_overdue_cases_exclude_those_on_hold(people, grid, streetlight):
     Case.objects.filter(pk=case.pk).update(
         handle_due=timezone.now() - timedelta(days=1)
     )
-    assert case in services.overdue(Case.objects.all())
+    assert case in Case.objects.overdue()
     step(people["jiedao"], case, "hold", note="需协调资金，挂账跟踪")
-    assert case not in services.overdue(Case.objects.all())
+    assert case not in Case.objects.overdue()
 
 
 def test_overdue_cases_climb_one_level_per_sweep(people, grid, streetlight):
@@ -215,6 +244,9 @@ def test_overdue_cases_climb_one_level_per_sweep(people, grid, streetlight):
     case.refresh_from_db()
     assert case.escalation == 1 and case.supervised and case.handle_due > timezone.now()
     assert "升级至社区" in case.events.last().note
+    escalated = AuditEntry.objects.filter(target_id=str(case.pk)).latest("pk")
+    assert escalated.changes == {"step": "escalate", "escalation": "社区"}
+    assert escalated.actor_name == "system"
     from jiceng.notices.models import Notification
 
     told = Notification.objects.filter(message__contains=case.number)
@@ -292,3 +324,58 @@ def test_case_numbers_follow_a_locked_daily_counter(people, grid, streetlight):
     assert second.number == f"{prefix}{int(first.number[10:]) + 1:05d}"
     counter = CaseCounter.objects.get(day=timezone.localtime(first.created_at).date())
     assert counter.last == int(second.number[10:])
+
+
+# How to bring a fresh case to each status, in wangge's grid.
+ROUTE = [
+    ("accept", {}),
+    ("dispatch", {"grid": None}),  # None: the test's grid
+    ("handle", {"note": "已处理"}),
+    ("verify", {}),
+]
+ARRIVES = {
+    Status.REPORTED: 0,
+    Status.ACCEPTED: 1,
+    Status.DISPATCHED: 2,
+    Status.HANDLED: 3,
+    Status.VERIFIED: 4,
+}
+# What each step changes besides the status, as its audit row records it.
+CHANGES = {
+    "dispatch": "grid_id",
+    "transfer": "department_id",
+    "reject": "grid_id",
+    "extend": "handle_due",
+    "supervise": "supervised",
+    "hold": "on_hold",
+}
+
+
+@pytest.mark.parametrize("name", list(STEPS))
+def test_each_step_writes_its_audit_row(
+    people, grid, streetlight, city_management, name
+):
+    # given a case at the first status the step starts from
+    rule = STEPS[name]
+    case = report(people, grid, streetlight)
+    for earlier, data in ROUTE[: ARRIVES[rule.sources[0]]]:
+        data = {k: v or grid for k, v in data.items()}
+        step(people[TAKER[STEPS[earlier].permission]], case, earlier, **data)
+    actor = people[TAKER[rule.permission]]
+
+    # when its usual taker takes the step
+    extra = {"grid": grid, "days": 2}
+    if name == "transfer":
+        extra = {"department": city_management}
+    step(actor, case, name, note="说明", **extra)
+
+    # then one audit row names the actor, the step and what it changed
+    entry = AuditEntry.objects.filter(
+        target_type="cases.case", target_id=str(case.pk)
+    ).latest("pk")
+    assert entry.actor == actor and entry.action == "update"
+    assert entry.changes["step"] == name
+    if rule.target not in (None, rule.sources[0]):
+        assert entry.changes["status"] == [rule.sources[0], rule.target]
+    if name in CHANGES:
+        assert CHANGES[name] in entry.changes

@@ -1,69 +1,51 @@
-"""Case pages: report (H5), lists by role, detail with the next steps, public status."""
+"""Case pages: report (H5), lists by role, the map, detail with the next steps,
+and the reporter's public status page."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiceng.core.errors import Conflict
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
-from jiceng.core.scope import get_visible_or_404, grants_for, has_permission
-from jiceng.places.models import Place
+from jiceng.core.scope import get_visible_or_404, has_permission, permission_required
+from jiceng.places.models import Place, PlaceKind
 
-from . import duplicates, services
-from .dashboard import kpi_scope
-from .filters import cases_for
-from .forms import RatingForm, ReportForm, StepForm
-from .models import Case, Status
+from .. import duplicates, services
+from ..filters import cases_for
+from ..forms import RatingForm, ReportForm, StepForm
+from ..models import Case
+from ..workflow import MERGEABLE, STEPS, Status
 
-
-def _require(user, permission):
-    if not has_permission(user, permission):
-        raise PermissionDenied
-
-
-def assigned_to(user):
-    """Cases dispatched to the user's department or grids."""
-    condition = Q(pk__in=[])
-    for grant in grants_for(user):
-        if not grant.allows("cases.handle"):
-            continue
-        if grant.department_id:
-            condition |= Q(department_id=grant.department_id)
-        if grant.place_path:
-            condition |= Q(grid__path__startswith=grant.place_path)
-    return condition
+# Whoever may take some step opens the step form; the step itself checks the rest.
+STEP_PERMISSIONS = ("cases.dispatch", "cases.handle", "cases.verify")
+MAP_LIMIT = 2000
 
 
-@login_required
+@permission_required("cases.view")
 def case_list(request):
-    _require(request.user, "cases.view")
-    form, cases = cases_for(request.user, request.GET, assigned_to(request.user))
+    case_filter, cases = cases_for(request.user, request.GET)
     cases = cases.select_related("category", "place", "department", "grid")
     return render_page(
         request,
         "cases/list.html",
         {
-            "filter": form,
+            "filter": case_filter.form,
             "page": paginate(request, cases, ids_first=True),
             "query": query_without_page(request),
-            "now": timezone.now(),
             "can_report": has_permission(request.user, "cases.report"),
             "kind": "cases",
             "can_reveal": has_permission(request.user, "people.reveal"),
-            "can_see_kpi": kpi_scope(request.user).allowed,
+            "can_see_kpi": has_permission(request.user, "cases.kpi"),
         },
         partial="cases/partials/table.html",
     )
 
 
-@login_required
+@permission_required("cases.report")
 def report(request):
-    _require(request.user, "cases.report")
     user = request.user
     initial = {"reporter_name": getattr(user, "display_name", "") or str(user)}
     form = ReportForm(
@@ -96,7 +78,7 @@ def report(request):
     )
 
 
-@login_required
+@permission_required("cases.view")
 def detail(request, pk):
     case = get_visible_or_404(
         Case.objects.select_related("category__parent", "place", "department", "grid"),
@@ -110,7 +92,7 @@ def _detail_context(request, case, form=None, failed_step=None):
     steps = services.available_steps(request.user, case)
     # dispatchers merge: whoever may cancel (before dispatch) or transfer (after)
     can_merge = (
-        case.status in services.MERGEABLE
+        case.status in MERGEABLE
         and not case.merged_into_id
         and bool({"cancel", "transfer"} & set(steps))
     )
@@ -119,25 +101,26 @@ def _detail_context(request, case, form=None, failed_step=None):
         "case": case,
         "events": case.events.all(),
         "photos": case.photos.all(),
-        "steps": [(name, services.STEPS[name]) for name in steps],
-        "form": form or StepForm(user=request.user, initial={"version": case.version}),
+        "steps": [(name, STEPS[name]) for name in steps],
+        "form": form
+        or StepForm(user=request.user, case=case, initial={"version": case.version}),
         "failed_step": failed_step,
-        "now": timezone.now(),
     }
 
 
-@login_required
 @require_POST
+@permission_required(*STEP_PERMISSIONS)
 def act(request, pk):
+    """One workflow step from the case page's step form (named by its button)."""
     case = get_visible_or_404(Case.objects, request.user, pk=pk)
-    form = StepForm(request.POST, request.FILES, user=request.user)
+    form = StepForm(request.POST, request.FILES, user=request.user, case=case)
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.perform(
+            services.take_step(
+                data["step"],
                 actor=request.user,
                 case=case,
-                step=data["step"],
                 version=data["version"],
                 note=data["note"],
                 department=data["department"],
@@ -151,7 +134,7 @@ def act(request, pk):
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已{services.STEPS[data['step']].label}")
+            messages.success(request, f"已{STEPS[data['step']].label}")
             return redirect(case)
     case.refresh_from_db()
     return render(
@@ -162,8 +145,8 @@ def act(request, pk):
     )
 
 
-@login_required
 @require_POST
+@permission_required("cases.dispatch")
 def merge(request, pk):
     """Merge this case into the suggested one it duplicates."""
     case = get_visible_or_404(Case.objects, request.user, "dispatch", pk=pk)
@@ -215,13 +198,9 @@ def public(request, token):
     )
 
 
-@login_required
+@permission_required("cases.report")
 def grids_geojson(request):
     """The caller's grids as GeoJSON, for picking a location on the report form."""
-    from django.http import JsonResponse
-
-    from jiceng.places.models import PlaceKind
-
     grids = (
         Place.objects.visible_to(request.user)
         .filter(kind=PlaceKind.GRID, geometry__isnull=False)
@@ -242,34 +221,30 @@ def grids_geojson(request):
     )
 
 
-MAP_LIMIT = 2000
-
-
-@login_required
+@permission_required("cases.view")
 def case_map(request):
     """Cases on the offline map, filtered like the list."""
-    _require(request.user, "cases.view")
-    form, _cases = cases_for(request.user, request.GET, assigned_to(request.user))
+    case_filter, _cases = cases_for(request.user, request.GET)
     return render(
         request,
         "cases/map.html",
-        {"filter": form, "query": request.GET.urlencode(), "limit": MAP_LIMIT},
+        {
+            "filter": case_filter.form,
+            "query": request.GET.urlencode(),
+            "limit": MAP_LIMIT,
+        },
     )
 
 
-@login_required
+@permission_required("cases.view")
 def case_map_geojson(request):
     """The filtered cases that have a point, newest first, capped at MAP_LIMIT."""
-    from django.http import JsonResponse
-
-    _require(request.user, "cases.view")
-    _form, cases = cases_for(request.user, request.GET, assigned_to(request.user))
+    _filter, cases = cases_for(request.user, request.GET)
     cases = (
         cases.filter(lat__isnull=False, lng__isnull=False)
         .select_related("category")
         .order_by("-created_at")[:MAP_LIMIT]
     )
-    now = timezone.now()
     features = [
         {
             "type": "Feature",
@@ -280,12 +255,7 @@ def case_map_geojson(request):
                 "status": c.get_status_display(),
                 "open": c.is_open,
                 "cancelled": c.status == Status.CANCELLED,
-                "overdue": bool(
-                    c.status == Status.DISPATCHED
-                    and c.handle_due
-                    and c.handle_due < now
-                    and not c.on_hold
-                ),
+                "overdue": c.is_overdue,
                 "url": c.get_absolute_url(),
             },
         }

@@ -1,83 +1,27 @@
 """Pages for case categories (time limits) and routing rules (派遣规则)."""
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jiceng.core.forms import add_service_errors
-from jiceng.core.models import Department
-from jiceng.core.scope import get_visible_or_404, place_path_allowed, place_prefixes
-from jiceng.places.models import Place, PlaceKind
+from jiceng.core.scope import (
+    get_visible_or_404,
+    permission_required,
+    place_path_allowed,
+    place_prefixes,
+)
+from jiceng.places.models import Place
 
-from . import configuration
-from .models import Category, RoutingRule
-
-
-class CategoryForm(forms.ModelForm):
-    class Meta:
-        model = Category
-        fields = [
-            "parent",
-            "code",
-            "name",
-            "respond_hours",
-            "handle_days",
-            "verify_days",
-            "active",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Category.objects.filter(parent__isnull=True)
-        if self.instance.pk:  # code and class are fixed once cases use them
-            del self.fields["parent"], self.fields["code"]
-        else:
-            self.fields["parent"].required = True
+from .. import configuration
+from ..forms import CategoryForm, RuleForm
+from ..models import Category, RoutingRule
 
 
-class RuleForm(forms.Form):
-    category = forms.ModelChoiceField(
-        label="类别（大类规则适用于其下全部小类）",
-        queryset=Category.objects.filter(active=True),
-    )
-    place = forms.ModelChoiceField(label="适用区域", queryset=Place.objects.none())
-    department = forms.ModelChoiceField(
-        label="派往部门", queryset=Department.objects.all(), required=False
-    )
-    to_grid = forms.BooleanField(label="派往所在网格（琐事不出网格）", required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        prefixes = place_prefixes(user, "cases.configure")
-        places = Place.objects.filter(
-            kind__in=[
-                PlaceKind.DISTRICT,
-                PlaceKind.STREET,
-                PlaceKind.COMMUNITY,
-                PlaceKind.GRID,
-            ]
-        )
-        condition = None
-        for prefix in prefixes:
-            part = Place.objects.filter(path__startswith=prefix)
-            condition = part if condition is None else condition | part
-        self.fields["place"].queryset = (
-            places & condition if condition is not None else places.none()
-        ).order_by("path")
-
-
-def _require_configure(user):
-    if not configuration.can_edit_rules(user):
-        raise PermissionDenied
-
-
-@login_required
+@permission_required("cases.configure")
 def index(request):
-    _require_configure(request.user)
     form = RuleForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,7 +60,7 @@ def index(request):
     )
 
 
-@login_required
+@permission_required("cases.configure")
 def category_edit(request, pk=None):
     if not configuration.can_edit_categories(request.user):
         raise PermissionDenied
@@ -145,8 +89,8 @@ def category_edit(request, pk=None):
     )
 
 
-@login_required
 @require_POST
+@permission_required("cases.configure")
 def rule_delete(request, pk):
     rule = get_visible_or_404(RoutingRule.objects, request.user, "configure", pk=pk)
     try:

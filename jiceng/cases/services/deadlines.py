@@ -1,0 +1,63 @@
+"""Deadlines: overdue cases climb a level each sweep (escalate_overdue)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from jiceng.core import audit
+from jiceng.core.models import AuditAction
+
+from .. import notify, workdays
+from ..models import Case
+from ..workflow import Status
+from .timeline import add_event
+
+ESCALATION_LEVELS = ["网格", "社区", "街道", "区"]
+
+
+def _escalating(cases, now):
+    return cases.overdue(now).filter(
+        status=Status.DISPATCHED, escalation__lt=len(ESCALATION_LEVELS) - 1
+    )
+
+
+def escalate_overdue(now=None) -> int:
+    """琐事不出网格、小事不出社区、大事不出街道: a case overdue in its handling stage
+    moves up one level (supervised from there) each time the sweep finds it still
+    overdue. Overdue is Case.objects.overdue (on hold, 挂账, is never overdue; an
+    approved extension's new limit counts); the response and verification limits
+    are the dispatcher's and the checker's own and do not escalate."""
+    now = now or timezone.now()
+    moved = 0
+    for pk in _escalating(Case.objects.all(), now).values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = (
+                _escalating(Case.objects.select_for_update(of=("self",)), now)
+                .select_related("category", "place", "grid")
+                .filter(pk=pk)
+                .first()
+            )
+            if locked is None:  # handled, held or escalated since the sweep began
+                continue
+            locked.escalation += 1
+            locked.supervised = True
+            # the next sweep looks again one working day later
+            locked.handle_due = workdays.add_working_days(now, 1)
+            locked.version += 1
+            locked.save()
+            level = ESCALATION_LEVELS[locked.escalation]
+            add_event(
+                locked,
+                "escalate",
+                None,
+                f"超期未办结，升级至{level}督办",
+                from_status=locked.status,
+            )
+            audit.record(
+                actor=None,
+                action=AuditAction.UPDATE,
+                target=locked,
+                changes={"step": "escalate", "escalation": level},
+            )
+            notify.after_step(locked, "escalate", None)
+            moved += 1
+    return moved
