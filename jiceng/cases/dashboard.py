@@ -40,7 +40,7 @@ def kpi_scope(user):
     A department's place (where it sits on the map) opens no subtree here, as it
     opens no cases (Case.scope.place_excluded_roles)."""
     if user.is_superuser:
-        return KpiScope(list(Place.get_root_nodes()), [])
+        return KpiScope(list(Place.objects.get_root_nodes()), [])
     grants = [g for g in grants_for(user) if g.allows(KPI_PERMISSION)]
     paths = [
         g.place_path

@@ -97,15 +97,22 @@ def page_count(response) -> int | None:
     return None
 
 
+# Every export opens with a watermark line (who exported it, when) and the header.
+EXPORT_HEADER_ROWS = 2
+
+
 def export_count(response) -> int:
-    """Data rows in an exported workbook (the first row holds the headers)."""
+    """Data rows in an exported workbook, below its watermark and header rows."""
     from openpyxl import load_workbook
 
     body = (
         b"".join(response.streaming_content) if response.streaming else response.content
     )
     sheet = load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
-    return sum(1 for row in sheet.iter_rows(values_only=True) if any(row)) - 1
+    return (
+        sum(1 for row in sheet.iter_rows(values_only=True) if any(row))
+        - EXPORT_HEADER_ROWS
+    )
 
 
 def _allowed(status, user, surface) -> bool:

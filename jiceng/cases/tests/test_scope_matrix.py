@@ -1,10 +1,7 @@
 """Cases join the shared scope matrix: list page, detail, API and export agree per
 role; routing rules' configuration page opens exactly for cases.configure."""
 
-import pytest
-
 from jiceng.cases.models import Case, RoutingRule
-from jiceng.core import testing
 from jiceng.core.testing import Surface, scope_matrix
 
 SURFACES = [
@@ -22,11 +19,3 @@ SURFACES = [
 ]
 
 test_scope_matrix = scope_matrix(SURFACES)
-
-
-@pytest.fixture(autouse=True)
-def rows_below_the_watermark(monkeypatch):
-    """Every export has a watermark line above its header (transfer.workbooks), and
-    core.testing.export_count takes away the header alone: count below both."""
-    count = testing.export_count
-    monkeypatch.setattr(testing, "export_count", lambda response: count(response) - 1)
