@@ -3,25 +3,12 @@
 import pytest
 from django.urls import resolve, reverse
 
+from jiceng.core.testing import DEMO_USERNAMES
 from jiceng.home.navigation import MENU, menu_for
 
 pytestmark = pytest.mark.django_db
 
-DEMO_ACCOUNTS = [
-    "quadmin",
-    "jiedao",
-    "jiedao2",
-    "shuji",
-    "shegong",
-    "wangge",
-    "wangge2",
-    "loudong",
-    "danwei",
-    "bumen",
-    "wuye",
-    "dangyuan",
-    "sysadmin",
-]
+DEMO_ACCOUNTS = [*DEMO_USERNAMES, "sysadmin"]
 
 
 def open_page(client, url):
