@@ -26,7 +26,7 @@ def scope_places(user):
 def summary_cards(user) -> list[Card]:
     from jiceng.party.models import PartyMember, PartyOrg
     from jiceng.people.models import Household, Resident, Unit
-    from jiceng.people.tags import due_for_review
+    from jiceng.people.services import due_for_review
     from jiceng.places.models import Place, PlaceKind
 
     cards = []

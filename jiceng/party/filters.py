@@ -3,7 +3,8 @@
 import django_filters
 from django import forms
 
-from jiceng.people.filters import filter_place_subtree
+from jiceng.core.scope import path_prefix
+from jiceng.places.filters import filter_place_subtree
 
 from .models import MemberStatus, PartyMember, PartyOrg, PartyOrgKind
 
@@ -31,7 +32,7 @@ class PartyMemberFilter(django_filters.FilterSet):
         org = PartyOrg.objects.filter(pk=value).only("path").first()
         if org is None:
             return queryset.none()
-        return queryset.filter(org__path__startswith=org.path)
+        return queryset.filter(path_prefix(org.path, "org__path"))
 
     def in_place(self, queryset, name, value):
         return filter_place_subtree(queryset, name, value)

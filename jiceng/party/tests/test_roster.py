@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from jiceng.core.validators import compose_id_number as make_id
 from jiceng.party.matching import AUTO, Person, match, name_similarity
 from jiceng.party.models import MemberStatus, PairKind, PartyMember, RosterPair
-from jiceng.people.tests.test_import import make_id
 from jiceng.places.models import Place
 
 

@@ -6,9 +6,9 @@ import json
 import pytest
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
-from stdnum.cn import ric
 
 from jiceng.core.models import AuditAction, AuditEntry
+from jiceng.core.validators import compose_id_number as make_id
 from jiceng.people.importers import ResidentImporter
 from jiceng.people.models import Household, Occupancy, Resident
 from jiceng.places.models import Place, PlaceKind
@@ -28,11 +28,6 @@ HEADER = [
     "居住类型",
     "备注",
 ]
-
-
-def make_id(birth="19600101", seq=1, region="510502"):
-    body = f"{region}{birth}{seq:03d}"
-    return body + ric.calc_check_digit(body + "0")
 
 
 def wrong_check(number):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from jiceng.people import tags
+from jiceng.people import services
 from jiceng.people.models import KeyPopulation, Resident, ResidentTag
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_the_usual_categories_are_configured_with_levels_and_intervals():
 
 def test_a_grid_worker_tags_then_reviews_and_history_is_kept(people, resident):
     wangge = people["wangge"]
-    tag = tags.tag_resident(
+    tag = services.tag_resident(
         actor=wangge,
         resident=resident,
         category=category("elderly_alone"),
@@ -52,7 +52,7 @@ def test_a_grid_worker_tags_then_reviews_and_history_is_kept(people, resident):
     )
     assert tag.next_review_on == date.today() + timedelta(days=30)
     with pytest.raises(ValidationError) as info:
-        tags.tag_resident(
+        services.tag_resident(
             actor=wangge,
             resident=resident,
             category=category("elderly_alone"),
@@ -60,15 +60,15 @@ def test_a_grid_worker_tags_then_reviews_and_history_is_kept(people, resident):
         )
     assert "已有有效" in str(info.value)
 
-    tags.review_tag(actor=wangge, tag=tag, kept=True, note="入户探访，身体尚可")
+    services.review_tag(actor=wangge, tag=tag, kept=True, note="入户探访，身体尚可")
     tag.refresh_from_db()
     assert tag.active and tag.reviews.count() == 1
-    tags.review_tag(actor=wangge, tag=tag, kept=False, note="已随子女迁居")
+    services.review_tag(actor=wangge, tag=tag, kept=False, note="已随子女迁居")
     tag.refresh_from_db()
     assert not tag.active and tag.ended_reason == "已随子女迁居"
     assert [r.kept for r in tag.reviews.order_by("pk")] == [True, False]
     # tagging again later opens a new period; the old one stays in the history
-    tags.tag_resident(
+    services.tag_resident(
         actor=wangge,
         resident=resident,
         category=category("elderly_alone"),
@@ -78,33 +78,37 @@ def test_a_grid_worker_tags_then_reviews_and_history_is_kept(people, resident):
 
 
 def test_sensitive_categories_are_hidden_from_roles_without_the_level(people, resident):
-    tags.tag_resident(
+    services.tag_resident(
         actor=people["wangge"],
         resident=resident,
         category=category("community_correction"),
         reason="司法所通知",
     )
-    tags.tag_resident(
+    services.tag_resident(
         actor=people["wangge"],
         resident=resident,
         category=category("disabled"),
         reason="持证",
     )
     seen_by_lead = set(
-        tags.visible_tags(people["loudong"])
+        ResidentTag.objects.visible_to(people["loudong"])
         .filter(resident=resident)
         .values_list("category__code", flat=True)
     )
     assert seen_by_lead == {"disabled"}
     seen_by_worker = set(
-        tags.visible_tags(people["wangge"])
+        ResidentTag.objects.visible_to(people["wangge"])
         .filter(resident=resident)
         .values_list("category__code", flat=True)
     )
     assert seen_by_worker == {"disabled", "community_correction"}
-    assert not tags.visible_tags(people["wangge2"]).filter(resident=resident).exists()
+    assert (
+        not ResidentTag.objects.visible_to(people["wangge2"])
+        .filter(resident=resident)
+        .exists()
+    )
     with pytest.raises(PermissionDenied):
-        tags.tag_resident(
+        services.tag_resident(
             actor=people["loudong"],
             resident=resident,
             category=category("mental_disorder"),
@@ -113,7 +117,7 @@ def test_sensitive_categories_are_hidden_from_roles_without_the_level(people, re
 
 
 def test_the_resident_page_shows_only_visible_tags(client_for, people, resident):
-    tags.tag_resident(
+    services.tag_resident(
         actor=people["wangge"],
         resident=resident,
         category=category("community_correction"),
@@ -125,14 +129,14 @@ def test_the_resident_page_shows_only_visible_tags(client_for, people, resident)
 
 
 def test_the_due_list_shows_tags_to_review_this_week(client_for, people, resident):
-    tag = tags.tag_resident(
+    tag = services.tag_resident(
         actor=people["wangge"],
         resident=resident,
         category=category("elderly_80"),
         reason="85岁",
         tagged_on=date.today() - timedelta(days=200),
     )
-    assert tag in tags.due_for_review(people["wangge"])
+    assert tag in services.due_for_review(people["wangge"])
     html = client_for("wangge").get("/people/tags/", {"status": "due"}).content.decode()
     assert resident.name in html and "复核" in html
     assert (
@@ -172,7 +176,7 @@ def test_tagging_and_reviewing_through_the_pages(client_for, people, resident):
 
 
 def test_the_api_lists_tags_up_to_the_callers_level(api_for, people, resident):
-    tags.tag_resident(
+    services.tag_resident(
         actor=people["wangge"],
         resident=resident,
         category=category("mental_disorder"),

@@ -5,9 +5,9 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from jiceng.core.validators import compose_id_number as make_id
 from jiceng.party.models import PartyMember, PartyOrg
 from jiceng.people.models import GigWorker, Household, Resident, Unit
-from jiceng.people.tests.test_import import make_id
 from jiceng.places.models import Place, PlaceKind
 
 pytestmark = pytest.mark.django_db
