@@ -18,6 +18,7 @@ from jiceng.transfer.workbooks import xlsx_response
 
 from .. import services
 from ..exporters import roster_rows
+from ..filters import RosterPairFilter
 from ..forms import CheckForm
 from ..models import PairKind, RosterCheck, RosterPair
 
@@ -71,9 +72,11 @@ def check_detail(request, pk):
     check = get_visible_or_404(
         RosterCheck.objects.select_related("community", "unit"), request.user, pk=pk
     )
-    kind = request.GET.get("kind") or PairKind.REVIEW
-    pairs = check.pairs.filter(kind=kind).select_related(
-        "entry", "member__resident", "member__unit", "decided_by"
+    pairs = RosterPairFilter(
+        request.GET,
+        queryset=check.pairs.select_related(
+            "entry", "member__resident", "member__unit", "decided_by"
+        ),
     )
     return render_page(
         request,
@@ -82,8 +85,8 @@ def check_detail(request, pk):
             "check": check,
             "counts": services.counts(check),
             "kinds": PairKind.choices,
-            "kind": kind,
-            "page": paginate(request, pairs),
+            "kind": pairs.shown_kind,
+            "page": paginate(request, pairs.qs),
             "query": query_without_page(request),
             "can_decide": can(request.user, check, "change"),
         },
