@@ -171,3 +171,26 @@ def test_org_and_member_api_follow_scope(api_for, people):
         api_for("jiedao2").get(f"/api/v1/members/{street2_member.pk}").status_code
         == 200
     )
+
+
+def test_the_member_api_takes_only_units_in_the_callers_scope(api_for, people):
+    # given a resident the community secretary may see, and a unit she may not
+    resident = Resident.objects.visible_to(people["shuji"]).filter(
+        party_member__isnull=True, birth_date__year__lt=1980
+    )[0]
+    foreign_unit = Unit.objects.exclude(
+        pk__in=Unit.objects.visible_to(people["shuji"])
+    ).first()
+    # when she registers the resident as a member of that unit through the API
+    response = api_for("shuji").post(
+        "/api/v1/members/",
+        {
+            "resident_id": resident.pk,
+            "status": "in_service",
+            "unit_id": foreign_unit.pk,
+        },
+        content_type="application/json",
+    )
+    # then the unit is not found for her, and nobody is registered
+    assert response.status_code == 404
+    assert not PartyMember.objects.filter(resident=resident).exists()
