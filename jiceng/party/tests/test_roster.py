@@ -115,7 +115,8 @@ def test_a_community_checks_a_units_roster_and_settles_the_doubtful(client_for, 
     community = Place.objects.get(assignments__user=people["shuji"])
     members = list(
         PartyMember.objects.filter(
-            place__path__startswith=community.path, status=MemberStatus.IN_SERVICE
+            place__in=Place.objects.subtree_of(community),
+            status=MemberStatus.IN_SERVICE,
         ).select_related("resident")[:3]
     )
     assert len(members) == 3

@@ -19,6 +19,7 @@ from jiceng.core.scope import (
     require_in_scope,
 )
 
+from ..errors import PeopleError
 from ..models import KeyPopulation, ResidentTag, Sensitivity, TagReview
 from ..models.key_populations import role_sensitivity
 
@@ -73,7 +74,7 @@ def tag_resident(*, actor, resident, category, reason, reviewer=None, tagged_on=
             )
     except IntegrityError as exc:
         raise ValidationError(
-            f"该居民已有有效的“{category.name}”标签", code="tag_exists"
+            f"该居民已有有效的“{category.name}”标签", code=PeopleError.TAG_EXISTS
         ) from exc
     audit.record(
         actor=actor,
@@ -95,7 +96,7 @@ def review_tag(*, actor, tag, kept, note, next_review_on=None):
     require_in_scope(tag.resident, actor, "change")
     _require_level(actor, tag.resident, tag.category)
     if not tag.active:
-        raise ValidationError("该标签已解除", code="tag_ended")
+        raise ValidationError("该标签已解除", code=PeopleError.TAG_ENDED)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "请填写复核情况"})

@@ -54,9 +54,9 @@ def xlsx(rows, *, header=HEADER, title="幸福社区居民台账（2026年11月�
 def dwellings(people):
     community = Place.objects.get(assignments__user=people["shuji"])
     return list(
-        Place.objects.filter(
-            path__startswith=community.path, kind=PlaceKind.DWELLING
-        ).order_by("code")[:5]
+        Place.objects.subtree_of(community)
+        .filter(kind=PlaceKind.DWELLING)
+        .order_by("code")[:5]
     )
 
 
@@ -379,13 +379,13 @@ def test_a_grid_worker_cannot_import_into_another_grid(people, run_import):
     own_grids = Place.objects.filter(assignments__user=wangge)
     other = (
         Place.objects.filter(kind=PlaceKind.DWELLING)
-        .exclude(path__startswith=own_grids[0].path)
-        .exclude(path__startswith=own_grids[1].path)
+        .exclude(pk__in=Place.objects.subtree_of(own_grids[0]))
+        .exclude(pk__in=Place.objects.subtree_of(own_grids[1]))
         .first()
     )
     elsewhere = (
-        Resident.objects.exclude(place__path__startswith=own_grids[0].path)
-        .exclude(place__path__startswith=own_grids[1].path)
+        Resident.objects.exclude(place__in=Place.objects.subtree_of(own_grids[0]))
+        .exclude(place__in=Place.objects.subtree_of(own_grids[1]))
         .first()
     )
     rows = [
@@ -394,9 +394,8 @@ def test_a_grid_worker_cannot_import_into_another_grid(people, run_import):
     ]
     # the second row names a dwelling in wangge's grid for a person living elsewhere
     rows[1][3] = (
-        Place.objects.filter(
-            path__startswith=own_grids[0].path, kind=PlaceKind.DWELLING
-        )
+        Place.objects.subtree_of(own_grids[0])
+        .filter(kind=PlaceKind.DWELLING)
         .first()
         .code
     )

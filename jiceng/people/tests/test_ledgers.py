@@ -142,9 +142,7 @@ def test_the_worker_pages_register_list_and_hide_other_communities(
 
 
 def test_households_are_imported_with_their_head(people, community, run_import):
-    dwelling = Place.objects.filter(
-        path__startswith=community.path, kind=PlaceKind.DWELLING
-    ).first()
+    dwelling = Place.objects.subtree_of(community).filter(kind=PlaceKind.DWELLING)[0]
     head = Resident.objects.visible_to(people["shuji"]).first()
     job = run_import(
         people["shuji"],
@@ -170,7 +168,7 @@ def test_members_are_matched_to_residents_and_their_organisation(
 ):
     org = (
         PartyOrg.objects.visible_to(people["shuji"], "change")
-        .filter(place__path__startswith=community.path)
+        .filter(place__in=Place.objects.subtree_of(community))
         .order_by("-depth")
         .first()
     )

@@ -20,9 +20,7 @@ def dwelling(people):
         .order_by("code")
         .first()
     )
-    return Place.objects.filter(
-        path__startswith=grid.path, kind=PlaceKind.DWELLING
-    ).first()
+    return Place.objects.subtree_of(grid).filter(kind=PlaceKind.DWELLING).first()
 
 
 def test_registering_a_resident_derives_birth_and_sex_and_records_moving_in(

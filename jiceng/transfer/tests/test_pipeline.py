@@ -53,7 +53,8 @@ def test_a_large_ledger_is_checked_in_a_second_process_and_every_row_counted(
     # second chunk and, in the third, a repeat of a first-chunk ID number
     community = Place.objects.get(assignments__user=people["shuji"])
     codes = list(
-        Place.objects.filter(path__startswith=community.path, kind=PlaceKind.DWELLING)
+        Place.objects.subtree_of(community)
+        .filter(kind=PlaceKind.DWELLING)
         .order_by("code")
         .values_list("code", flat=True)[:50]
     )
