@@ -17,6 +17,7 @@ from jiceng.core.scope import (
 )
 
 from . import services
+from .errors import PlaceError
 from .filters import PlaceFilter
 from .forms import MoveForm, PlaceForm
 from .models import Place, PlaceKind, child_kinds
@@ -120,10 +121,20 @@ def map_data(request, pk):
 
 
 PLACE_FORM_ERRORS = {
-    "code_format": "code",
-    "code_taken": "code",
-    "geometry": "geometry",
+    PlaceError.CODE_FORMAT: "code",
+    PlaceError.CODE_TAKEN: "code",
+    PlaceError.GEOMETRY: "geometry",
 }
+
+
+def _form_page(request, form, *, kind, title, **context):
+    """The place form, with what was typed and the service's errors (400)."""
+    return render(
+        request,
+        "places/form.html",
+        {"form": form, "kind": PlaceKind(kind), "title": title, **context},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -148,16 +159,12 @@ def create(request, parent_pk):
         else:
             messages.success(request, f"已新增{place.kind_label}“{place.name}”")
             return redirect(place)
-    return render(
+    return _form_page(
         request,
-        "places/form.html",
-        {
-            "form": form,
-            "parent": parent,
-            "kind": PlaceKind(kind),
-            "title": f"在“{parent.name}”下新增{PlaceKind(kind).label}",
-        },
-        status=400 if form.errors else 200,
+        form,
+        kind=kind,
+        title=f"在“{parent.name}”下新增{PlaceKind(kind).label}",
+        parent=parent,
     )
 
 
@@ -173,16 +180,12 @@ def edit(request, pk):
         else:
             messages.success(request, "已保存")
             return redirect(place)
-    return render(
+    return _form_page(
         request,
-        "places/form.html",
-        {
-            "form": form,
-            "place": place,
-            "kind": PlaceKind(place.kind),
-            "title": f"编辑{place.kind_label}“{place.name}”",
-        },
-        status=400 if form.errors else 200,
+        form,
+        kind=place.kind,
+        title=f"编辑{place.kind_label}“{place.name}”",
+        place=place,
     )
 
 

@@ -127,6 +127,8 @@ def start_check(*, actor, community, unit, upload) -> RosterCheck:
     left = [matching.Person(e, e.name, e.id_number) for e in entries]
     right = [matching.Person(m, m.resident.name, m.resident.id_number) for m in members]
     result = matching.match(left, right)
+    # matched pairs are settled (same, or same with differences); review pairs wait
+    paired = [(p, False) for p in result.matched] + [(p, True) for p in result.review]
     pairs = [
         RosterPair(
             roster_check=check,
@@ -134,20 +136,11 @@ def start_check(*, actor, community, unit, upload) -> RosterCheck:
             member=p.right.key,
             score=p.score,
             differences=p.differences,
-            kind=PairKind.CONFLICT if p.differences else PairKind.MATCHED,
+            kind=PairKind.REVIEW
+            if doubtful
+            else (PairKind.CONFLICT if p.differences else PairKind.MATCHED),
         )
-        for p in result.matched
-    ]
-    pairs += [
-        RosterPair(
-            roster_check=check,
-            entry=p.left.key,
-            member=p.right.key,
-            score=p.score,
-            differences=p.differences,
-            kind=PairKind.REVIEW,
-        )
-        for p in result.review
+        for p, doubtful in paired
     ]
     pairs += [
         RosterPair(roster_check=check, entry=p.key, kind=PairKind.ONLY_UNIT)

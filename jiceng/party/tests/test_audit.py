@@ -4,7 +4,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from jiceng.core.models import AuditAction, AuditEntry
+from jiceng.core.audit import entries_for
+from jiceng.core.models import AuditAction
 from jiceng.party import services
 from jiceng.party.models import (
     JointCommitteeUnit,
@@ -20,13 +21,6 @@ from jiceng.people.models import Resident, Unit
 from jiceng.places.models import Place
 
 pytestmark = pytest.mark.django_db
-
-
-def audit_rows(target, action):
-    label = target._meta.label_lower
-    return AuditEntry.objects.filter(
-        target_type=label, target_id=str(target.pk), action=action
-    )
 
 
 @pytest.fixture
@@ -47,7 +41,7 @@ def test_a_new_branch_is_audited(people, committee):
         place=grid,
     )
     # then its creation is audited with where it sits
-    (entry,) = audit_rows(branch, AuditAction.CREATE)
+    (entry,) = entries_for(branch).filter(action=AuditAction.CREATE)
     assert entry.actor == people["shuji"] and entry.changes["place"] == grid.name
 
 
@@ -64,8 +58,8 @@ def test_registering_and_changing_a_member_are_audited(people, committee):
         actor=people["shuji"], member=member, status=MemberStatus.RETIRED
     )
     # then both writes are audited, the change with its values
-    assert audit_rows(member, AuditAction.CREATE).count() == 1
-    (entry,) = audit_rows(member, AuditAction.UPDATE)
+    assert entries_for(member).filter(action=AuditAction.CREATE).count() == 1
+    (entry,) = entries_for(member).filter(action=AuditAction.UPDATE)
     assert entry.changes["status"] == ["in_service", "retired"]
 
 
@@ -79,8 +73,8 @@ def test_joint_committee_rosters_are_audited(people, committee):
         actor=people["shuji"], committee=committee, name="钱审计", unit=unit
     )
     # then each is audited
-    assert audit_rows(joined, AuditAction.CREATE).count() == 1
-    assert audit_rows(part_time, AuditAction.CREATE).count() == 1
+    assert entries_for(joined).filter(action=AuditAction.CREATE).count() == 1
+    assert entries_for(part_time).filter(action=AuditAction.CREATE).count() == 1
     assert JointCommitteeUnit.objects.filter(pk=joined.pk).exists()
     assert PartTimeMember.objects.filter(pk=part_time.pk).exists()
 
@@ -100,14 +94,17 @@ def test_a_roster_check_and_each_decision_are_audited(people, committee):
         upload=SimpleUploadedFile("名单.csv", roster),
     )
     # then the check is audited
-    assert audit_rows(check, AuditAction.CREATE).get().changes["roster"] == 1
+    assert (
+        entries_for(check).filter(action=AuditAction.CREATE).get().changes["roster"]
+        == 1
+    )
     # when the doubtful pair is settled as the same person
     pair = RosterPair.objects.get(roster_check=check, kind=PairKind.REVIEW)
     services.decide(
         actor=people["shuji"], pair=pair, same_person=True, version=pair.version
     )
     # then the decision is audited on the check, naming the pair
-    (entry,) = audit_rows(check, AuditAction.UPDATE)
+    (entry,) = entries_for(check).filter(action=AuditAction.UPDATE)
     assert entry.changes == {"pair": pair.pk, "same_person": True}
 
 
@@ -126,5 +123,5 @@ def test_the_members_ledger_is_audited_row_by_row_and_as_an_import(
     # then the new member and the import are each audited
     member = PartyMember.objects.get(resident=resident)
     assert job.created == 1 and member.org == committee
-    assert audit_rows(member, AuditAction.CREATE).count() == 1
-    assert audit_rows(job, AuditAction.IMPORT).count() == 1
+    assert entries_for(member).filter(action=AuditAction.CREATE).count() == 1
+    assert entries_for(job).filter(action=AuditAction.IMPORT).count() == 1

@@ -6,7 +6,8 @@ Residents' creation, reveals and imports are checked with their own stories
 
 import pytest
 
-from jiceng.core.models import AuditAction, AuditEntry
+from jiceng.core.audit import entries_for
+from jiceng.core.models import AuditAction
 from jiceng.core.validators import compose_id_number
 from jiceng.people import services
 from jiceng.people.models import (
@@ -21,13 +22,6 @@ from jiceng.people.models import (
 from jiceng.places.models import Place, PlaceKind
 
 pytestmark = pytest.mark.django_db
-
-
-def audit_rows(target, action):
-    label = target._meta.label_lower
-    return AuditEntry.objects.filter(
-        target_type=label, target_id=str(target.pk), action=action
-    )
 
 
 @pytest.fixture
@@ -46,7 +40,7 @@ def test_editing_a_resident_is_audited_with_what_changed(people, resident):
     # when the grid worker corrects a resident's note
     services.update_resident(actor=people["wangge"], resident=resident, note="新备注")
     # then one update row names the field, old and new
-    (entry,) = audit_rows(resident, AuditAction.UPDATE)
+    (entry,) = entries_for(resident).filter(action=AuditAction.UPDATE)
     assert entry.actor == people["wangge"]
     assert entry.changes["note"][1] == "新备注"
 
@@ -59,15 +53,15 @@ def test_a_household_and_its_head_are_audited(people, grid, resident):
         actor=people["wangge"], number="AUD-0001", place=dwelling, head=resident
     )
     # then the household's creation is audited, and so is the head joining it
-    assert audit_rows(household, AuditAction.CREATE).count() == 1
-    head_change = audit_rows(resident, AuditAction.UPDATE).get()
+    assert entries_for(household).filter(action=AuditAction.CREATE).count() == 1
+    head_change = entries_for(resident).filter(action=AuditAction.UPDATE).get()
     assert head_change.changes["household"][1] == "AUD-0001"
     resident.refresh_from_db()
     assert resident.household == household and resident.relation == Relation.HEAD
     # when its note is changed
     services.update_household(actor=people["wangge"], household=household, note="改")
     # then that is one update row
-    (entry,) = audit_rows(household, AuditAction.UPDATE)
+    (entry,) = entries_for(household).filter(action=AuditAction.UPDATE)
     assert entry.changes == {"note": ["", "改"]}
 
 
@@ -82,9 +76,9 @@ def test_a_household_ledger_row_is_audited_like_a_form(
     # then the household, its head and the import itself are each audited
     household = Household.objects.get(number="AUD-0002")
     assert job.created == 1
-    assert audit_rows(household, AuditAction.CREATE).count() == 1
-    assert audit_rows(resident, AuditAction.UPDATE).count() == 1
-    assert audit_rows(job, AuditAction.IMPORT).count() == 1
+    assert entries_for(household).filter(action=AuditAction.CREATE).count() == 1
+    assert entries_for(resident).filter(action=AuditAction.UPDATE).count() == 1
+    assert entries_for(job).filter(action=AuditAction.IMPORT).count() == 1
 
 
 def test_a_unit_is_audited_when_registered_and_changed(people, grid):
@@ -94,8 +88,8 @@ def test_a_unit_is_audited_when_registered_and_changed(people, grid):
     )
     services.update_unit(actor=people["shuji"], unit=unit, staff_count=12)
     # then both writes are audited, the change with its values
-    assert audit_rows(unit, AuditAction.CREATE).count() == 1
-    (entry,) = audit_rows(unit, AuditAction.UPDATE)
+    assert entries_for(unit).filter(action=AuditAction.CREATE).count() == 1
+    (entry,) = entries_for(unit).filter(action=AuditAction.UPDATE)
     assert entry.changes["staff_count"] == [None, 12]
     assert Unit.objects.filter(pk=unit.pk).exists()
 
@@ -114,10 +108,10 @@ def test_a_worker_is_audited_without_showing_the_id_number(people, grid):
     )
     services.update_worker(actor=people["shuji"], worker=worker, platform="美团")
     # then both are audited, and the ID number shows only that it was set
-    created = audit_rows(worker, AuditAction.CREATE).get()
+    created = entries_for(worker).filter(action=AuditAction.CREATE).get()
     assert id_number not in str(created.changes)
     assert created.changes["id_number"] == ["***", "***"]
-    (entry,) = audit_rows(worker, AuditAction.UPDATE)
+    (entry,) = entries_for(worker).filter(action=AuditAction.UPDATE)
     assert entry.changes["platform"] == ["", "美团"]
     assert GigWorker.objects.filter(pk=worker.pk).exists()
 
@@ -130,10 +124,16 @@ def test_tagging_reviewing_and_configuring_are_audited(people, resident):
     )
     services.review_tag(actor=people["wangge"], tag=tag, kept=False, note="已迁居")
     # then the tag's creation and its review are audited
-    assert audit_rows(tag, AuditAction.CREATE).get().changes["category"] == "独居老人"
-    assert audit_rows(tag, AuditAction.UPDATE).get().changes["review"] == "解除"
+    assert (
+        entries_for(tag).filter(action=AuditAction.CREATE).get().changes["category"]
+        == "独居老人"
+    )
+    assert (
+        entries_for(tag).filter(action=AuditAction.UPDATE).get().changes["review"]
+        == "解除"
+    )
     # when the district administrator changes the category's review interval
     services.save_category(actor=people["quadmin"], category=elderly, review_days=45)
     # then that is audited too, with before and after
-    (entry,) = audit_rows(elderly, AuditAction.UPDATE)
+    (entry,) = entries_for(elderly).filter(action=AuditAction.UPDATE)
     assert entry.changes["review_days"] == [30, 45]

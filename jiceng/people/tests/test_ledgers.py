@@ -3,24 +3,19 @@
 import io
 
 import pytest
-from openpyxl import Workbook
 
 from jiceng.core.validators import compose_id_number as make_id
 from jiceng.party.models import PartyMember, PartyOrg
 from jiceng.people.models import GigWorker, Household, Resident, Unit
 from jiceng.places.models import Place, PlaceKind
+from jiceng.transfer.workbooks import write_workbook
 
 pytestmark = pytest.mark.django_db
 
 
 def xlsx(header, rows):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_workbook(buffer, [header, *rows])
     return buffer.getvalue()
 
 
