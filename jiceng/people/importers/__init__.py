@@ -12,8 +12,8 @@ from .labels import (
     RESIDENCE_BY_LABEL,
     UNIT_KIND_BY_LABEL,
 )
-from .residents import RESIDENT_COLUMNS, ResidentImporter
-from .rows import DigestRows, ResidentRow
+from .residents import ResidentImporter
+from .rows import RESIDENT_COLUMNS, DigestRows, ResidentRow
 from .units import UnitImporter
 from .workers import WorkerImporter
 

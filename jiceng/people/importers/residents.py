@@ -25,7 +25,7 @@ from jiceng.core.ledgers import (
     first_message,
     register_importer,
 )
-from jiceng.core.planner import column_in, insert_rows
+from jiceng.core.planner import column_in
 from jiceng.core.tabular import cell_text
 from jiceng.core.validators import mask_mobile, validate_id_number, validate_mobile
 from jiceng.places.models import Place
@@ -36,39 +36,13 @@ from ..models import (
     Household,
     KeyPopulation,
     Occupancy,
-    ResidenceType,
     Resident,
     ResidentTag,
     Unit,
 )
 from .households import household_ids
 from .labels import RELATION_BY_LABEL, RESIDENCE_BY_LABEL
-from .rows import DigestRows, ResidentRow, protect
-
-# Columns written by the fast insert, in the order ResidentImporter._create builds them.
-RESIDENT_COLUMNS = (
-    "name",
-    "sex",
-    "birth_date",
-    "ethnicity",
-    "id_number",
-    "id_number_index",
-    "id_number_mask",
-    "phone",
-    "phone_index",
-    "phone_mask",
-    "place_id",
-    "household_id",
-    "relation",
-    "residence_type",
-    "work_unit_id",
-    "employer_name",
-    "note",
-    "moved_in_on",
-    "created_at",
-    "updated_at",
-)
-
+from .rows import DigestRows, ResidentRow, insert_residents, protect
 
 CATEGORY_SPLIT_RE = re.compile(r"[、,，;；/\s]+")
 
@@ -457,44 +431,9 @@ class ResidentImporter(Importer):
         return household_ids(wanted) if wanted else {}
 
     def _create(self, creates, households):
-        """Insert new residents in one statement.
-
-        Bulk inserting through the ORM spends most of its time compiling values; the
-        rows here are already validated, so they go straight to the database (COPY
-        on PostgreSQL) with the same encryption, indexes and masks the fields use.
-        """
         if not creates:
             return []
-        now = timezone.now()
-        rows = []
-        for item in creates:
-            f = item.fields
-            id_cipher, id_mask, phone_cipher, phone_mask = item.protected
-            rows.append(
-                (
-                    f["name"],
-                    f["sex"],
-                    f["birth_date"],
-                    f["ethnicity"] or "汉族",
-                    id_cipher,
-                    item.id_digest,
-                    id_mask,
-                    phone_cipher,
-                    item.phone_digest,
-                    phone_mask,
-                    f["place_id"],
-                    households.get(item.household),
-                    f["relation"],
-                    f["residence_type"] or ResidenceType.REGISTERED,
-                    f["work_unit_id"],
-                    f["employer_name"],
-                    f["note"],
-                    self.today,
-                    now,
-                    now,
-                )
-            )
-        insert_rows(Resident, RESIDENT_COLUMNS, rows)
+        insert_residents(creates, households, self.today)
         return [RowOutcome(item.row, CREATED) for item in creates]
 
     def _update(self, updates):

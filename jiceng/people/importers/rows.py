@@ -1,13 +1,43 @@
-"""A prepared resident row, and the table that finds ID numbers repeated in a file.
+"""A prepared resident row, its fast insert, and the table that finds ID numbers
+repeated in a file.
 
-Both are built to travel: rows are pickled from the import's preparing process
-(jiceng.transfer.pipeline), and the digest table stays small at a million rows.
+Rows are built to travel (pickled from the import's preparing process, see
+jiceng.transfer.pipeline), and the digest table stays small at a million rows.
 """
 
 from array import array
 
+from django.utils import timezone
+
 from jiceng.core.crypto import encrypt
+from jiceng.core.planner import insert_rows
 from jiceng.core.validators import mask_id_number, mask_mobile
+
+from ..models import ResidenceType, Resident
+
+# Columns written by the fast insert, in the order insert_residents builds them.
+RESIDENT_COLUMNS = (
+    "name",
+    "sex",
+    "birth_date",
+    "ethnicity",
+    "id_number",
+    "id_number_index",
+    "id_number_mask",
+    "phone",
+    "phone_index",
+    "phone_mask",
+    "place_id",
+    "household_id",
+    "relation",
+    "residence_type",
+    "work_unit_id",
+    "employer_name",
+    "note",
+    "moved_in_on",
+    "created_at",
+    "updated_at",
+)
 
 
 def protect(fields):
@@ -138,3 +168,43 @@ class DigestRows:
                     slot = (slot + 1) & mask
                 keys[slot] = key
                 rows[slot] = row
+
+
+def insert_residents(items, households, today):
+    """Insert new residents (ResidentRows) in one statement.
+
+    Bulk inserting through the ORM spends most of its time compiling values; the
+    rows here are already validated, so they go straight to the database (COPY on
+    PostgreSQL) with the same encryption, indexes and masks the fields use.
+    households: household number -> id.
+    """
+    now = timezone.now()
+    rows = []
+    for item in items:
+        f = item.fields
+        id_cipher, id_mask, phone_cipher, phone_mask = item.protected
+        rows.append(
+            (
+                f["name"],
+                f["sex"],
+                f["birth_date"],
+                f["ethnicity"] or "汉族",
+                id_cipher,
+                item.id_digest,
+                id_mask,
+                phone_cipher,
+                item.phone_digest,
+                phone_mask,
+                f["place_id"],
+                households.get(item.household),
+                f["relation"],
+                f["residence_type"] or ResidenceType.REGISTERED,
+                f["work_unit_id"],
+                f["employer_name"],
+                f["note"],
+                today,
+                now,
+                now,
+            )
+        )
+    insert_rows(Resident, RESIDENT_COLUMNS, rows)
