@@ -25,7 +25,6 @@ from jiceng.core.scope import (
 from jiceng.core.tabular import TabularError, cell_text, read_rows
 from jiceng.places.errors import PlaceError
 
-from .. import matching
 from ..errors import PartyError
 from ..models import (
     MemberStatus,
@@ -48,6 +47,8 @@ ALIASES = {
 
 def _read_roster(upload):
     """Yield (row number, name, ID number) from the uploaded roster."""
+    from .. import matching  # with rapidfuzz: loaded by the processes that match
+
     suffix = os.path.splitext(upload.name)[1].lower()
     with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
         for chunk in upload.chunks():
@@ -105,6 +106,8 @@ def unit_ids(actor):
 
 @transaction.atomic
 def start_check(*, actor, community, unit, upload) -> RosterCheck:
+    from .. import matching
+
     if community.kind != "community":
         raise ValidationError("请选择社区", code=PlaceError.WRONG_KIND)
     as_unit = checks_as_unit(actor, community, unit)
