@@ -165,6 +165,7 @@ def start_check(*, actor, community, unit, upload) -> RosterCheck:
         target=check,
         changes={"roster": len(entries), "community": len(members)},
     )
+    require_in_scope(check, actor, "view")  # a unit's own check is theirs to read
     return check
 
 

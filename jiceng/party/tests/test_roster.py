@@ -158,6 +158,8 @@ def test_a_community_checks_a_units_roster_and_settles_the_doubtful(client_for, 
         {"same": "0", "version": stale_version},
         follow=True,
     )
+    assert second.status_code == 200
+    assert second.redirect_chain[-1][0].startswith(check_url)
     assert "已被他人处理" in second.content.decode()
     doubtful.refresh_from_db()
     assert doubtful.kind == PairKind.MATCHED and doubtful.decided_by == people["shuji"]
