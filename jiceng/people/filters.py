@@ -24,6 +24,7 @@ from .models import (
     Unit,
     UnitKind,
 )
+from .services import DUE_SOON_DAYS
 
 TAIL_RE = re.compile(r"^\d{3}[\dXx]$|^\d{4}$")
 # A search that reads like an address: a space, or a 小区/栋/单元/室 word.
@@ -151,8 +152,6 @@ class TagFilter(django_filters.FilterSet):
         fields = []
 
     def by_status(self, queryset, name, value):
-        from .services import DUE_SOON_DAYS
-
         if value == "ended":
             return queryset.exclude(ended_on=None)
         queryset = queryset.filter(ended_on=None)

@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from jiceng.core.forms import add_service_errors
-from jiceng.core.htmx import paginate, query_without_page, render_page
 from jiceng.core.scope import (
     can,
     get_visible_or_404,
@@ -20,6 +19,7 @@ from .. import services
 from ..filters import WorkerFilter
 from ..forms import WorkerForm
 from ..models import GigWorker
+from .common import filtered_list
 
 COMMUNITY_ERRORS = {
     PlaceError.NOT_FOUND: "community_code",
@@ -29,21 +29,13 @@ COMMUNITY_ERRORS = {
 
 @permission_required("people.view")
 def worker_list(request):
-    filterset = WorkerFilter(
-        request.GET or None,
-        queryset=GigWorker.objects.visible_to(request.user).select_related("community"),
-    )
-    return render_page(
+    return filtered_list(
         request,
-        "people/worker_list.html",
-        {
-            "filter": filterset,
-            "page": paginate(request, filterset.qs),
-            "query": query_without_page(request),
-            "can_create": has_permission(request.user, "people.change"),
-            "can_reveal": has_permission(request.user, "people.reveal"),
-        },
+        queryset=GigWorker.objects.visible_to(request.user).select_related("community"),
+        filterset_class=WorkerFilter,
+        template="people/worker_list.html",
         partial="people/partials/worker_table.html",
+        extra={"can_create": has_permission(request.user, "people.change")},
     )
 
 
