@@ -52,11 +52,12 @@ def bare_residents(request):
     from django.db.models import Q
     from django.http import JsonResponse
 
+    from jiceng.core.scope import path_prefix
     from jiceng.people.models import Resident
 
     condition = Q(pk__in=[])
     for prefix in request.GET.getlist("prefix"):
-        condition |= Q(place__path__startswith=prefix)
+        condition |= path_prefix(prefix, "place__path")
     limit = int(request.GET.get("limit", "50"))
     rows = list(
         Resident.objects.filter(condition).order_by("-id").values(*API_FIELDS)[:limit]

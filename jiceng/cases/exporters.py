@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from jiceng.transfer.registry import Exporter, register_exporter
+from jiceng.core.ledgers import Exporter, register_exporter
 
 from .filters import cases_for
 

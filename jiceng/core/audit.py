@@ -51,3 +51,10 @@ def _jsonable(value):
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+def entries_for(target):
+    """The audit rows about one record (its history), newest first."""
+    return AuditEntry.objects.filter(
+        target_type=target._meta.label_lower, target_id=str(target.pk)
+    ).order_by("-at", "-pk")

@@ -166,3 +166,10 @@ class MinimumLengthValidator:
 
     def get_help_text(self):
         return _("密码至少需要%(min_length)d位。") % {"min_length": self.min_length}
+
+
+def compose_id_number(birth="19600101", seq=1, region="510502") -> str:
+    """A valid ID number from its parts — region code, birth date (YYYYMMDD) and a
+    three-digit sequence — and the GB 11643 check digit (tests, fixtures)."""
+    body = f"{region}{birth}{seq:03d}"
+    return body + ric.calc_check_digit(body + "0")

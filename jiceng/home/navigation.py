@@ -55,7 +55,7 @@ MENU = [
     MenuItem(_("户"), "people:household_list", "house-door", ("people.view",)),
     MenuItem(_("单位"), "people:unit_list", "building", ("people.view",)),
     MenuItem(_("新就业群体"), "people:worker_list", "bicycle", ("people.view",)),
-    # The import page lists the importers the user may run (transfer.registry).
+    # The import page lists the importers the user may run (core.ledgers).
     MenuItem(
         _("台账导入"), "transfer:index", "upload", ("people.change", "party.change")
     ),

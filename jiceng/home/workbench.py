@@ -9,7 +9,7 @@ from jiceng.core.roles import Role
 from jiceng.core.scope import grants_for, has_permission
 from jiceng.party.models import PartyMember, PartyOrg
 from jiceng.people.models import Household, Resident, Unit
-from jiceng.people.tags import due_for_review
+from jiceng.people.services import due_for_review
 from jiceng.places.models import Place, PlaceKind
 from jiceng.volunteer.workbench import volunteer_cards
 

@@ -3,26 +3,27 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from jiceng.core.htmx import paginate, render_page
 
 from . import services
+from .filters import NotificationFilter
 from .models import Notification
 
 
 @login_required
 def notification_list(request):
-    notes = Notification.objects.filter(user=request.user)
-    if request.GET.get("unread"):
-        notes = notes.filter(read_at__isnull=True)
+    notes = NotificationFilter(
+        request.GET, queryset=Notification.objects.filter(user=request.user)
+    )
     return render_page(
         request,
         "notices/list.html",
         {
-            "page": paginate(request, notes),
-            "unread_only": bool(request.GET.get("unread")),
+            "page": paginate(request, notes.qs),
+            "unread_only": notes.form.is_valid()
+            and bool(notes.form.cleaned_data.get("unread")),
         },
         partial="notices/list.html",
     )
@@ -30,10 +31,10 @@ def notification_list(request):
 
 @login_required
 def open_notification(request, pk):
-    note = services.open_notification(request.user, pk)
+    note = services.open_notification(user=request.user, pk=pk)
     if note is None:
         raise Http404
-    if note.url and url_has_allowed_host_and_scheme(note.url, allowed_hosts=None):
+    if note.url and services.is_local(note.url):
         return redirect(note.url)
     return redirect("notices:list")
 
@@ -41,5 +42,5 @@ def open_notification(request, pk):
 @login_required
 @require_POST
 def read_all(request):
-    services.mark_all_read(request.user)
+    services.mark_all_read(user=request.user)
     return redirect("notices:list")

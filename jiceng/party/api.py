@@ -61,7 +61,11 @@ def register_member(request, payload: MemberIn):
         if payload.org_id
         else None
     )
-    unit = Unit.objects.filter(pk=payload.unit_id).first() if payload.unit_id else None
+    unit = (
+        get_visible_or_404(Unit.objects, request.user, pk=payload.unit_id)
+        if payload.unit_id
+        else None
+    )
     member = services.register_member(
         actor=request.user,
         resident=resident,

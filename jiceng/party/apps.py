@@ -6,4 +6,6 @@ class PartyConfig(AppConfig):
     verbose_name = "党组织"
 
     def ready(self):
-        from . import transfer  # noqa: F401  (registers the members ledger)
+        # the members ledger (jiceng.core.ledgers) and the place-page panel
+        from . import exporters, importers  # noqa: F401
+        from .views import places  # noqa: F401

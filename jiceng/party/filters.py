@@ -1,11 +1,19 @@
-"""Party member list filters, shared by the HTML list and the API."""
+"""Party list filters, shared by the HTML lists, the API and the exports."""
 
 import django_filters
 from django import forms
 
-from jiceng.people.filters import filter_place_subtree
+from jiceng.core.scope import path_prefix
+from jiceng.places.filters import filter_place_subtree
 
-from .models import MemberStatus, PartyMember, PartyOrg, PartyOrgKind
+from .models import (
+    MemberStatus,
+    PairKind,
+    PartyMember,
+    PartyOrg,
+    PartyOrgKind,
+    RosterPair,
+)
 
 
 class PartyMemberFilter(django_filters.FilterSet):
@@ -31,7 +39,7 @@ class PartyMemberFilter(django_filters.FilterSet):
         org = PartyOrg.objects.filter(pk=value).only("path").first()
         if org is None:
             return queryset.none()
-        return queryset.filter(org__path__startswith=org.path)
+        return queryset.filter(path_prefix(org.path, "org__path"))
 
     def in_place(self, queryset, name, value):
         return filter_place_subtree(queryset, name, value)
@@ -52,3 +60,25 @@ class PartyOrgFilter(django_filters.FilterSet):
 
     def in_place(self, queryset, name, value):
         return filter_place_subtree(queryset, name, value)
+
+
+class RosterPairFilter(django_filters.FilterSet):
+    """One tab of a 双向核查's outcomes; the doubtful pairs come first."""
+
+    kind = django_filters.ChoiceFilter(choices=PairKind.choices, label="结果")
+
+    class Meta:
+        model = RosterPair
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("kind", PairKind.REVIEW)
+        super().__init__(data, *args, **kwargs)
+
+    @property
+    def shown_kind(self):
+        """The tab shown (the doubtful pairs unless another valid one is asked)."""
+        if self.form.is_valid() and self.form.cleaned_data.get("kind"):
+            return self.form.cleaned_data["kind"]
+        return PairKind.REVIEW

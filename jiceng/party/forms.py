@@ -1,8 +1,14 @@
 """Party forms; every choice list is limited to what the user may act on."""
 
 from django import forms
+from django.db.models import Q
+
+from jiceng.core.scope import path_prefix, place_prefixes
+from jiceng.people.models import Unit
+from jiceng.places.models import Place
 
 from .models import MemberStatus, PartyOrg, PartyOrgKind
+from .services import unit_ids
 
 
 class OrgForm(forms.Form):
@@ -48,3 +54,35 @@ class JointUnitForm(forms.Form):
     joined_on = forms.DateField(
         label="加入日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class CheckForm(forms.Form):
+    community = forms.ModelChoiceField(label="社区", queryset=Place.objects.none())
+    unit = forms.ModelChoiceField(
+        label="单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text="名单来自哪家单位；不选则与社区全部在职党员比对",
+    )
+    file = forms.FileField(
+        label="单位在职党员名单", help_text="xlsx/xls/csv，需有“姓名”和“身份证号”列"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        communities = Place.objects.filter(kind="community")
+        prefixes = place_prefixes(user, "party.change")
+        if prefixes:
+            # a community (or street) checks the rosters units send it
+            within = Q(pk__in=[])
+            for prefix in prefixes:
+                within |= path_prefix(prefix)
+            self.fields["community"].queryset = communities.filter(within)
+            self.fields["unit"].queryset = Unit.objects.visible_to(user).order_by(
+                "name"
+            )
+        else:
+            # a unit checks its own roster against any community its members live in
+            self.fields["community"].queryset = communities
+            self.fields["unit"].queryset = Unit.objects.filter(pk__in=unit_ids(user))
+            self.fields["unit"].required = True

@@ -5,8 +5,9 @@ from ninja.pagination import paginate
 
 from jiceng.core.apiutils import filtered
 from jiceng.core.scope import get_visible_or_404
+from jiceng.places.resolver import place_by_code
 
-from . import services, tags
+from . import services
 from .filters import (
     HouseholdFilter,
     ResidentFilter,
@@ -14,7 +15,7 @@ from .filters import (
     UnitFilter,
     WorkerFilter,
 )
-from .models import GigWorker, Household, Resident, Unit
+from .models import GigWorker, Household, Resident, ResidentTag, Unit
 from .schemas import (
     HouseholdOut,
     HouseholdQuery,
@@ -49,8 +50,11 @@ def get_resident(request, resident_id: int):
 @router.post("residents/", response={201: ResidentOut}, summary="登记居民")
 def create_resident(request, payload: ResidentIn):
     data = payload.dict()
-    place = services.place_for(
-        request.user, data.pop("place_code"), kinds=services.RESIDENT_PLACE_KINDS
+    place = place_by_code(
+        request.user,
+        data.pop("place_code"),
+        permission="people.change",
+        kinds=services.RESIDENT_PLACE_KINDS,
     )
     return Status(
         201, services.create_resident(actor=request.user, place=place, **data)
@@ -105,4 +109,9 @@ def list_workers(request, filters: Query[WorkerQuery]):
 )
 @paginate
 def list_tags(request, filters: Query[TagQuery]):
-    return filtered(TagFilter, filters, tags.visible_tags(request.user).order_by("pk"))
+    queryset = (
+        ResidentTag.objects.visible_to(request.user)
+        .select_related("category")
+        .order_by("pk")
+    )
+    return filtered(TagFilter, filters, queryset)

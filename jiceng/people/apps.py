@@ -6,4 +6,6 @@ class PeopleConfig(AppConfig):
     verbose_name = "人口"
 
     def ready(self):
-        from . import exporters, importers  # noqa: F401  (registers the 台账 kinds)
+        # the 台账 kinds (jiceng.core.ledgers) and the place-page panels
+        from . import exporters, importers  # noqa: F401
+        from .views import places  # noqa: F401

@@ -1,13 +1,12 @@
 """Export residents and units in the import templates' columns (re-importable)."""
 
+from jiceng.core.ledgers import Exporter, register_exporter
 from jiceng.core.scope import place_prefixes
 from jiceng.places.resolver import address_names
-from jiceng.transfer.registry import Exporter, register_exporter
 
-from . import tags
 from .filters import ResidentFilter, UnitFilter, WorkerFilter
 from .importers import ResidentImporter, UnitImporter, WorkerImporter
-from .models import GigWorker, Resident, Unit
+from .models import GigWorker, Resident, ResidentTag, Unit
 
 
 @register_exporter
@@ -26,7 +25,7 @@ class ResidentExporter(Exporter):
         )
         open_tags = {}
         for resident_id, name in (
-            tags.visible_tags(self.user)
+            ResidentTag.objects.visible_to(self.user)
             .filter(ended_on=None)
             .order_by("category__order")
             .values_list("resident_id", "category__name")

@@ -7,7 +7,9 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.core.validators import to_half_width
+from jiceng.places.filters import filter_place_subtree
 from jiceng.places.models import Place
 
 from .models import (
@@ -22,6 +24,7 @@ from .models import (
     Unit,
     UnitKind,
 )
+from .services import DUE_SOON_DAYS
 
 TAIL_RE = re.compile(r"^\d{3}[\dXx]$|^\d{4}$")
 # A search that reads like an address: a space, or a 小区/栋/单元/室 word.
@@ -35,7 +38,6 @@ def places_at_address(request, text):
     The residents queryset is already scoped; the user's subtrees only narrow the
     places scanned (without a request, e.g. in an export, all are scanned).
     """
-    from jiceng.core.scope import place_prefixes
     from jiceng.places.resolver import address_names, normalize_address
 
     wanted = normalize_address(text)
@@ -53,16 +55,8 @@ def places_at_address(request, text):
         return Place.objects.none()
     condition = Q()
     for path in tops:
-        condition |= Q(path__startswith=path)
+        condition |= path_prefix(path)
     return Place.objects.filter(condition)
-
-
-def filter_place_subtree(queryset, name, value, lookup="place"):
-    """Keep rows whose place lies in the subtree of the place with this id."""
-    place = Place.objects.filter(pk=value).only("path").first()
-    if place is None:
-        return queryset.none()
-    return queryset.filter(**{f"{lookup}__path__startswith": place.path})
 
 
 class ResidentFilter(django_filters.FilterSet):
@@ -158,8 +152,6 @@ class TagFilter(django_filters.FilterSet):
         fields = []
 
     def by_status(self, queryset, name, value):
-        from .tags import DUE_SOON_DAYS
-
         if value == "ended":
             return queryset.exclude(ended_on=None)
         queryset = queryset.filter(ended_on=None)

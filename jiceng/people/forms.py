@@ -14,7 +14,9 @@ from .models import (
 )
 
 
-class ResidentForm(forms.Form):
+class PersonForm(forms.Form):
+    """Who someone is (residents, workers): an edit leaves protected fields blank."""
+
     name = forms.CharField(label="姓名", max_length=50)
     id_number = forms.CharField(
         label="身份证号",
@@ -27,18 +29,6 @@ class ResidentForm(forms.Form):
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
-    )
-    place_code = forms.CharField(
-        label="住址编码",
-        max_length=32,
-        help_text="户、单元、楼栋、小区或网格的编码",
-    )
-    relation = forms.ChoiceField(
-        label="与户主关系", choices=[("", "—"), *Relation.choices], required=False
-    )
-    residence_type = forms.ChoiceField(label="居住类型", choices=ResidenceType.choices)
-    ethnicity = forms.CharField(
-        label="民族", max_length=20, required=False, initial="汉族"
     )
     note = forms.CharField(
         label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -60,6 +50,25 @@ class ResidentForm(forms.Form):
     def clean_phone(self):
         value = self.cleaned_data["phone"]
         return validate_mobile(value) if value else value
+
+
+class ResidentForm(PersonForm):
+    field_order = (
+        "name id_number phone place_code relation residence_type ethnicity note".split()
+    )
+
+    place_code = forms.CharField(
+        label="住址编码",
+        max_length=32,
+        help_text="户、单元、楼栋、小区或网格的编码",
+    )
+    relation = forms.ChoiceField(
+        label="与户主关系", choices=[("", "—"), *Relation.choices], required=False
+    )
+    residence_type = forms.ChoiceField(label="居住类型", choices=ResidenceType.choices)
+    ethnicity = forms.CharField(
+        label="民族", max_length=20, required=False, initial="汉族"
+    )
 
 
 class UnitForm(forms.Form):
@@ -115,20 +124,12 @@ class ReviewForm(forms.Form):
     )
 
 
-class WorkerForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
-    id_number = forms.CharField(
-        label="身份证号",
-        max_length=24,
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
-    phone = forms.CharField(
-        label="手机号码",
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "tel"}),
-    )
+class WorkerForm(PersonForm):
+    field_order = (
+        "name id_number phone occupation platform community_code service_area "
+        "reported_on is_party_member note"
+    ).split()
+
     occupation = forms.ChoiceField(label="职业", choices=Occupation.choices)
     platform = forms.CharField(
         label="平台/公司",
@@ -142,25 +143,6 @@ class WorkerForm(forms.Form):
         label="报到日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     is_party_member = forms.BooleanField(label="党员", required=False)
-    note = forms.CharField(
-        label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args, editing=False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if editing:
-            self.fields["id_number"].help_text = "留空表示不修改"
-            self.fields["phone"].help_text = "留空表示不修改"
-        else:
-            self.fields["id_number"].required = True
-
-    def clean_id_number(self):
-        value = self.cleaned_data["id_number"]
-        return validate_id_number(value).number if value else value
-
-    def clean_phone(self):
-        value = self.cleaned_data["phone"]
-        return validate_mobile(value) if value else value
 
 
 class CategoryForm(forms.Form):

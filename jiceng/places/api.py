@@ -1,12 +1,13 @@
 """Places API: the territory tree, scoped exactly like the pages."""
 
-from django.db.models import Q
 from ninja import Query, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from jiceng.core.apiutils import filtered
 from jiceng.core.scope import get_visible_or_404
 
 from . import services
+from .filters import PlaceFilter
 from .models import Place
 from .schemas import MoveIn, PlaceIn, PlaceOut, PlacePatch, PlaceQuery
 
@@ -33,20 +34,7 @@ class PlacePagination(LimitOffsetPagination):
 @router.get("", response=list[PlaceOut], summary="地点列表")
 @paginate(PlacePagination)
 def list_places(request, filters: Query[PlaceQuery]):
-    queryset = Place.objects.visible_to(request.user)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    if filters.parent:
-        parent = get_visible_or_404(Place.objects, request.user, pk=filters.parent)
-        queryset = queryset.filter(path__startswith=parent.path, depth=parent.depth + 1)
-    if filters.within:
-        root = get_visible_or_404(Place.objects, request.user, pk=filters.within)
-        queryset = queryset.filter(path__startswith=root.path)
-    if filters.q:
-        queryset = queryset.filter(
-            Q(name__contains=filters.q) | Q(code__startswith=filters.q)
-        )
-    return queryset
+    return filtered(PlaceFilter, filters, Place.objects.visible_to(request.user))
 
 
 @router.get("{int:place_id}", response=PlaceOut, summary="地点详情")

@@ -6,4 +6,4 @@ class PlacesConfig(AppConfig):
     verbose_name = "地点"
 
     def ready(self):
-        from . import importer  # noqa: F401  (registers the place-tree import)
+        from . import importers  # noqa: F401  (registers the place-tree import)

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .models import Place
+from .resolver import place_by_code
 
 
 class GeoJSONField(forms.CharField):
@@ -44,10 +45,15 @@ class MoveForm(forms.Form):
         help_text="填写要移入的上级地点编码；移动后本级及下级编码随新上级自动调整",
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
     def clean_new_parent_code(self):
+        """Resolve the code among the places the user may change: a missing place
+        and one out of reach get the same message."""
         code = self.cleaned_data["new_parent_code"].strip()
-        parent = Place.objects.filter(code=code).first()
-        if parent is None:
-            raise ValidationError("找不到该编码对应的地点")
-        self.cleaned_data["new_parent"] = parent
+        self.cleaned_data["new_parent"] = place_by_code(
+            self.user, code, permission="places.change"
+        )
         return code

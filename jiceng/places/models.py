@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from jiceng.core.scope import Scope, ScopedQuerySet
+from jiceng.core.scope import Scope, ScopedQuerySet, path_prefix
 
 
 class PlaceKind(models.TextChoices):
@@ -59,7 +59,7 @@ class PlaceQuerySet(MP_NodeQuerySet, ScopedQuerySet):
         return self.filter(kind=kind)
 
     def subtree_of(self, place):
-        return self.filter(path__startswith=place.path)
+        return self.filter(path_prefix(place.path))
 
 
 class PlaceManager(MP_NodeManager.from_queryset(PlaceQuerySet)):

@@ -1,18 +1,22 @@
-"""Find places named in imported rows: by code, or by an address as 台账 write it.
+"""Find the places people name: by code, or by an address as 台账 write it.
 
-One resolver serves one import job and caches what it has looked up, so a chunk of
-rows costs one query for its codes; addresses are matched against the names of the
-compounds, buildings, entrances and dwellings within the importer's scope.
+Codes typed into a form resolve through place_by_code; an import job's rows through
+one PlaceResolver, which caches what it has looked up, so a chunk of rows costs one
+query for its codes; addresses are matched against the names of the compounds,
+buildings, entrances and dwellings within the importer's scope. Either way a code
+that names no place and one outside the caller's reach get the same answer.
 """
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from jiceng.core.scope import place_path_allowed, place_prefixes
+from jiceng.core.scope import path_prefix, place_path_allowed, place_prefixes
 from jiceng.core.validators import to_half_width
 
-from .models import Place, PlaceKind
+from .errors import PlaceError
+from .models import KIND_ORDER, Place, PlaceKind
 
 ADDRESS_KINDS = (
     PlaceKind.COMPOUND,
@@ -38,13 +42,42 @@ def address_names(prefixes):
     if "" not in prefixes:
         condition = Q(pk__in=[])
         for prefix in prefixes:
-            condition |= Q(path__startswith=prefix)
+            condition |= path_prefix(prefix)
         rows = rows.filter(condition)
     names = {}
     for pk, path, kind, name in rows.values_list("pk", "path", "kind", "name"):
         parent = names.get(path[: -Place.steplen])
         names[path] = f"{parent} {name}" if parent else name
         yield pk, path, kind, names[path]
+
+
+def not_found(code) -> ValidationError:
+    return ValidationError(
+        f"编码{code}不存在或不在您的权限范围内", code=PlaceError.NOT_FOUND
+    )
+
+
+def check_kind(code, kind, kinds):
+    """Raise unless kind is one of kinds (a dwelling named where a grid belongs)."""
+    if kinds and kind not in kinds:
+        labels = "、".join(str(PlaceKind(k).label) for k in KIND_ORDER if k in kinds)
+        raise ValidationError(
+            f"编码{code}是{PlaceKind(kind).label}，应为{labels}",
+            code=PlaceError.WRONG_KIND,
+        )
+
+
+def place_by_code(actor, code, *, permission, kinds=None) -> Place:
+    """The place with this code where the actor holds permission (a row is put
+    there, or the place itself is changed), of one of kinds when given."""
+    code = (code or "").strip()
+    place = Place.objects.filter(code=code).first() if code else None
+    if place is None or not place_path_allowed(
+        place.path, place_prefixes(actor, permission)
+    ):
+        raise not_found(code)
+    check_kind(code, place.kind, kinds)
+    return place
 
 
 class PlaceResolver:
@@ -71,15 +104,13 @@ class PlaceResolver:
             self._by_code[code] = found.get(code)
 
     def by_code(self, code):
-        """Return (pk, path) or raise ValueError with the reason in Chinese."""
+        """Return (pk, path) or raise ValidationError with the reason in Chinese."""
         if code not in self._by_code:
             self.prefetch_codes([code])
         found = self._by_code.get(code)
         if found is None or not self.allowed(found[1]):
-            raise ValueError(f"编码{code}不存在或不在您的权限范围内")
-        if found[2] not in self.kinds:
-            labels = "、".join(str(PlaceKind(k).label) for k in sorted(self.kinds))
-            raise ValueError(f"编码{code}是{PlaceKind(found[2]).label}，应为{labels}")
+            raise not_found(code)
+        check_kind(code, found[2], self.kinds)
         return found[0], found[1]
 
     def _address_index(self):
@@ -99,6 +130,12 @@ class PlaceResolver:
         found = self._by_address.get(key)
         if found is None:
             if key in self._by_address:
-                raise ValueError(f"住址“{text}”对应多处地点，请填写住址编码")
-            raise ValueError(f"住址“{text}”在您的辖区内找不到，请填写住址编码")
+                raise ValidationError(
+                    f"住址“{text}”对应多处地点，请填写住址编码",
+                    code=PlaceError.NOT_FOUND,
+                )
+            raise ValidationError(
+                f"住址“{text}”在您的辖区内找不到，请填写住址编码",
+                code=PlaceError.NOT_FOUND,
+            )
         return found

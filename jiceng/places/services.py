@@ -7,7 +7,7 @@ from django.db.models.functions import Concat, Substr
 
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import require_in_scope
+from jiceng.core.scope import path_prefix, require_in_scope
 
 from .errors import PlaceError
 from .models import ALLOWED_PARENT_KINDS, CODE_DIGITS, Place, PlaceKind
@@ -112,6 +112,7 @@ def create_place(
         target=place,
         changes=audit.diff({}, _snapshot(place)),
     )
+    require_in_scope(place, actor, "change")
     return place
 
 
@@ -139,12 +140,13 @@ def update_place(*, actor, place, **fields) -> Place:
         audit.record(
             actor=actor, action=AuditAction.UPDATE, target=place, changes=changes
         )
+    require_in_scope(place, actor, "change")
     return place
 
 
 def _recode_descendants(place, old_prefix, new_prefix):
     """Replace the code prefix of every descendant in one UPDATE."""
-    descendants = Place.objects.filter(path__startswith=place.path).exclude(pk=place.pk)
+    descendants = Place.objects.filter(path_prefix(place.path)).exclude(pk=place.pk)
     descendants.update(
         code=Concat(Value(new_prefix), Substr("code", len(old_prefix) + 1))
     )

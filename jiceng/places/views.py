@@ -3,29 +3,30 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
 from jiceng.core.models import Assignment
-from jiceng.core.scope import get_visible_or_404, has_permission
+from jiceng.core.scope import (
+    can,
+    get_visible_or_404,
+    has_permission,
+    permission_required,
+)
 
 from . import services
+from .errors import PlaceError
+from .filters import PlaceFilter
 from .forms import MoveForm, PlaceForm
 from .models import Place, PlaceKind, child_kinds
+from .panels import SIDE, SUMMARY, render_panels
 
 
-def _require(user, permission):
-    if not has_permission(user, permission):
-        raise PermissionDenied
-
-
-@login_required
+@permission_required("places.view")
 def index(request):
     """Start at the top of the user's scope: one place opens directly."""
-    _require(request.user, "places.view")
     visible = Place.objects.visible_to(request.user)
     if request.user.is_superuser:
         roots = list(Place.get_root_nodes())
@@ -57,50 +58,32 @@ def _breadcrumb(user, place):
 def detail(request, pk):
     user = request.user
     place = get_visible_or_404(Place.objects, user, pk=pk)
-    children = Place.objects.get_children(place).order_by("code")
-    q = request.GET.get("q", "").strip()
-    if q:
-        children = children.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    # Children of a place in scope are in scope: the subtree is the scope's unit.
+    children = PlaceFilter(
+        {"q": request.GET.get("q", "")},
+        queryset=Place.objects.get_children(place).order_by("code"),
+    ).qs
     page = paginate(request, children)
     context = {
         "place": place,
         "page": page,
-        "q": q,
+        "q": request.GET.get("q", "").strip(),
         "query": query_without_page(request),
     }
     if request.htmx and request.htmx.target == "results":
         return render(request, "places/partials/children.html", context)
-    can_change = Place.objects.visible_to(user, "change").filter(pk=place.pk).exists()
-    from jiceng.party.models import PartyOrg
-    from jiceng.people.models import Occupancy, Resident
-
-    dwelling = place.kind == PlaceKind.DWELLING
+    # Residents, party organisations…: panels registered by the apps above.
+    panels = render_panels(request, place)
     context.update(
         {
             "breadcrumb": _breadcrumb(user, place),
-            "can_change": can_change,
+            "can_change": can(user, place, "change"),
             "child_kinds": [PlaceKind(k) for k in child_kinds(place.kind)],
             "responsible": Assignment.objects.filter(
                 place=place, active=True
             ).select_related("user"),
-            "resident_count": Resident.objects.visible_to(user)
-            .filter(place__path__startswith=place.path)
-            .count()
-            if has_permission(user, "people.view")
-            else None,
-            "party_orgs": PartyOrg.objects.visible_to(user).filter(place=place),
-            # 一户一档: who lives in a dwelling now, and who lived there before.
-            "occupants": Resident.objects.visible_to(user)
-            .filter(place=place)
-            .select_related("household")
-            .order_by("household_id", "pk")[:100]
-            if dwelling
-            else None,
-            "past_stays": Occupancy.objects.visible_to(user)
-            .filter(place=place)
-            .select_related("resident", "household")[:100]
-            if dwelling
-            else None,
+            "summary_panels": panels[SUMMARY],
+            "side_panels": panels[SIDE],
             "has_map": place.kind
             in {"district", "street", "community", "grid", "compound"},
         }
@@ -138,10 +121,20 @@ def map_data(request, pk):
 
 
 PLACE_FORM_ERRORS = {
-    "code_format": "code",
-    "code_taken": "code",
-    "geometry": "geometry",
+    PlaceError.CODE_FORMAT: "code",
+    PlaceError.CODE_TAKEN: "code",
+    PlaceError.GEOMETRY: "geometry",
 }
+
+
+def _form_page(request, form, *, kind, title, **context):
+    """The place form, with what was typed and the service's errors (400)."""
+    return render(
+        request,
+        "places/form.html",
+        {"form": form, "kind": PlaceKind(kind), "title": title, **context},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -166,16 +159,12 @@ def create(request, parent_pk):
         else:
             messages.success(request, f"已新增{place.kind_label}“{place.name}”")
             return redirect(place)
-    return render(
+    return _form_page(
         request,
-        "places/form.html",
-        {
-            "form": form,
-            "parent": parent,
-            "kind": PlaceKind(kind),
-            "title": f"在“{parent.name}”下新增{PlaceKind(kind).label}",
-        },
-        status=400 if form.errors else 200,
+        form,
+        kind=kind,
+        title=f"在“{parent.name}”下新增{PlaceKind(kind).label}",
+        parent=parent,
     )
 
 
@@ -191,23 +180,19 @@ def edit(request, pk):
         else:
             messages.success(request, "已保存")
             return redirect(place)
-    return render(
+    return _form_page(
         request,
-        "places/form.html",
-        {
-            "form": form,
-            "place": place,
-            "kind": PlaceKind(place.kind),
-            "title": f"编辑{place.kind_label}“{place.name}”",
-        },
-        status=400 if form.errors else 200,
+        form,
+        kind=place.kind,
+        title=f"编辑{place.kind_label}“{place.name}”",
+        place=place,
     )
 
 
 @login_required
 def move(request, pk):
     place = get_visible_or_404(Place.objects, request.user, "change", pk=pk)
-    form = MoveForm(request.POST or None)
+    form = MoveForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.move_place(

@@ -166,8 +166,8 @@ def run_worker(database_name, job_id, path, pipe):
     """The worker process: prepare every chunk of the job's file into the pipe."""
     from django.db import connections
 
+    from jiceng.core.ledgers import IMPORTERS
     from jiceng.transfer.models import ImportJob
-    from jiceng.transfer.services import importer_class
 
     connections["default"].settings_dict["NAME"] = database_name
 
@@ -177,7 +177,7 @@ def run_worker(database_name, job_id, path, pipe):
 
     try:
         job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-        importer = importer_class(job.kind)(job.created_by, dry_run=job.dry_run)
+        importer = IMPORTERS[job.kind](job.created_by, dry_run=job.dry_run)
         send(READY, None)
         prepared_there = int(sys.stdin.readline() or 0)  # by the writer, meanwhile
         with fewer_collections():

@@ -19,6 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiceng.core import audit, crypto
+from jiceng.core.ledgers import (
+    CREATED,
+    EXPORTERS,
+    IMPORTERS,
+    REJECTED,
+    UNCHANGED,
+    UPDATED,
+)
 from jiceng.core.models import AuditAction
 from jiceng.core.planner import (
     ANALYZE_AFTER_ROWS,
@@ -26,7 +34,7 @@ from jiceng.core.planner import (
     refresh_statistics,
     sqlite_cache,
 )
-from jiceng.core.scope import has_permission
+from jiceng.core.scope import require_permission
 from jiceng.core.tabular import (
     SUPPORTED_SUFFIXES,
     TabularError,
@@ -35,9 +43,9 @@ from jiceng.core.tabular import (
     find_header,
 )
 
+from .errors import TransferError
 from .models import ImportJob, ImportRejection, JobStatus
 from .pipeline import fewer_collections, prepared_chunks
-from .registry import CREATED, EXPORTERS, IMPORTERS, REJECTED, UNCHANGED, UPDATED
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
@@ -47,19 +55,18 @@ def importer_class(kind):
     try:
         return IMPORTERS[kind]
     except KeyError:
-        raise ValidationError(f"未知的导入类型：{kind}", code="unknown_kind") from None
+        raise ValidationError(
+            f"未知的导入类型：{kind}", code=TransferError.UNKNOWN_KIND
+        ) from None
 
 
 def exporter_class(kind):
     try:
         return EXPORTERS[kind]
     except KeyError:
-        raise ValidationError(f"未知的导出类型：{kind}", code="unknown_kind") from None
-
-
-def _require(user, permission):
-    if not has_permission(user, permission):
-        raise PermissionDenied("没有执行此操作的权限")
+        raise ValidationError(
+            f"未知的导出类型：{kind}", code=TransferError.UNKNOWN_KIND
+        ) from None
 
 
 @contextmanager
@@ -98,12 +105,16 @@ def start_import(
     defer=False leaves running to the caller (the CLI runs the job in-process).
     """
     importer = importer_class(kind)
-    _require(actor, importer.permission)
+    require_permission(actor, importer.permission)
     name = os.path.basename(upload.name or "")
     if not name.lower().endswith(SUPPORTED_SUFFIXES):
-        raise ValidationError("仅支持 xlsx、xls、ods、csv 格式的文件", code="file_type")
+        raise ValidationError(
+            "仅支持 xlsx、xls、ods、csv 格式的文件", code=TransferError.FILE_TYPE
+        )
     if upload.size and upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError("文件超过512MB，请拆分后导入", code="file_size")
+        raise ValidationError(
+            "文件超过512MB，请拆分后导入", code=TransferError.FILE_SIZE
+        )
     job = ImportJob(
         kind=kind,
         filename=name[:255],
@@ -122,7 +133,7 @@ def start_import(
             job.header = find_header(path, name)
         except TabularError as exc:
             job.file.delete(save=False)
-            raise ValidationError(str(exc), code="unreadable") from exc
+            raise ValidationError(str(exc), code=TransferError.UNREADABLE) from exc
         job.size_estimate = estimate_rows(path, name)
     job.status = JobStatus.NEEDS_MAPPING if missing_columns(job) else JobStatus.QUEUED
     with transaction.atomic():
@@ -143,12 +154,13 @@ def set_mapping(*, actor, job, mapping: dict) -> ImportJob:
     }
     unknown = set(reverse) - set(job.header)
     if unknown or not set(reverse.values()) <= set(importer.columns):
-        raise ValidationError("列对应无效", code="mapping")
+        raise ValidationError("列对应无效", code=TransferError.MAPPING)
     job.mapping = reverse
     missing = missing_columns(job)
     if missing:
         raise ValidationError(
-            "仍缺少必填列：" + "、".join(missing), code="mapping_incomplete"
+            "仍缺少必填列：" + "、".join(missing),
+            code=TransferError.MAPPING_INCOMPLETE,
         )
     job.status = JobStatus.QUEUED
     with transaction.atomic():
@@ -162,8 +174,10 @@ def commit_dry_run(*, actor, job) -> ImportJob:
     if job.created_by_id != actor.pk:
         raise PermissionDenied("只能确认自己的导入")
     if not (job.dry_run and job.status == JobStatus.DONE) or job.commits.exists():
-        raise ValidationError("该预检已确认导入或尚未完成", code="not_committable")
-    _require(actor, importer_class(job.kind).permission)
+        raise ValidationError(
+            "该预检已确认导入或尚未完成", code=TransferError.NOT_COMMITTABLE
+        )
+    require_permission(actor, importer_class(job.kind).permission)
     commit = ImportJob.objects.create(
         kind=job.kind,
         file=job.file.name,
@@ -279,9 +293,9 @@ def export_rows(*, user, kind, params, unmasked=False):
     phones need the reveal permission. Every export is audited.
     """
     exporter = exporter_class(kind)
-    _require(user, exporter.permission)
+    require_permission(user, exporter.permission)
     if unmasked:
-        _require(user, exporter.reveal_permission)
+        require_permission(user, exporter.reveal_permission)
     stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     note = (
         f"{user}（{user.get_username()}）于 {stamp} 导出 · "

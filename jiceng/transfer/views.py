@@ -9,12 +9,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiceng.core.forms import add_service_errors
-from jiceng.core.scope import has_permission
+from jiceng.core.ledgers import importers_for
+from jiceng.core.scope import require_permission
 
 from . import services
 from .forms import MappingForm, UploadForm
-from .models import ImportJob
-from .registry import importers_for
+from .models import ImportJob, JobStatus
 from .workbooks import xlsx_response
 
 
@@ -23,8 +23,7 @@ def _importer(user, kind):
         importer = services.importer_class(kind)
     except ValidationError as exc:
         raise Http404 from exc
-    if not has_permission(user, importer.permission):
-        raise PermissionDenied
+    require_permission(user, importer.permission)
     return importer
 
 
@@ -62,7 +61,7 @@ def start(request, kind):
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
-            if job.status == "needs_mapping":
+            if job.status == JobStatus.NEEDS_MAPPING:
                 return redirect("transfer:mapping", pk=job.pk)
             return redirect(job)
     return render(

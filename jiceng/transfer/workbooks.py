@@ -5,6 +5,7 @@ openpyxl is imported when a workbook is written, not when Django starts: it is
 processes reading CSV) never write one.
 """
 
+import io
 import tempfile
 
 from django.http import FileResponse
@@ -63,3 +64,31 @@ def xlsx_response(rows, filename, **options):
     write_workbook(spool, rows, **options)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+def read_workbook(content):
+    """Read back what write_workbook wrote: (note or None, header, data rows).
+
+    content: the file's bytes, or the download's response. The header is the first
+    row with more than one cell filled in; a note (the export watermark) is the
+    single-cell row above it. Empty rows are skipped.
+    """
+    from openpyxl import load_workbook
+
+    if hasattr(content, "streaming"):
+        content = (
+            b"".join(content.streaming_content)
+            if content.streaming
+            else content.content
+        )
+    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    rows = [
+        list(row)
+        for row in sheet.iter_rows(values_only=True)
+        if any(cell not in (None, "") for cell in row)
+    ]
+    for index, row in enumerate(rows):
+        if sum(1 for cell in row if cell not in (None, "")) > 1:
+            note = rows[index - 1][0] if index else None
+            return note, row, rows[index + 1 :]
+    return None, [], []

@@ -111,7 +111,11 @@ def test_joint_committee_rosters(people):
     assert committee.part_time_members.filter(name="赵六").exists()
     other = (
         PartyOrg.objects.filter(kind=PartyOrgKind.COMMUNITY_COMMITTEE)
-        .exclude(place__path__startswith=Place.objects.get_parent(committee.place).path)
+        .exclude(
+            place__in=Place.objects.subtree_of(
+                Place.objects.get_parent(committee.place)
+            )
+        )
         .first()
     )
     with pytest.raises(PermissionDenied):
@@ -127,7 +131,9 @@ def test_org_pages_show_members_of_the_subtree(client_for, people):
     shown = response.context["page"].paginator.count
     assert (
         shown
-        == PartyMember.objects.filter(org__path__startswith=committee.path).count()
+        == PartyMember.objects.filter(
+            org__in=PartyOrg.objects.get_tree(committee)
+        ).count()
         > 0
     )
     assert client_for("wangge2").get(f"/party/orgs/{committee.pk}/").status_code == 404
@@ -159,10 +165,9 @@ def test_org_and_member_api_follow_scope(api_for, people):
             place__path__regex=r"^(" + "|".join(g.path for g in grids) + ")"
         ).count()
     )
+    street2 = Place.objects.filter(kind="street").order_by("code")[1]
     street2_member = PartyMember.objects.filter(
-        place__path__startswith=Place.objects.filter(kind="street")
-        .order_by("code")[1]
-        .path
+        place__in=Place.objects.subtree_of(street2)
     ).first()
     assert (
         api_for("wangge").get(f"/api/v1/members/{street2_member.pk}").status_code == 404
@@ -171,3 +176,26 @@ def test_org_and_member_api_follow_scope(api_for, people):
         api_for("jiedao2").get(f"/api/v1/members/{street2_member.pk}").status_code
         == 200
     )
+
+
+def test_the_member_api_takes_only_units_in_the_callers_scope(api_for, people):
+    # given a resident the community secretary may see, and a unit she may not
+    resident = Resident.objects.visible_to(people["shuji"]).filter(
+        party_member__isnull=True, birth_date__year__lt=1980
+    )[0]
+    foreign_unit = Unit.objects.exclude(
+        pk__in=Unit.objects.visible_to(people["shuji"])
+    ).first()
+    # when she registers the resident as a member of that unit through the API
+    response = api_for("shuji").post(
+        "/api/v1/members/",
+        {
+            "resident_id": resident.pk,
+            "status": "in_service",
+            "unit_id": foreign_unit.pk,
+        },
+        content_type="application/json",
+    )
+    # then the unit is not found for her, and nobody is registered
+    assert response.status_code == 404
+    assert not PartyMember.objects.filter(resident=resident).exists()

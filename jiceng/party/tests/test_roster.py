@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from jiceng.core.validators import compose_id_number as make_id
 from jiceng.party.matching import AUTO, Person, match, name_similarity
 from jiceng.party.models import MemberStatus, PairKind, PartyMember, RosterPair
-from jiceng.people.tests.test_import import make_id
 from jiceng.places.models import Place
 
 
@@ -115,7 +115,8 @@ def test_a_community_checks_a_units_roster_and_settles_the_doubtful(client_for, 
     community = Place.objects.get(assignments__user=people["shuji"])
     members = list(
         PartyMember.objects.filter(
-            place__path__startswith=community.path, status=MemberStatus.IN_SERVICE
+            place__in=Place.objects.subtree_of(community),
+            status=MemberStatus.IN_SERVICE,
         ).select_related("resident")[:3]
     )
     assert len(members) == 3
@@ -157,6 +158,8 @@ def test_a_community_checks_a_units_roster_and_settles_the_doubtful(client_for, 
         {"same": "0", "version": stale_version},
         follow=True,
     )
+    assert second.status_code == 200
+    assert second.redirect_chain[-1][0].startswith(check_url)
     assert "已被他人处理" in second.content.decode()
     doubtful.refresh_from_db()
     assert doubtful.kind == PairKind.MATCHED and doubtful.decided_by == people["shuji"]

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.roles import ROLE_TAG_SENSITIVITY
 from jiceng.core.scope import Scope, ScopedQuerySet
 
 
@@ -18,6 +19,18 @@ class Sensitivity(models.IntegerChoices):
     ORDINARY = 1, _("一般")
     SENSITIVE = 2, _("敏感")
     RESTRICTED = 3, _("高度敏感")
+
+
+def role_sensitivity(role) -> int:
+    """The most sensitive category level a role may see (0 = no tags at all)."""
+    return ROLE_TAG_SENSITIVITY.get(role, 0)
+
+
+def within_sensitivity(grant):
+    """ResidentTag's refinement: a place grant opens the tags up to its role's level
+    (a building lead sees only the ordinary categories), or none."""
+    level = role_sensitivity(grant.role)
+    return models.Q(category__sensitivity__lte=level) if level else None
 
 
 class KeyPopulation(models.Model):
@@ -90,7 +103,7 @@ class ResidentTag(models.Model):
         verbose_name=_("解除人"),
     )
 
-    scope = Scope(place="resident__place")
+    scope = Scope(place="resident__place", refine=within_sensitivity)
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

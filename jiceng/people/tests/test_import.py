@@ -6,9 +6,9 @@ import json
 import pytest
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
-from stdnum.cn import ric
 
 from jiceng.core.models import AuditAction, AuditEntry
+from jiceng.core.validators import compose_id_number as make_id
 from jiceng.people.importers import ResidentImporter
 from jiceng.people.models import Household, Occupancy, Resident
 from jiceng.places.models import Place, PlaceKind
@@ -28,11 +28,6 @@ HEADER = [
     "居住类型",
     "备注",
 ]
-
-
-def make_id(birth="19600101", seq=1, region="510502"):
-    body = f"{region}{birth}{seq:03d}"
-    return body + ric.calc_check_digit(body + "0")
 
 
 def wrong_check(number):
@@ -59,9 +54,9 @@ def xlsx(rows, *, header=HEADER, title="幸福社区居民台账（2026年11月�
 def dwellings(people):
     community = Place.objects.get(assignments__user=people["shuji"])
     return list(
-        Place.objects.filter(
-            path__startswith=community.path, kind=PlaceKind.DWELLING
-        ).order_by("code")[:5]
+        Place.objects.subtree_of(community)
+        .filter(kind=PlaceKind.DWELLING)
+        .order_by("code")[:5]
     )
 
 
@@ -384,13 +379,13 @@ def test_a_grid_worker_cannot_import_into_another_grid(people, run_import):
     own_grids = Place.objects.filter(assignments__user=wangge)
     other = (
         Place.objects.filter(kind=PlaceKind.DWELLING)
-        .exclude(path__startswith=own_grids[0].path)
-        .exclude(path__startswith=own_grids[1].path)
+        .exclude(pk__in=Place.objects.subtree_of(own_grids[0]))
+        .exclude(pk__in=Place.objects.subtree_of(own_grids[1]))
         .first()
     )
     elsewhere = (
-        Resident.objects.exclude(place__path__startswith=own_grids[0].path)
-        .exclude(place__path__startswith=own_grids[1].path)
+        Resident.objects.exclude(place__in=Place.objects.subtree_of(own_grids[0]))
+        .exclude(place__in=Place.objects.subtree_of(own_grids[1]))
         .first()
     )
     rows = [
@@ -399,9 +394,8 @@ def test_a_grid_worker_cannot_import_into_another_grid(people, run_import):
     ]
     # the second row names a dwelling in wangge's grid for a person living elsewhere
     rows[1][3] = (
-        Place.objects.filter(
-            path__startswith=own_grids[0].path, kind=PlaceKind.DWELLING
-        )
+        Place.objects.subtree_of(own_grids[0])
+        .filter(kind=PlaceKind.DWELLING)
         .first()
         .code
     )

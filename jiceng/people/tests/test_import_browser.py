@@ -8,7 +8,8 @@ from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
 from jiceng.conftest import login
-from jiceng.people.tests.test_import import make_id, wrong_check
+from jiceng.core.validators import compose_id_number as make_id
+from jiceng.people.tests.test_import import wrong_check
 
 pytestmark = [pytest.mark.browser]
 

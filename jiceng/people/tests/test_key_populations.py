@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from jiceng.people import tags
+from jiceng.people import services
 from jiceng.people.models import KeyPopulation, Resident, ResidentTag
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,12 @@ def resident(people):
 
 def category(code):
     return KeyPopulation.objects.get(code=code)
+
+
+def tag_as(actor, resident, code, reason, **extra):
+    return services.tag_resident(
+        actor=actor, resident=resident, category=category(code), reason=reason, **extra
+    )
 
 
 def test_the_usual_categories_are_configured_with_levels_and_intervals():
@@ -44,95 +50,64 @@ def test_the_usual_categories_are_configured_with_levels_and_intervals():
 
 def test_a_grid_worker_tags_then_reviews_and_history_is_kept(people, resident):
     wangge = people["wangge"]
-    tag = tags.tag_resident(
-        actor=wangge,
-        resident=resident,
-        category=category("elderly_alone"),
-        reason="子女在外地",
-    )
+    tag = tag_as(wangge, resident, "elderly_alone", "子女在外地")
     assert tag.next_review_on == date.today() + timedelta(days=30)
     with pytest.raises(ValidationError) as info:
-        tags.tag_resident(
-            actor=wangge,
-            resident=resident,
-            category=category("elderly_alone"),
-            reason="再登记一次",
-        )
+        tag_as(wangge, resident, "elderly_alone", "再登记一次")
     assert "已有有效" in str(info.value)
 
-    tags.review_tag(actor=wangge, tag=tag, kept=True, note="入户探访，身体尚可")
+    services.review_tag(actor=wangge, tag=tag, kept=True, note="入户探访，身体尚可")
     tag.refresh_from_db()
     assert tag.active and tag.reviews.count() == 1
-    tags.review_tag(actor=wangge, tag=tag, kept=False, note="已随子女迁居")
+    services.review_tag(actor=wangge, tag=tag, kept=False, note="已随子女迁居")
     tag.refresh_from_db()
     assert not tag.active and tag.ended_reason == "已随子女迁居"
     assert [r.kept for r in tag.reviews.order_by("pk")] == [True, False]
     # tagging again later opens a new period; the old one stays in the history
-    tags.tag_resident(
-        actor=wangge,
-        resident=resident,
-        category=category("elderly_alone"),
-        reason="又回来独居",
-    )
+    tag_as(wangge, resident, "elderly_alone", "又回来独居")
     assert ResidentTag.objects.filter(resident=resident).count() == 2
 
 
 def test_sensitive_categories_are_hidden_from_roles_without_the_level(people, resident):
-    tags.tag_resident(
-        actor=people["wangge"],
-        resident=resident,
-        category=category("community_correction"),
-        reason="司法所通知",
-    )
-    tags.tag_resident(
-        actor=people["wangge"],
-        resident=resident,
-        category=category("disabled"),
-        reason="持证",
-    )
+    tag_as(people["wangge"], resident, "community_correction", "司法所通知")
+    tag_as(people["wangge"], resident, "disabled", "持证")
     seen_by_lead = set(
-        tags.visible_tags(people["loudong"])
+        ResidentTag.objects.visible_to(people["loudong"])
         .filter(resident=resident)
         .values_list("category__code", flat=True)
     )
     assert seen_by_lead == {"disabled"}
     seen_by_worker = set(
-        tags.visible_tags(people["wangge"])
+        ResidentTag.objects.visible_to(people["wangge"])
         .filter(resident=resident)
         .values_list("category__code", flat=True)
     )
     assert seen_by_worker == {"disabled", "community_correction"}
-    assert not tags.visible_tags(people["wangge2"]).filter(resident=resident).exists()
+    assert (
+        not ResidentTag.objects.visible_to(people["wangge2"])
+        .filter(resident=resident)
+        .exists()
+    )
     with pytest.raises(PermissionDenied):
-        tags.tag_resident(
-            actor=people["loudong"],
-            resident=resident,
-            category=category("mental_disorder"),
-            reason="x",
-        )
+        tag_as(people["loudong"], resident, "mental_disorder", "x")
 
 
 def test_the_resident_page_shows_only_visible_tags(client_for, people, resident):
-    tags.tag_resident(
-        actor=people["wangge"],
-        resident=resident,
-        category=category("community_correction"),
-        reason="司法所通知",
-    )
+    tag_as(people["wangge"], resident, "community_correction", "司法所通知")
     worker_page = client_for("wangge").get(resident.get_absolute_url()).content.decode()
     lead_page = client_for("loudong").get(resident.get_absolute_url()).content.decode()
     assert "社区矫正对象" in worker_page and "社区矫正对象" not in lead_page
 
 
 def test_the_due_list_shows_tags_to_review_this_week(client_for, people, resident):
-    tag = tags.tag_resident(
-        actor=people["wangge"],
-        resident=resident,
-        category=category("elderly_80"),
-        reason="85岁",
+    tag = tag_as(
+        people["wangge"],
+        resident,
+        "elderly_80",
+        "85岁",
         tagged_on=date.today() - timedelta(days=200),
     )
-    assert tag in tags.due_for_review(people["wangge"])
+    assert tag in services.due_for_review(people["wangge"])
     html = client_for("wangge").get("/people/tags/", {"status": "due"}).content.decode()
     assert resident.name in html and "复核" in html
     assert (
@@ -172,12 +147,7 @@ def test_tagging_and_reviewing_through_the_pages(client_for, people, resident):
 
 
 def test_the_api_lists_tags_up_to_the_callers_level(api_for, people, resident):
-    tags.tag_resident(
-        actor=people["wangge"],
-        resident=resident,
-        category=category("mental_disorder"),
-        reason="卫生院转介",
-    )
+    tag_as(people["wangge"], resident, "mental_disorder", "卫生院转介")
     worker = (
         api_for("wangge").get("/api/v1/key-population-tags/", {"limit": 500}).json()
     )

@@ -3,24 +3,19 @@
 import io
 
 import pytest
-from openpyxl import Workbook
 
+from jiceng.core.validators import compose_id_number as make_id
 from jiceng.party.models import PartyMember, PartyOrg
 from jiceng.people.models import GigWorker, Household, Resident, Unit
-from jiceng.people.tests.test_import import make_id
 from jiceng.places.models import Place, PlaceKind
+from jiceng.transfer.workbooks import write_workbook
 
 pytestmark = pytest.mark.django_db
 
 
 def xlsx(header, rows):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_workbook(buffer, [header, *rows])
     return buffer.getvalue()
 
 
@@ -142,9 +137,7 @@ def test_the_worker_pages_register_list_and_hide_other_communities(
 
 
 def test_households_are_imported_with_their_head(people, community, run_import):
-    dwelling = Place.objects.filter(
-        path__startswith=community.path, kind=PlaceKind.DWELLING
-    ).first()
+    dwelling = Place.objects.subtree_of(community).filter(kind=PlaceKind.DWELLING)[0]
     head = Resident.objects.visible_to(people["shuji"]).first()
     job = run_import(
         people["shuji"],
@@ -170,7 +163,7 @@ def test_members_are_matched_to_residents_and_their_organisation(
 ):
     org = (
         PartyOrg.objects.visible_to(people["shuji"], "change")
-        .filter(place__path__startswith=community.path)
+        .filter(place__in=Place.objects.subtree_of(community))
         .order_by("-depth")
         .first()
     )

@@ -20,9 +20,7 @@ def dwelling(people):
         .order_by("code")
         .first()
     )
-    return Place.objects.filter(
-        path__startswith=grid.path, kind=PlaceKind.DWELLING
-    ).first()
+    return Place.objects.subtree_of(grid).filter(kind=PlaceKind.DWELLING).first()
 
 
 def test_registering_a_resident_derives_birth_and_sex_and_records_moving_in(
@@ -202,3 +200,27 @@ def test_a_dwelling_page_lists_who_lives_there_now_and_before(
     html = client_for("wangge").get(resident.get_absolute_url()).content.decode()
     stays = html[html.index('data-testid="stays"') :]
     assert stays.index(dwelling.name) < stays.index(old_place.name)
+
+
+def test_party_membership_shows_only_to_those_who_may_see_it(client_for, people):
+    # given a party member living in a building the building lead covers
+    from jiceng.party.models import PartyMember
+
+    member = (
+        PartyMember.objects.filter(
+            resident__in=Resident.objects.visible_to(people["loudong"])
+        )
+        .select_related("resident")
+        .first()
+    )
+    url = f"/people/residents/{member.resident.pk}/"
+    # when the community secretary opens the resident's page
+    page = client_for("shuji").get(url)
+    # then the membership is shown
+    assert page.status_code == 200 and "党员信息" in page.content.decode()
+    # when the building lead (no party.view) opens it
+    page = client_for("loudong").get(url)
+    # then the resident is there, the membership is not
+    html = page.content.decode()
+    assert page.status_code == 200 and member.resident.name in html
+    assert "党员信息" not in html

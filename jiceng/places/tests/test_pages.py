@@ -103,8 +103,42 @@ def test_children_list_queries_are_bounded(
     client = client_for("jiedao")
     with django_assert_max_num_queries(20):
         assert client.get(f"/places/{street.pk}/").status_code == 200
-    compound = Place.objects.filter(
-        kind=PlaceKind.COMPOUND, path__startswith=street.path
-    ).first()
+    compound = Place.objects.subtree_of(street).filter(kind=PlaceKind.COMPOUND)[0]
     with django_assert_max_num_queries(20):
         assert client.get(f"/places/{compound.pk}/").status_code == 200
+
+
+def test_a_code_outside_ones_scope_reads_like_a_missing_one(client_for, people):
+    # given a grid of another street and a code that names nothing
+    community = Place.objects.get(assignments__user=people["shuji"])
+    grid = Place.objects.get_children(community).first()
+    foreign = Place.objects.get(assignments__user=people["jiedao2"])
+    answers = []
+    for code in (foreign.code, "999999999999"):
+        # when the community secretary tries to move her grid under it
+        response = client_for("shuji").post(
+            f"/places/{grid.pk}/move/", {"new_parent_code": code}
+        )
+        # then the form is refused with the same words, naming only the code
+        assert response.status_code == 400
+        assert foreign.name not in response.content.decode()
+        errors = response.context["form"].errors["new_parent_code"]
+        answers.append([e.replace(code, "CODE") for e in errors])
+    assert answers[0] == answers[1] == ["编码CODE不存在或不在您的权限范围内"]
+    assert Place.objects.get_parent(grid) == community
+
+
+def test_the_place_page_shows_panels_of_the_apps_above(client_for, people):
+    # given the community secretary's community (residents, a party committee)
+    community = Place.objects.get(assignments__user=people["shuji"])
+    # when she opens its page
+    page = client_for("shuji").get(f"/places/{community.pk}/")
+    # then people's resident count and party's organisations are on it
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-testid="resident-count"' in html and "驻地党组织" in html
+    # and a department, who may see no residents, gets its place without them
+    place = Place.objects.visible_to(people["bumen"]).order_by("depth").first()
+    page = client_for("bumen").get(f"/places/{place.pk}/")
+    assert page.status_code == 200
+    assert 'data-testid="resident-count"' not in page.content.decode()

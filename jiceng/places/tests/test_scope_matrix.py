@@ -1,4 +1,9 @@
-"""Places join the shared scope matrix: tree page, detail, API agree per role."""
+"""Places join the shared scope matrix: detail page and API agree per role.
+
+The tree's start page (/places/) is not a countable list: it shows the top of
+one's scope, and opens it directly when there is one (a redirect). A place's
+children list only places inside a visible subtree, which the detail check covers.
+"""
 
 from jiceng.core.testing import Surface, scope_matrix
 from jiceng.places.models import Place

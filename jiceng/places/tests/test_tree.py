@@ -80,9 +80,9 @@ def test_moving_a_grid_to_another_community_recodes_its_subtree(people):
     street = Place.objects.filter(kind=PlaceKind.STREET).order_by("code").first()
     first, second = Place.objects.get_children(street).order_by("code")[:2]
     grid = Place.objects.get_children(first).order_by("code").last()
-    dwellings_before = Place.objects.filter(
-        path__startswith=grid.path, kind=PlaceKind.DWELLING
-    ).count()
+    dwellings_before = (
+        Place.objects.subtree_of(grid).filter(kind=PlaceKind.DWELLING).count()
+    )
     moved = services.move_place(
         actor=people["jiedao"],
         place=grid,
@@ -91,7 +91,7 @@ def test_moving_a_grid_to_another_community_recodes_its_subtree(people):
     )
     assert Place.objects.get_parent(moved) == second
     assert moved.code == second.code + "077"
-    descendants = Place.objects.filter(path__startswith=moved.path).exclude(pk=moved.pk)
+    descendants = Place.objects.subtree_of(moved).exclude(pk=moved.pk)
     assert descendants.count() > 0
     assert all(d.code.startswith(moved.code) for d in descendants)
     assert descendants.filter(kind=PlaceKind.DWELLING).count() == dwellings_before
@@ -130,9 +130,7 @@ def test_renaming_is_audited_with_before_and_after(people, community):
 def test_subtree_and_ancestor_queries_use_the_path(
     community, django_assert_num_queries
 ):
-    dwelling = Place.objects.filter(
-        path__startswith=community.path, kind=PlaceKind.DWELLING
-    ).first()
+    dwelling = Place.objects.subtree_of(community).filter(kind=PlaceKind.DWELLING)[0]
     with django_assert_num_queries(1):
         assert dwelling.ancestor_of_kind(PlaceKind.COMMUNITY) == community
     with django_assert_num_queries(1):

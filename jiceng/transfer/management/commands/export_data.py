@@ -3,8 +3,8 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from jiceng.core.ledgers import EXPORTERS, first_message
 from jiceng.transfer import services
-from jiceng.transfer.registry import EXPORTERS
 from jiceng.transfer.workbooks import write_workbook
 
 from .import_data import acting_user
@@ -31,5 +31,5 @@ class Command(BaseCommand):
             )
             write_workbook(options["out"], rows, title=label, note=note)
         except (ValidationError, PermissionDenied) as exc:
-            raise CommandError("；".join(getattr(exc, "messages", [str(exc)]))) from exc
+            raise CommandError(first_message(exc)) from exc
         self.stdout.write(f"已导出到 {options['out']}")

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
+from jiceng.core.ledgers import IMPORTERS, first_message
 from jiceng.transfer import services
 from jiceng.transfer.models import JobStatus
-from jiceng.transfer.registry import IMPORTERS
 
 
 def acting_user(username):
@@ -51,7 +51,7 @@ class Command(BaseCommand):
                     defer=False,
                 )
         except (ValidationError, PermissionDenied) as exc:
-            raise CommandError("；".join(getattr(exc, "messages", [str(exc)]))) from exc
+            raise CommandError(first_message(exc)) from exc
         if job.status == JobStatus.NEEDS_MAPPING:
             raise CommandError(
                 "缺少必填列：" + "、".join(services.missing_columns(job))

@@ -6,40 +6,36 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from jiceng.core.forms import add_service_errors
-from jiceng.core.htmx import paginate, query_without_page, render_page
-from jiceng.core.scope import get_visible_or_404, has_permission
+from jiceng.core.scope import (
+    can,
+    get_visible_or_404,
+    has_permission,
+    permission_required,
+)
+from jiceng.places.errors import PlaceError
+from jiceng.places.resolver import place_by_code
 
-from . import services
-from .filters import WorkerFilter
-from .forms import WorkerForm
-from .models import GigWorker
+from .. import services
+from ..filters import WorkerFilter
+from ..forms import WorkerForm
+from ..models import GigWorker
+from .common import filtered_list
 
-COMMUNITY_ERRORS = {"place_not_found": "community_code", "place_kind": "community_code"}
+COMMUNITY_ERRORS = {
+    PlaceError.NOT_FOUND: "community_code",
+    PlaceError.WRONG_KIND: "community_code",
+}
 
 
-def _require(user, permission):
-    if not has_permission(user, permission):
-        raise PermissionDenied
-
-
-@login_required
+@permission_required("people.view")
 def worker_list(request):
-    _require(request.user, "people.view")
-    filterset = WorkerFilter(
-        request.GET or None,
-        queryset=GigWorker.objects.visible_to(request.user).select_related("community"),
-    )
-    return render_page(
+    return filtered_list(
         request,
-        "people/worker_list.html",
-        {
-            "filter": filterset,
-            "page": paginate(request, filterset.qs),
-            "query": query_without_page(request),
-            "can_create": has_permission(request.user, "people.change"),
-            "can_reveal": has_permission(request.user, "people.reveal"),
-        },
+        queryset=GigWorker.objects.visible_to(request.user).select_related("community"),
+        filterset_class=WorkerFilter,
+        template="people/worker_list.html",
         partial="people/partials/worker_table.html",
+        extra={"can_create": has_permission(request.user, "people.change")},
     )
 
 
@@ -55,19 +51,14 @@ def worker_detail(request, pk):
         "people/worker_detail.html",
         {
             "worker": worker,
-            "can_reveal": GigWorker.objects.visible_to(request.user, "reveal")
-            .filter(pk=pk)
-            .exists(),
-            "can_change": GigWorker.objects.visible_to(request.user, "change")
-            .filter(pk=pk)
-            .exists(),
+            "can_reveal": can(request.user, worker, "reveal"),
+            "can_change": can(request.user, worker, "change"),
         },
     )
 
 
-@login_required
+@permission_required("people.change")
 def worker_form(request, pk=None):
-    _require(request.user, "people.change")
     worker, initial = None, {}
     if pk is not None:
         worker = get_visible_or_404(
@@ -90,8 +81,11 @@ def worker_form(request, pk=None):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            data["community"] = services.place_for(
-                request.user, data.pop("community_code"), kinds={"community"}
+            data["community"] = place_by_code(
+                request.user,
+                data.pop("community_code"),
+                permission="people.change",
+                kinds={"community"},
             )
             if not data.get("reported_on"):
                 data.pop("reported_on")

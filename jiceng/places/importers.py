@@ -2,18 +2,20 @@
 
 from django.core.exceptions import ValidationError
 
-from jiceng.core.tabular import Row, cell_float, cell_text
-from jiceng.transfer.registry import (
+from jiceng.core.ledgers import (
     CREATED,
     UNCHANGED,
     UPDATED,
     RowByRowImporter,
     register_importer,
 )
+from jiceng.core.tabular import Row, cell_float, cell_text
 
 from . import services
 from .models import Place, PlaceKind
+from .resolver import place_by_code
 
+PERMISSION = "places.change"
 COLUMNS = ["层级", "名称", "编码", "上级编码", "地址", "经度", "纬度"]
 REQUIRED = {"层级", "名称", "编码"}
 KIND_BY_LABEL = {label: value for value, label in PlaceKind.choices}
@@ -42,7 +44,9 @@ def _import_row(actor, row: Row) -> str:
     except ValueError as exc:
         raise ValidationError("经纬度须为数字") from exc
     address = cell_text(values.get("地址"))
-    existing = Place.objects.filter(code=code).first()
+    # A code outside the actor's reach is created (and refused as taken), never
+    # named: the row reveals nothing of places one may not see.
+    existing = Place.objects.visible_to(actor, "change").filter(code=code).first()
     if existing is not None:
         if existing.kind != kind:
             raise ValidationError(
@@ -56,9 +60,7 @@ def _import_row(actor, row: Row) -> str:
         return UNCHANGED
     parent = None
     if parent_code:
-        parent = Place.objects.filter(code=parent_code).first()
-        if parent is None:
-            raise ValidationError(f"上级编码{parent_code}不存在")
+        parent = place_by_code(actor, parent_code, permission=PERMISSION)
     services.create_place(
         actor=actor,
         parent=parent,
@@ -76,7 +78,7 @@ def _import_row(actor, row: Row) -> str:
 class PlaceImporter(RowByRowImporter):
     kind = "places"
     label = "地点"
-    permission = "places.change"
+    permission = PERMISSION
     columns = COLUMNS
     required = REQUIRED
     aliases = {

@@ -1,55 +1,46 @@
-"""Key-population tags: who may see which category, tagging, reviews, due lists.
+"""Key-population tags: which categories one may tag, tagging, reviews, due lists.
 
-Every entry point (pages, API, import) calls these functions; each change is
-audited and none overwrites history.
+Which tags a user sees is the ResidentTag scope (its sensitivity refinement);
+sensitivity_at answers the same rule for one place. Every entry point (pages, API,
+import) calls these functions; each change is audited and none overwrites history.
 """
 
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
-from jiceng.core.roles import ROLE_TAG_SENSITIVITY
-from jiceng.core.scope import grants_for, has_permission, require_in_scope
+from jiceng.core.scope import (
+    grants_for,
+    has_permission,
+    place_path_allowed,
+    require_in_scope,
+)
 
-from .models import KeyPopulation, ResidentTag, TagReview
+from ..errors import PeopleError
+from ..models import KeyPopulation, ResidentTag, Sensitivity, TagReview
+from ..models.key_populations import role_sensitivity
 
 DUE_SOON_DAYS = 7
 
 
 def sensitivity_at(user, path) -> int:
-    """The most sensitive category level the user may see at this place (0 = none)."""
+    """The most sensitive category level the user may see at this place (0 = none);
+    the same table as ResidentTag's scope."""
     if user.is_superuser:
-        return 3
+        return max(Sensitivity.values)
     return max(
         (
-            ROLE_TAG_SENSITIVITY.get(g.role, 0)
+            role_sensitivity(g.role)
             for g in grants_for(user)
             if g.allows("people.view")
             and g.place_path
-            and path.startswith(g.place_path)
+            and place_path_allowed(path, [g.place_path])
         ),
         default=0,
     )
-
-
-def visible_tags(user):
-    """Tags within the user's places and up to each grant's sensitivity level."""
-    tags = ResidentTag.objects.select_related("category", "resident", "resident__place")
-    if user.is_superuser:
-        return tags
-    condition = Q(pk__in=[])
-    for grant in grants_for(user):
-        level = ROLE_TAG_SENSITIVITY.get(grant.role, 0)
-        if grant.allows("people.view") and grant.place_path and level:
-            condition |= Q(
-                resident__place__path__startswith=grant.place_path,
-                category__sensitivity__lte=level,
-            )
-    return tags.filter(condition)
 
 
 def categories_for(user, resident):
@@ -83,7 +74,7 @@ def tag_resident(*, actor, resident, category, reason, reviewer=None, tagged_on=
             )
     except IntegrityError as exc:
         raise ValidationError(
-            f"该居民已有有效的“{category.name}”标签", code="tag_exists"
+            f"该居民已有有效的“{category.name}”标签", code=PeopleError.TAG_EXISTS
         ) from exc
     audit.record(
         actor=actor,
@@ -105,7 +96,7 @@ def review_tag(*, actor, tag, kept, note, next_review_on=None):
     require_in_scope(tag.resident, actor, "change")
     _require_level(actor, tag.resident, tag.category)
     if not tag.active:
-        raise ValidationError("该标签已解除", code="tag_ended")
+        raise ValidationError("该标签已解除", code=PeopleError.TAG_ENDED)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "请填写复核情况"})
@@ -140,7 +131,8 @@ def due_for_review(user, *, within_days=DUE_SOON_DAYS):
     """Open tags whose review falls within the next days (or is overdue)."""
     limit = date.today() + timedelta(days=within_days)
     return (
-        visible_tags(user)
+        ResidentTag.objects.visible_to(user)
+        .select_related("category", "resident", "resident__place")
         .filter(ended_on=None, next_review_on__lte=limit)
         .order_by("next_review_on", "resident__place__path")
     )

@@ -1,28 +1,25 @@
-"""Import and export party members in the 党员台账 layout.
+"""Import party members from the 党员台账.
 
-A member must already be a registered resident (matched by the ID number's blind
-index); the organisation and the employer unit are named as the ledgers name them.
+A member must already be a registered resident within the importer's scope
+(matched by the ID number's blind index); the organisation and the employer unit
+are named as the ledgers name them, and found within the importer's scope too.
 """
 
 from django.core.exceptions import ValidationError
 
 from jiceng.core.crypto import blind_index
-from jiceng.core.tabular import cell_date, cell_text
-from jiceng.core.validators import validate_id_number
-from jiceng.people.importers import YES, choice
-from jiceng.people.models import Resident, Unit
-from jiceng.transfer.registry import (
-    CREATED,
-    UNCHANGED,
-    UPDATED,
-    Exporter,
+from jiceng.core.ledgers import (
+    YES,
     RowByRowImporter,
-    register_exporter,
+    choice,
+    date_cell,
     register_importer,
 )
+from jiceng.core.tabular import cell_text
+from jiceng.core.validators import validate_id_number
+from jiceng.people.models import Resident, Unit
 
 from . import services
-from .filters import PartyMemberFilter
 from .models import MemberStatus, PartyMember, PartyOrg
 
 STATUS_BY_LABEL = {str(label): value for value, label in MemberStatus.choices}
@@ -104,55 +101,30 @@ class MemberImporter(RowByRowImporter):
         )
         if resident is None:
             raise ValidationError("该身份证号未在您辖区的居民库中登记，请先导入居民")
-        try:
-            joined_on = cell_date(values.get("入党日期"))
-        except ValueError as exc:
-            raise ValidationError(
-                f"入党日期“{cell_text(values.get('入党日期'))}”无法识别"
-            ) from exc
-        unit_name = cell_text(values.get("工作单位"))
         fields = {
             "org": self._org(cell_text(values.get("所在党组织"))),
             "status": choice(values.get("党员状态"), STATUS_BY_LABEL, "党员状态"),
-            "joined_on": joined_on,
+            "joined_on": date_cell(values.get("入党日期"), "入党日期"),
             "is_probationary": cell_text(values.get("预备党员")) in YES,
-            "unit": Unit.objects.filter(name=unit_name).first() if unit_name else None,
+            "unit": self._unit(cell_text(values.get("工作单位"))),
             "note": cell_text(values.get("备注")),
         }
         if not fields["status"]:
             raise ValidationError("党员状态不能为空")
-        member = PartyMember.objects.filter(resident=resident).first()
-        if member is None:
-            services.register_member(actor=self.actor, resident=resident, **fields)
-            return CREATED
-        fields = {k: v for k, v in fields.items() if v not in ("", None)}
-        if all(getattr(member, k) == v for k, v in fields.items()):
-            return UNCHANGED
-        services.update_member(actor=self.actor, member=member, **fields)
-        return UPDATED
+        return self.save(
+            PartyMember.objects.filter(resident=resident).first(),
+            fields,
+            create=lambda **f: services.register_member(
+                actor=self.actor, resident=resident, **f
+            ),
+            update=lambda member, **f: services.update_member(
+                actor=self.actor, member=member, **f
+            ),
+        )
 
-
-@register_exporter
-class MemberExporter(Exporter):
-    kind = "members"
-    label = "党员"
-    permission = "party.view"
-    reveal_permission = "people.reveal"
-    columns = MemberImporter.columns
-
-    def rows(self):
-        members = PartyMemberFilter(
-            self.params, queryset=PartyMember.objects.visible_to(self.user)
-        ).qs.select_related("resident", "org", "unit")
-        for m in members.iterator(chunk_size=2000):
-            r = m.resident
-            yield [
-                r.name,
-                r.id_number if self.unmasked else r.id_number_mask,
-                m.org.name if m.org else "",
-                m.get_status_display(),
-                m.joined_on.isoformat() if m.joined_on else "",
-                "是" if m.is_probationary else "否",
-                m.unit.name if m.unit else "",
-                m.note,
-            ]
+    def _unit(self, name):
+        """The employer unit by name, among the units the importer may see; a
+        name the register does not know leaves the unit empty."""
+        if not name:
+            return None
+        return Unit.objects.visible_to(self.actor).filter(name=name).first()

@@ -10,26 +10,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
-from jiceng.core.scope import get_visible_or_404, has_permission
+from jiceng.core.scope import get_visible_or_404, has_permission, permission_required
 
-from . import tags
-from .filters import TagFilter
-from .forms import CategoryForm, ReviewForm, TagForm
-from .models import KeyPopulation, Resident
+from .. import services
+from ..filters import TagFilter
+from ..forms import CategoryForm, ReviewForm, TagForm
+from ..models import KeyPopulation, Resident, ResidentTag
+
+TAG_JOINS = ("category", "resident", "resident__place")
 
 
-@login_required
+@permission_required("people.view")
 def tag_list(request):
-    if not has_permission(request.user, "people.view"):
-        raise PermissionDenied
     params = request.GET.copy()
     params.setdefault("status", "open")
     filterset = TagFilter(
         params,
-        queryset=tags.visible_tags(request.user).order_by("next_review_on", "pk"),
+        queryset=ResidentTag.objects.visible_to(request.user)
+        .select_related(*TAG_JOINS)
+        .order_by("next_review_on", "pk"),
     )
     counts = dict(
-        tags.visible_tags(request.user)
+        ResidentTag.objects.visible_to(request.user)
         .filter(ended_on=None)
         .order_by()
         .values("category")
@@ -59,11 +61,12 @@ def tag_create(request, pk):
         Resident.objects.select_related("place"), request.user, "change", pk=pk
     )
     form = TagForm(
-        request.POST or None, categories=tags.categories_for(request.user, resident)
+        request.POST or None,
+        categories=services.categories_for(request.user, resident),
     )
     if request.method == "POST" and form.is_valid():
         try:
-            tags.tag_resident(
+            services.tag_resident(
                 actor=request.user, resident=resident, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as exc:
@@ -85,11 +88,13 @@ def tag_create(request, pk):
 
 @login_required
 def tag_review(request, pk):
-    tag = get_object_or_404(tags.visible_tags(request.user), pk=pk)
+    tag = get_visible_or_404(
+        ResidentTag.objects.select_related(*TAG_JOINS), request.user, "change", pk=pk
+    )
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            tags.review_tag(actor=request.user, tag=tag, **form.cleaned_data)
+            services.review_tag(actor=request.user, tag=tag, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
@@ -108,28 +113,24 @@ def tag_review(request, pk):
     )
 
 
-@login_required
+@permission_required("people.configure")
 def category_list(request):
-    if not has_permission(request.user, "people.configure"):
-        raise PermissionDenied
     categories = KeyPopulation.objects.annotate(
         open_count=Count("tags", filter=Q(tags__ended_on=None))
     )
     return render(request, "people/category_list.html", {"categories": categories})
 
 
-@login_required
+@permission_required("people.configure")
 def category_form(request, pk=None):
-    if not has_permission(request.user, "people.configure"):
-        raise PermissionDenied
     category = get_object_or_404(KeyPopulation, pk=pk) if pk else None
     initial = (
-        {f: getattr(category, f) for f in tags.CATEGORY_FIELDS} if category else {}
+        {f: getattr(category, f) for f in services.CATEGORY_FIELDS} if category else {}
     )
     form = CategoryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            tags.save_category(
+            services.save_category(
                 actor=request.user, category=category, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as exc:

@@ -1,8 +1,14 @@
-"""The kinds of 台账 that can be imported and exported, registered by each app.
+"""The kinds of 台账 (ledgers) the apps import and export, and how a row importer reads.
 
-An app describes a kind once (columns, permission, how to import a chunk of rows,
-how to list rows for export) and the transfer pages, the CLI and the tasks all use
-that description.
+An app describes a kind once — columns, permission, how to import a chunk of rows,
+how to list rows for export — registers it in its AppConfig.ready, and the transfer
+pages, the CLI and the tasks find it here. The bases live in core so that every app,
+the territory tree included, registers its ledger the same way without importing an
+app above it.
+
+Small registers import row by row through the app's services (RowByRowImporter,
+with save() for "create, or update the filled-in cells"); large ones prepare and
+write whole chunks (Importer, see jiceng.transfer.pipeline).
 """
 
 from dataclasses import dataclass
@@ -10,9 +16,13 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from jiceng.core.scope import has_permission
+from .scope import has_permission
+from .tabular import cell_date, cell_text
 
 CREATED, UPDATED, UNCHANGED, REJECTED = "created", "updated", "unchanged", "rejected"
+
+# Cells that mean "yes" in the ledgers (是否党员, 预备党员…).
+YES = {"是", "Y", "y", "1", "√", "党员", "中共党员", "TRUE", "True"}
 
 
 @dataclass
@@ -20,6 +30,33 @@ class RowOutcome:
     row: object  # jiceng.core.tabular.Row
     result: str  # CREATED, UPDATED, UNCHANGED or REJECTED
     reason: str = ""
+
+
+def first_message(exc) -> str:
+    """The reason a row is rejected, from a ValidationError or PermissionDenied."""
+    return "；".join(getattr(exc, "messages", [])) or str(exc) or "超出权限范围"
+
+
+def choice(value, by_label, what):
+    """A choice cell by its label (户主) or its stored value (head); "" when empty."""
+    text = cell_text(value)
+    if not text:
+        return ""
+    if text in by_label:
+        return by_label[text]
+    if text in by_label.values():
+        return text
+    raise ValidationError(f"{what}“{text}”无效，应为：" + "、".join(by_label))
+
+
+def date_cell(value, what):
+    """A date cell as the ledgers write it (see cell_date); None when empty."""
+    try:
+        return cell_date(value)
+    except ValueError as exc:
+        raise ValidationError(
+            f"{what}“{cell_text(value)}”无法识别，请写成2023-05-01或2023年5月1日"
+        ) from exc
 
 
 class Importer:
@@ -37,8 +74,8 @@ class Importer:
     # later rows refer to earlier ones, so a dry run must see them together).
     chunk_size: int | None = 2000
     # Large registers: a second process may prepare the next chunks while this one
-    # writes (see pipeline.py); prepare must then depend neither on earlier writes
-    # nor on earlier chunks (the first chunks are prepared in this process).
+    # writes (see transfer/pipeline.py); prepare must then depend neither on earlier
+    # writes nor on earlier chunks (the first chunks are prepared in this process).
     prepare_in_worker = False
     # Tables a large import fills: their planner statistics are refreshed after it.
     bulk_models: tuple = ()
@@ -79,9 +116,25 @@ class RowByRowImporter(Importer):
                 with transaction.atomic():
                     outcomes.append(RowOutcome(row, self.import_row(row)))
             except (ValidationError, PermissionDenied) as exc:
-                reason = "；".join(getattr(exc, "messages", [])) or str(exc)
-                outcomes.append(RowOutcome(row, REJECTED, reason or "超出权限范围"))
+                outcomes.append(RowOutcome(row, REJECTED, first_message(exc)))
         return outcomes
+
+    @staticmethod
+    def save(existing, fields, *, create, update) -> str:
+        """Create the row, or change the cells the row fills in; return the outcome.
+
+        A blank cell keeps what is stored (台账 often leave columns empty), and a
+        row whose filled-in cells match the stored values leaves it unchanged.
+        create(**fields) and update(existing, **changed) are the app's services.
+        """
+        if existing is None:
+            create(**fields)
+            return CREATED
+        filled = {k: v for k, v in fields.items() if v not in ("", None)}
+        if all(getattr(existing, k) == v for k, v in filled.items()):
+            return UNCHANGED
+        update(existing, **filled)
+        return UPDATED
 
 
 class Exporter:

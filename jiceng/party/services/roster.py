@@ -16,11 +16,17 @@ from django.utils import timezone
 from jiceng.core import audit
 from jiceng.core.errors import Conflict
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import grants_for, require_in_scope, require_place_in_scope
+from jiceng.core.scope import (
+    grants_for,
+    path_prefix,
+    require_in_scope,
+    require_place_in_scope,
+)
 from jiceng.core.tabular import TabularError, cell_text, read_rows
+from jiceng.places.errors import PlaceError
 
-from . import matching
-from .models import (
+from ..errors import PartyError
+from ..models import (
     MemberStatus,
     PairKind,
     PartyMember,
@@ -41,6 +47,8 @@ ALIASES = {
 
 def _read_roster(upload):
     """Yield (row number, name, ID number) from the uploaded roster."""
+    from .. import matching  # with rapidfuzz: loaded by the processes that match
+
     suffix = os.path.splitext(upload.name)[1].lower()
     with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
         for chunk in upload.chunks():
@@ -55,7 +63,7 @@ def _read_roster(upload):
                 if name or number:
                     yield row.number, name[:50], number[:24]
         except TabularError as exc:
-            raise ValidationError(str(exc), code="unreadable") from exc
+            raise ValidationError(str(exc), code=PartyError.ROSTER_UNREADABLE) from exc
 
 
 def community_members(community, unit, *, own_unit_only=False):
@@ -64,9 +72,11 @@ def community_members(community, unit, *, own_unit_only=False):
     A community also compares members with no unit on record; a unit checking its
     own roster sees only the members the community has down as its own.
     """
-    members = PartyMember.objects.filter(
-        place__path__startswith=community.path, status=MemberStatus.IN_SERVICE
-    ).select_related("resident", "unit")
+    members = (
+        PartyMember.objects.filter(path_prefix(community.path, "place__path"))
+        .filter(status=MemberStatus.IN_SERVICE)
+        .select_related("resident", "unit")
+    )
     if own_unit_only:
         return members.filter(unit=unit)
     if unit is not None:
@@ -96,8 +106,10 @@ def unit_ids(actor):
 
 @transaction.atomic
 def start_check(*, actor, community, unit, upload) -> RosterCheck:
+    from .. import matching
+
     if community.kind != "community":
-        raise ValidationError("请选择社区", code="place_kind")
+        raise ValidationError("请选择社区", code=PlaceError.WRONG_KIND)
     as_unit = checks_as_unit(actor, community, unit)
     check = RosterCheck.objects.create(
         community=community,
@@ -113,11 +125,13 @@ def start_check(*, actor, community, unit, upload) -> RosterCheck:
         batch_size=1000,
     )
     if not entries:
-        raise ValidationError("名单中没有人员", code="empty")
+        raise ValidationError("名单中没有人员", code=PartyError.ROSTER_EMPTY)
     members = list(community_members(community, unit, own_unit_only=as_unit))
     left = [matching.Person(e, e.name, e.id_number) for e in entries]
     right = [matching.Person(m, m.resident.name, m.resident.id_number) for m in members]
     result = matching.match(left, right)
+    # matched pairs are settled (same, or same with differences); review pairs wait
+    paired = [(p, False) for p in result.matched] + [(p, True) for p in result.review]
     pairs = [
         RosterPair(
             roster_check=check,
@@ -125,20 +139,11 @@ def start_check(*, actor, community, unit, upload) -> RosterCheck:
             member=p.right.key,
             score=p.score,
             differences=p.differences,
-            kind=PairKind.CONFLICT if p.differences else PairKind.MATCHED,
+            kind=PairKind.REVIEW
+            if doubtful
+            else (PairKind.CONFLICT if p.differences else PairKind.MATCHED),
         )
-        for p in result.matched
-    ]
-    pairs += [
-        RosterPair(
-            roster_check=check,
-            entry=p.left.key,
-            member=p.right.key,
-            score=p.score,
-            differences=p.differences,
-            kind=PairKind.REVIEW,
-        )
-        for p in result.review
+        for p, doubtful in paired
     ]
     pairs += [
         RosterPair(roster_check=check, entry=p.key, kind=PairKind.ONLY_UNIT)
@@ -160,6 +165,7 @@ def start_check(*, actor, community, unit, upload) -> RosterCheck:
         target=check,
         changes={"roster": len(entries), "community": len(members)},
     )
+    require_in_scope(check, actor, "view")  # a unit's own check is theirs to read
     return check
 
 
@@ -207,32 +213,3 @@ def decide(*, actor, pair, same_person: bool, version: int) -> RosterPair:
 def counts(check) -> dict:
     found = dict(check.pairs.order_by().values_list("kind").annotate(n=Count("pk")))
     return {kind: found.get(kind, 0) for kind in PairKind.values}
-
-
-def result_rows(check):
-    """The check as a sheet: header first, masked ID numbers."""
-    yield [
-        "核查结果",
-        "名单姓名",
-        "名单身份证号",
-        "名单行号",
-        "社区登记姓名",
-        "社区登记身份证号",
-        "相似度",
-        "差异",
-        "确认人",
-    ]
-    pairs = check.pairs.select_related("entry", "member__resident", "decided_by")
-    for p in pairs.iterator(chunk_size=2000):
-        resident = p.member.resident if p.member else None
-        yield [
-            p.get_kind_display(),
-            p.entry.name if p.entry else "",
-            p.entry.id_number_mask if p.entry else "",
-            p.entry.row_number if p.entry else "",
-            resident.name if resident else "",
-            resident.id_number_mask if resident else "",
-            p.score or "",
-            "、".join(p.differences),
-            str(p.decided_by or ""),
-        ]

@@ -1,0 +1,38 @@
+"""Party operations: the organisation tree and 大工委 rosters, members, 双向核查.
+
+Views, API, importers and commands all call these keyword-only functions; one
+module per subject, all importable from here.
+"""
+
+from .members import MEMBER_FIELDS, managed_place_for, register_member, update_member
+from .orgs import (
+    add_joint_unit,
+    add_part_time_member,
+    create_org,
+    validate_org_placement,
+)
+from .roster import (
+    checks_as_unit,
+    community_members,
+    counts,
+    decide,
+    start_check,
+    unit_ids,
+)
+
+__all__ = [
+    "MEMBER_FIELDS",
+    "add_joint_unit",
+    "add_part_time_member",
+    "checks_as_unit",
+    "community_members",
+    "counts",
+    "create_org",
+    "decide",
+    "managed_place_for",
+    "register_member",
+    "start_check",
+    "unit_ids",
+    "update_member",
+    "validate_org_placement",
+]
