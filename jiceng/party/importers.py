@@ -123,8 +123,18 @@ class MemberImporter(RowByRowImporter):
         )
 
     def _unit(self, name):
-        """The employer unit by name, among the units the importer may see; a
-        name the register does not know leaves the unit empty."""
+        """The employer unit by name, among the units the importer may see.
+
+        A name that matches none is refused with the row rather than dropped: the
+        unit is what 双报到 reports back to, so a member silently without one would
+        be lost to it.
+        """
         if not name:
             return None
-        return Unit.objects.visible_to(self.actor).filter(name=name).first()
+        unit = Unit.objects.visible_to(self.actor).filter(name=name).first()
+        if unit is None:
+            raise ValidationError(
+                f"工作单位“{name}”不在单位库中或不在您的权限范围内，"
+                "请先登记该单位，或清空此列"
+            )
+        return unit

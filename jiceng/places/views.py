@@ -29,7 +29,7 @@ def index(request):
     """Start at the top of the user's scope: one place opens directly."""
     visible = Place.objects.visible_to(request.user)
     if request.user.is_superuser:
-        roots = list(Place.get_root_nodes())
+        roots = list(Place.objects.get_root_nodes())
     else:
         assigned = Assignment.objects.filter(
             user=request.user, active=True, place__isnull=False

@@ -125,3 +125,22 @@ def test_the_members_ledger_is_audited_row_by_row_and_as_an_import(
     assert job.created == 1 and member.org == committee
     assert entries_for(member).filter(action=AuditAction.CREATE).count() == 1
     assert entries_for(job).filter(action=AuditAction.IMPORT).count() == 1
+
+
+def test_a_member_whose_employer_is_unknown_is_refused_not_left_without_one(
+    people, committee, run_import
+):
+    # given a members ledger whose 工作单位 names no unit the secretary can see
+    resident = Resident.objects.visible_to(people["shuji"]).filter(
+        party_member__isnull=True, birth_date__year__lt=1980
+    )[0]
+    ledger = (
+        "身份证号,党员状态,所在党组织,工作单位\n"
+        f"{resident.id_number},在职,{committee.name},不存在的单位\n"
+    )
+    # when it is imported
+    job = run_import(people["shuji"], "members", ledger.encode(), "党员.csv")
+    # then the row is refused with its number and the reason, and nobody is added
+    assert job.created == 0
+    assert "工作单位“不存在的单位”不在单位库中" in job.errors[2]
+    assert not PartyMember.objects.filter(resident=resident).exists()
