@@ -6,6 +6,7 @@ wangge2 works a grid in street 2. Out of scope is always 404, like a missing obj
 
 import pytest
 
+from jiceng.core.scope import path_prefix
 from jiceng.party.models import PartyMember
 from jiceng.people.models import Resident, Unit
 from jiceng.places.models import Place, PlaceKind
@@ -19,7 +20,7 @@ def street(n):
 
 def resident_in(place):
     return (
-        Resident.objects.filter(place__path__startswith=place.path)
+        Resident.objects.filter(path_prefix(place.path, "place__path"))
         .order_by("id")
         .first()
     )
@@ -102,7 +103,7 @@ def test_lists_only_show_the_callers_subtree(api_for, world):
     allowed = {
         r.pk
         for g in grids
-        for r in Resident.objects.filter(place__path__startswith=g.path)
+        for r in Resident.objects.filter(path_prefix(g.path, "place__path"))
     }
     assert items["count"] == len(allowed)
     assert {r["id"] for r in items["items"]} <= allowed
@@ -159,7 +160,7 @@ def test_creating_outside_ones_scope_is_rejected_and_nothing_saved(client_for, w
     )
     assert response.status_code == 404
     dwelling = Place.objects.filter(
-        kind=PlaceKind.DWELLING, path__startswith=world["street2"].path
+        path_prefix(world["street2"].path), kind=PlaceKind.DWELLING
     ).first()
     residents_before = Resident.objects.count()
     response = client_for("wangge").post(

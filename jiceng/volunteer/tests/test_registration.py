@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from jiceng.core.models import AuditEntry
+from jiceng.core.scope import can, path_prefix
 from jiceng.places.models import Place
 from jiceng.volunteer import services
 from jiceng.volunteer.models import (
@@ -86,7 +87,7 @@ def test_unit_registers_with_paired_compounds_and_records_service(
     # given the unit's party organisation
     UnitRegistration.objects.filter(unit=unit).update(status="withdrawn")
     compound = (
-        Place.objects.filter(path__startswith=community.path, kind="compound")
+        Place.objects.filter(path_prefix(community.path), kind="compound")
         .order_by("path")
         .first()
     )
@@ -179,9 +180,7 @@ def test_quarterly_report_contents_and_idle_members(registered, community, peopl
     assert mine.hours == Decimal(4) and mine.sent_at is not None
     assert "未达到季度目标" in mine.evaluation
     # and the unit sees it; another street's admin does not
-    assert (
-        QuarterlyReport.objects.visible_to(people["danwei"]).filter(pk=mine.pk).exists()
-    )
+    assert can(people["danwei"], mine)
     assert not QuarterlyReport.objects.visible_to(people["jiedao2"]).exists()
     # a member with no hours in the previous quarter is listed as idle
     previous = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
