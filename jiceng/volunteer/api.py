@@ -9,13 +9,21 @@ through their Scope's open rows; the public wall through Wish.objects.public().
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
+from jiceng.core.apiutils import filtered
 from jiceng.core.scope import get_visible_or_404
 from jiceng.places.models import Place
 
 from . import services
+from .filters import (
+    HoursFilter,
+    MallItemFilter,
+    RegistrationFilter,
+    VolunteerFilter,
+    WishFilter,
+)
 from .models import (
     Activity,
     MallItem,
@@ -39,6 +47,7 @@ from .schemas import (
     EntryOut,
     HoursOut,
     ItemOut,
+    MallQuery,
     MatchOut,
     NeedOut,
     ProgressIn,
@@ -50,7 +59,9 @@ from .schemas import (
     RegistrationOut,
     ResourceOut,
     SignupOut,
+    StatusQuery,
     VolunteerOut,
+    VolunteerQuery,
     WishIn,
     WishOut,
 )
@@ -63,20 +74,20 @@ def _registration_model(kind):
     return UnitRegistration if kind == "unit" else MemberRegistration
 
 
-def _registrations(request, kind, status):
+def _registrations(request, kind, filters):
     model = _registration_model(kind)
     rows = model.objects.visible_to(request.user).select_related(
         "unit", *(["volunteer"] if model is MemberRegistration else [])
     )
-    return rows.filter(status=status) if status else rows
+    return filtered(RegistrationFilter, filters, rows)
 
 
 @router.get(
     "registrations/", response=list[RegistrationOut], summary="双报到（党员与单位）"
 )
 @paginate
-def list_registrations(request, kind: str = "member", status: str | None = None):
-    return _registrations(request, kind, status)
+def list_registrations(request, filters: Query[StatusQuery], kind: str = "member"):
+    return _registrations(request, kind, filters)
 
 
 @router.get(
@@ -85,8 +96,8 @@ def list_registrations(request, kind: str = "member", status: str | None = None)
     summary="双报到（kind 为 member 或 unit）",
 )
 @paginate
-def list_registrations_of_kind(request, kind: str, status: str | None = None):
-    return _registrations(request, kind, status)
+def list_registrations_of_kind(request, kind: str, filters: Query[StatusQuery]):
+    return _registrations(request, kind, filters)
 
 
 @router.get(
@@ -160,9 +171,8 @@ def checkout(request, payload: CheckIn):
 
 @router.get("hours/", response=list[HoursOut], summary="服务时长")
 @paginate
-def list_hours(request, status: str | None = None):
-    rows = ServiceHours.objects.visible_to(request.user)
-    return rows.filter(status=status) if status else rows
+def list_hours(request, filters: Query[StatusQuery]):
+    return filtered(HoursFilter, filters, ServiceHours.objects.visible_to(request.user))
 
 
 @router.post("hours/{int:pk}/decide", response=HoursOut, summary="确认/退回时长")
@@ -179,8 +189,9 @@ def decide_hours(request, pk: int, payload: DecisionIn):
 
 @router.get("volunteers/", response=list[VolunteerOut], summary="志愿者")
 @paginate
-def list_volunteers(request):
-    return Volunteer.objects.visible_to(request.user).order_by("pk")
+def list_volunteers(request, filters: Query[VolunteerQuery]):
+    rows = Volunteer.objects.visible_to(request.user).order_by("pk")
+    return filtered(VolunteerFilter, filters, rows)
 
 
 @router.get("volunteers/{int:pk}", response=VolunteerOut, summary="志愿者详情")
@@ -201,11 +212,10 @@ def ledger(request, pk: int):
 
 @router.get("mall/", response=list[ItemOut], summary="积分超市商品")
 @paginate
-def list_items(request, community_id: int | None = None):
+def list_items(request, filters: Query[MallQuery]):
     """Items in the caller's scope; members and units see every item on a shelf
     and redeem from their own community's (community_id narrows the list)."""
-    rows = MallItem.objects.visible_to(request.user)
-    return rows.filter(community_id=community_id) if community_id else rows
+    return filtered(MallItemFilter, filters, MallItem.objects.visible_to(request.user))
 
 
 @router.post("mall/{int:pk}/redeem", response={201: RedemptionOut}, summary="积分兑换")
@@ -218,9 +228,8 @@ def redeem(request, pk: int, payload: RedeemIn):
 
 @router.get("wishes/", response=list[WishOut], summary="微心愿（工作人员）")
 @paginate
-def list_wishes(request, status: str | None = None):
-    rows = Wish.objects.visible_to(request.user)
-    return rows.filter(status=status) if status else rows
+def list_wishes(request, filters: Query[StatusQuery]):
+    return filtered(WishFilter, filters, Wish.objects.visible_to(request.user))
 
 
 @router.get("wishes/{int:pk}", response=WishOut, summary="微心愿详情")

@@ -26,6 +26,18 @@ class RegistrationOut(Schema):
         return obj.unit.name if hasattr(obj, "party_org_name") else obj.volunteer.name
 
 
+class StatusQuery(Schema):
+    status: str | None = Field(None, description="状态（不认识的值不筛选）")
+
+
+class VolunteerQuery(Schema):
+    q: str | None = Field(None, description="姓名包含")
+
+
+class MallQuery(Schema):
+    community_id: int | None = Field(None, description="只看该社区的商品")
+
+
 class DecisionIn(Schema):
     approve: bool
     note: str = ""

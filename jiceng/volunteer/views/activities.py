@@ -18,6 +18,7 @@ from jiceng.core.htmx import paginate, query_without_page, render_page
 from jiceng.core.scope import can, get_visible_or_404, permission_required
 
 from .. import services
+from ..filters import HoursFilter
 from ..forms import (
     ActivityForm,
     DecisionForm,
@@ -232,19 +233,19 @@ def checkin(request, token):
 
 @permission_required("volunteer.view")
 def hours_list(request):
-    status = request.GET.get("status", HoursStatus.PENDING)
+    params = request.GET.copy()
+    params.setdefault("status", HoursStatus.PENDING)  # the page opens on the queue
     rows = ServiceHours.objects.visible_to(request.user).select_related(
         "volunteer", "community", "activity"
     )
-    if status in HoursStatus.values:
-        rows = rows.filter(status=status)
+    rows = HoursFilter(params, queryset=rows).qs
     return render_page(
         request,
         "volunteer/hours_list.html",
         {
             "page": paginate(request, rows),
             "query": query_without_page(request),
-            "status": status,
+            "status": params["status"],
             "statuses": HoursStatus.choices,
             **flags(request.user),
         },

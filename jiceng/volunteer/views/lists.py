@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiceng.core.forms import add_service_errors
@@ -11,6 +10,7 @@ from jiceng.core.htmx import paginate, query_without_page
 from jiceng.core.scope import can, get_visible_or_404, permission_required
 
 from .. import services
+from ..filters import PracticalFilter
 from ..forms import (
     NeedForm,
     ProgressForm,
@@ -213,14 +213,14 @@ def project_action(request, pk, action):
 
 def practical(request):
     """为民办实事: the year's practical projects and their progress, public."""
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    projects = PracticalFilter(request.GET, queryset=Project.objects.all())
     rows = (
-        Project.objects.practical(year)
-        .select_related("community", "claim_unit")
+        projects.qs.select_related("community", "claim_unit")
         .prefetch_related("updates")
         .order_by("community__path", "pk")
     )
-    return render(request, "volunteer/practical.html", {"rows": rows, "year": year})
+    return render(
+        request,
+        "volunteer/practical.html",
+        {"rows": rows, "year": int(projects.chosen_year)},
+    )

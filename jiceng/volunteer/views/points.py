@@ -18,6 +18,7 @@ from jiceng.core.scope import (
 )
 
 from .. import certificate, services
+from ..filters import VolunteerFilter
 from ..forms import AdjustForm, MallItemForm
 from ..models import MallItem, Redemption, RedemptionStatus, Volunteer, next_tier
 from .common import act, flags
@@ -25,17 +26,19 @@ from .common import act, flags
 
 @permission_required("volunteer.view")
 def volunteer_list(request):
-    q = request.GET.get("q", "").strip()
     rows = Volunteer.objects.visible_to(request.user).select_related(
         "community", "unit"
     )
-    if q:
-        rows = rows.filter(name__icontains=q)
+    rows = VolunteerFilter(request.GET, queryset=rows).qs
     rows = rows.order_by("-hours_total", "name", "pk")
     return render_page(
         request,
         "volunteer/volunteer_list.html",
-        {"page": paginate(request, rows), "query": query_without_page(request), "q": q},
+        {
+            "page": paginate(request, rows),
+            "query": query_without_page(request),
+            "q": request.GET.get("q", "").strip(),
+        },
         partial="volunteer/partials/volunteer_table.html",
     )
 

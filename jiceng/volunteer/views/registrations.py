@@ -11,6 +11,7 @@ from jiceng.core.htmx import paginate, query_without_page, render_page
 from jiceng.core.scope import can, get_visible_or_404, permission_required
 
 from .. import services
+from ..filters import RegistrationFilter
 from ..forms import (
     DecisionForm,
     EvaluationForm,
@@ -33,19 +34,17 @@ from .common import act, flags
 @permission_required("volunteer.view")
 def registration_list(request):
     kind = "unit" if request.GET.get("kind") == "unit" else "member"
-    status = request.GET.get("status", "")
     model = UnitRegistration if kind == "unit" else MemberRegistration
     rows = model.objects.visible_to(request.user).select_related(
         "community", "unit", *(["volunteer"] if kind == "member" else [])
     )
-    if status in RegistrationStatus.values:
-        rows = rows.filter(status=status)
+    rows = RegistrationFilter(request.GET, queryset=rows).qs
     return render_page(
         request,
         "volunteer/registration_list.html",
         {
             "kind": kind,
-            "status": status,
+            "status": request.GET.get("status", ""),
             "statuses": RegistrationStatus.choices,
             "page": paginate(request, rows),
             "query": query_without_page(request),

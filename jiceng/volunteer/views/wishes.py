@@ -18,6 +18,7 @@ from jiceng.core.scope import (
 )
 
 from .. import services
+from ..filters import WALL_STATUSES, WallFilter, WishFilter
 from ..forms import ConfirmForm, DecisionForm, FulfilForm, WishForm
 from ..models import (
     PUBLIC_WISH_STATUSES,
@@ -38,17 +39,15 @@ def wish_list(request):
         or has_permission(request.user, "volunteer.collect")
     ):
         return redirect("volunteer:wall")
-    status = request.GET.get("status", "")
     rows = Wish.objects.visible_to(request.user).select_related("place")
-    if status in WishStatus.values:
-        rows = rows.filter(status=status)
+    rows = WishFilter(request.GET, queryset=rows).qs
     return render_page(
         request,
         "volunteer/wish_list.html",
         {
             "page": paginate(request, rows),
             "query": query_without_page(request),
-            "status": status,
+            "status": request.GET.get("status", ""),
             "statuses": WishStatus.choices,
             **flags(request.user),
         },
@@ -142,7 +141,6 @@ def wish_staff_confirm(request, pk):
 
 def wall(request):
     """心愿墙: open to everyone, showing only what residents consented to publish."""
-    status = request.GET.get("status", "")
     wishes = Wish.objects.public()
     counts = dict.fromkeys(PUBLIC_WISH_STATUSES, 0)
     counts.update(
@@ -151,20 +149,16 @@ def wall(request):
         .annotate(n=Count("pk"))
         .values_list("status", "n")
     )
-    if status in PUBLIC_WISH_STATUSES:
-        wishes = wishes.filter(status=status)
-    wishes = wishes.order_by(
-        "status" if not status else "-published_at", "-published_at", "-pk"
-    )
+    wishes = WallFilter(request.GET, queryset=wishes).qs
     return render(
         request,
         "volunteer/wall.html",
         {
             "page": paginate(request, wishes, per_page=12),
             "query": query_without_page(request),
-            "status": status,
+            "status": request.GET.get("status", ""),
             "counts": counts,
-            "statuses": [(s, WishStatus(s).label) for s in PUBLIC_WISH_STATUSES],
+            "statuses": WALL_STATUSES,
         },
     )
 
