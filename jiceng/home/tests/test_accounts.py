@@ -8,6 +8,7 @@ from django.test import Client
 
 from jiceng.core.models import AuditAction, AuditEntry
 from jiceng.core.roles import Role
+from jiceng.core.scope import path_prefix
 from jiceng.places.models import Place, PlaceKind
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +95,9 @@ def test_a_search_refreshes_only_the_table(client_for):
 def test_a_street_grants_a_second_role_inside_its_street(client_for, people, audit_of):
     # given a grid worker of the street and a building in one of their grids
     worker = people["wangge"]
-    building = (
-        a_grid_of(people, "wangge").get_descendants().filter(kind=PlaceKind.BUILDING)
+    grid = a_grid_of(people, "wangge")
+    building = Place.objects.filter(
+        path_prefix(grid.path), kind=PlaceKind.BUILDING
     ).first()
     # when the street administrator makes them the building's lead as well
     response = client_for("jiedao").post(
