@@ -32,16 +32,10 @@ from benchmarks._common import (
     wipe_database,
     write_results,
 )
+from jiceng.demo.names import SKILLS as DEMO_SKILLS  # a plain word list
 
 SKILLS = [
-    "理发",
-    "电工",
-    "陪护",
-    "政策宣讲",
-    "法律咨询",
-    "家电维修",
-    "辅导作业",
-    "心理疏导",
+    *DEMO_SKILLS,
     "医疗义诊",
     "助餐",
     "跑腿代办",

@@ -251,3 +251,15 @@ OTHER_REGIONS = [
     ("510522", 6),
     ("512521", 4),
 ]
+
+# Skills volunteers offer and needs ask for (the demo's and the matching benchmark's).
+SKILLS = [
+    "理发",
+    "电工",
+    "陪护",
+    "政策宣讲",
+    "法律咨询",
+    "家电维修",
+    "辅导作业",
+    "心理疏导",
+]

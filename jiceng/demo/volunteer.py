@@ -47,19 +47,10 @@ from jiceng.volunteer.models import (
 )
 
 from .common import stream
+from .names import SKILLS
 from .volunteer_needs import seed_needs
 
 PREFIX = "zy-demo-"  # usernames of the demo volunteers' accounts
-SKILLS = [
-    "理发",
-    "电工",
-    "陪护",
-    "政策宣讲",
-    "法律咨询",
-    "家电维修",
-    "辅导作业",
-    "心理疏导",
-]
 ITEMS = [
     ("洗衣液", ItemKind.GOODS, 30, 40, "社区超市"),
     ("大米5公斤", ItemKind.GOODS, 80, 20, "共建单位"),

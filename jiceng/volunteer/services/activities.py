@@ -201,10 +201,12 @@ def _refuse_overlap(volunteer, start, end, exclude=None):
         )
 
 
-@transaction.atomic
-def check_in(*, actor, activity, lat=None, lng=None, now=None):
-    """Check in on site by the organiser's QR code, within the time window."""
-    now = now or timezone.now()
+def _locked_signup(actor, activity):
+    """The actor's volunteer profile and sign-up, both locked for a check-in/out.
+
+    The volunteer row is locked first so that one person's check-ins at two
+    activities cannot both pass the overlap test.
+    """
     volunteer = volunteer_of(actor)
     Volunteer.objects.select_for_update().filter(pk=volunteer.pk).get()
     signup = (
@@ -212,6 +214,14 @@ def check_in(*, actor, activity, lat=None, lng=None, now=None):
         .filter(activity=activity, volunteer=volunteer)
         .first()
     )
+    return volunteer, signup
+
+
+@transaction.atomic
+def check_in(*, actor, activity, lat=None, lng=None, now=None):
+    """Check in on site by the organiser's QR code, within the time window."""
+    now = now or timezone.now()
+    volunteer, signup = _locked_signup(actor, activity)
     if signup is None or signup.status != SignupStatus.SIGNED:
         raise ValidationError(
             "请先报名（候补人员递补后才能签到）", code=Code.NOT_SIGNED
@@ -265,13 +275,7 @@ def check_out(*, actor, activity, lat=None, lng=None, now=None):
     """Check out; the hours between check-in and check-out (within the activity's
     time) wait for the organiser's confirmation."""
     now = now or timezone.now()
-    volunteer = volunteer_of(actor)
-    Volunteer.objects.select_for_update().filter(pk=volunteer.pk).get()
-    signup = (
-        Signup.objects.select_for_update()
-        .filter(activity=activity, volunteer=volunteer)
-        .first()
-    )
+    volunteer, signup = _locked_signup(actor, activity)
     if signup is None or not signup.checked_in_at:
         raise ValidationError("请先签到", code=Code.NOT_SIGNED)
     if signup.checked_out_at:
