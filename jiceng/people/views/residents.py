@@ -120,8 +120,8 @@ def resident_create(request):
             return redirect(resident)
     return render(
         request,
-        "people/resident_form.html",
-        {"form": form, "title": "登记居民"},
+        "people/record_form.html",
+        {"form": form, "title": "登记居民", "list_url": "people:resident_list"},
         status=400 if form.errors else 200,
     )
 
@@ -154,11 +154,11 @@ def resident_edit(request, pk):
             return redirect(resident)
     return render(
         request,
-        "people/resident_form.html",
+        "people/record_form.html",
         {
             "form": form,
             "title": f"编辑居民“{resident.name}”",
-            "resident": resident,
+            "record": resident,
         },
         status=400 if form.errors else 200,
     )

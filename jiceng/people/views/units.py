@@ -84,10 +84,11 @@ def unit_form(request, pk=None):
             return redirect(unit)
     return render(
         request,
-        "people/unit_form.html",
+        "people/record_form.html",
         {
             "form": form,
-            "unit": unit,
+            "record": unit,
+            "list_url": "people:unit_list",
             "title": "编辑单位" if unit else "登记单位",
         },
         status=400 if form.errors else 200,

@@ -100,10 +100,11 @@ def worker_form(request, pk=None):
             return redirect(worker)
     return render(
         request,
-        "people/worker_form.html",
+        "people/record_form.html",
         {
             "form": form,
-            "worker": worker,
+            "record": worker,
+            "list_url": "people:worker_list",
             "title": "编辑新就业群体人员" if worker else "新就业群体报到登记",
         },
         status=400 if form.errors else 200,
