@@ -289,6 +289,8 @@ JICENG_DISTRICT_NAME = os.environ.get("JICENG_DISTRICT_NAME", "")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+# Bounds the offset too (ninja's own class leaves it open to any integer).
+NINJA_PAGINATION_CLASS = "jiceng.core.pagination.BoundedPagination"
 
 # Logs never carry ID numbers or phones: every handler runs the PII scrubber.
 LOGGING = {

@@ -2,6 +2,8 @@ from datetime import date
 
 from ninja import Field, Schema
 
+from jiceng.core.ids import Id
+
 
 class PartyOrgOut(Schema):
     id: int
@@ -18,7 +20,7 @@ class PartyOrgOut(Schema):
 class PartyOrgQuery(Schema):
     kind: str | None = None
     q: str | None = Field(None, description="名称包含")
-    place: int | None = Field(None, description="驻地在此地点子树内")
+    place: Id | None = Field(None, description="驻地在此地点子树内")
 
 
 class MemberOut(Schema):
@@ -36,16 +38,16 @@ class MemberOut(Schema):
 class MemberQuery(Schema):
     q: str | None = Field(None, description="姓名包含")
     status: str | None = None
-    org: int | None = Field(None, description="此党组织及其下级")
-    unit: int | None = None
-    place: int | None = None
+    org: Id | None = Field(None, description="此党组织及其下级")
+    unit: Id | None = None
+    place: Id | None = None
 
 
 class MemberIn(Schema):
-    resident_id: int
+    resident_id: Id
     status: str
-    org_id: int | None = None
-    unit_id: int | None = None
+    org_id: Id | None = None
+    unit_id: Id | None = None
     joined_on: date | None = None
     is_probationary: bool = False
     note: str = ""

@@ -2,6 +2,8 @@ from datetime import date
 
 from ninja import Field, Schema
 
+from jiceng.core.ids import Id
+
 
 class ResidentOut(Schema):
     id: int
@@ -21,7 +23,7 @@ class ResidentOut(Schema):
 
 class ResidentQuery(Schema):
     q: str | None = Field(None, description="姓名包含，或身份证号/手机号后4位")
-    place: int | None = Field(None, description="住址在此地点子树内")
+    place: Id | None = Field(None, description="住址在此地点子树内")
     residence_type: str | None = None
     sex: str | None = None
 
@@ -55,7 +57,7 @@ class HouseholdOut(Schema):
 
 class HouseholdQuery(Schema):
     q: str | None = Field(None, description="户号前缀")
-    place: int | None = None
+    place: Id | None = None
 
 
 class UnitOut(Schema):
@@ -75,7 +77,7 @@ class UnitOut(Schema):
 class UnitQuery(Schema):
     q: str | None = None
     kind: str | None = None
-    place: int | None = None
+    place: Id | None = None
 
 
 class WorkerOut(Schema):
@@ -96,7 +98,7 @@ class WorkerQuery(Schema):
     q: str | None = None
     occupation: str | None = None
     is_party_member: bool | None = None
-    place: int | None = None
+    place: Id | None = None
 
 
 class TagOut(Schema):
@@ -110,6 +112,6 @@ class TagOut(Schema):
 
 
 class TagQuery(Schema):
-    category: int | None = None
+    category: Id | None = None
     status: str | None = None
-    place: int | None = None
+    place: Id | None = None

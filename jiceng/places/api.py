@@ -2,8 +2,9 @@
 
 from django.db.models import Q
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from jiceng.core.pagination import BoundedPagination
 from jiceng.core.scope import get_visible_or_404
 
 from . import services
@@ -23,7 +24,7 @@ def _with_parent_ids(places):
     return places
 
 
-class PlacePagination(LimitOffsetPagination):
+class PlacePagination(BoundedPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         result = super().paginate_queryset(queryset, pagination, request, **params)
         result["items"] = _with_parent_ids(result["items"])

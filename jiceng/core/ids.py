@@ -1,0 +1,28 @@
+"""Row ids taken from a request, bounded to what an id column can hold.
+
+Ids are BigAutoFields (at most 2**63 - 1). A larger number passed on to a foreign
+key lookup overflows the database driver; the schema types and filters here turn it
+into a validation error instead (a 422 from the API, an ignored filter on a page).
+"""
+
+from typing import Annotated
+
+import django_filters
+from django import forms
+from ninja import Field
+
+MAX_ID = 2**63 - 1
+
+# A row id in an API schema: a query filter, a path or a body field.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A whole-number id filter (django-filter's NumberFilter takes any decimal)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
