@@ -18,6 +18,7 @@ from ninja.security import HttpBearer, django_auth
 from jiceng.cases.api import router as cases_router
 from jiceng.cases.webhook import router as hooks_router
 from jiceng.core.api import router as core_router
+from jiceng.core.apiutils import BODY_UNREADABLE, NulFreeParser
 from jiceng.core.errors import Conflict
 from jiceng.core.services import user_for_token
 from jiceng.party.api import router as party_router
@@ -60,6 +61,7 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
     docs=OfflineSwagger(),
+    parser=NulFreeParser(),
 )
 
 
@@ -118,9 +120,20 @@ def invalid_request(request, exc):
     return error(request, 422, "invalid_request", "请求参数无效", details)
 
 
+# ninja's own English messages, as the caller reads them.
+NINJA_MESSAGES = {
+    "Cannot parse request body": BODY_UNREADABLE,
+    "CSRF check Failed": "CSRF校验失败：以会话调用接口时须带 X-CSRFToken 请求头",
+}
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    return error(request, exc.status_code, "error", str(exc))
+    message = str(exc)
+    message = next(
+        (zh for en, zh in NINJA_MESSAGES.items() if message.startswith(en)), message
+    )
+    return error(request, exc.status_code, "error", message)
 
 
 api.add_router("/", core_router)
