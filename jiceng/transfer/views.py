@@ -62,6 +62,8 @@ def start(request, kind):
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
+            for notice in job.notices:
+                messages.info(request, notice)
             if job.status == "needs_mapping":
                 return redirect("transfer:mapping", pk=job.pk)
             return redirect(job)
