@@ -19,7 +19,7 @@ def contains_nul(value):
         return "\x00" in value
     if isinstance(value, dict):
         return any(contains_nul(k) or contains_nul(v) for k, v in value.items())
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return any(contains_nul(v) for v in value)
     return False
 

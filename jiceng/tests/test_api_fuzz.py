@@ -16,7 +16,8 @@ import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
@@ -174,3 +175,165 @@ def test_unreadable_or_nul_input_is_a_chinese_400(api_for, method, path, query, 
     # then the answer is a 400 with a Chinese message, not a database error
     assert response.status_code == 400, response.content
     assert "NUL" in response.json()["message"]
+
+
+# --- Open311 GeoReport v2: no OpenAPI schema, so hypothesis draws the requests -----
+
+FORMATS = st.sampled_from(["json", "xml", "json", "xml", "html", "JSON"])
+WILD = st.text(max_size=30) | st.sampled_from(["", "\x00", "ＡＢＣ", "x" * 300])
+NUMBERS = (
+    st.floats(allow_nan=True, allow_infinity=True).map(repr)
+    | st.integers(min_value=-(2**70), max_value=2**70).map(str)
+    | st.sampled_from(["nan", "inf", "-inf", "1e400", "91", "-181", "30.66", "abc"])
+)
+DATES = st.sampled_from(
+    [
+        "2026-01-01T00:00:00+08:00",
+        "0001-01-01T00:00:00",
+        "9999-12-31T23:59:59",
+        "2026-13-45T25:61:00",
+        "2026-02-30T00:00:00Z",
+        "yesterday",
+    ]
+) | st.datetimes().map(lambda d: d.isoformat())
+
+
+def geo_report_error(response, fmt):
+    """The spec's error array: [{code, description}] whose code is the status."""
+    if fmt == "xml":
+        from xml.etree import ElementTree as ET
+
+        root = ET.fromstring(response.content)
+        errors = [
+            {"code": int(e.findtext("code")), "description": e.findtext("description")}
+            for e in root.iter("error")
+        ]
+        assert root.tag == "errors"
+    else:
+        errors = response.json()
+    assert errors, response.content
+    for entry in errors:
+        assert entry["code"] == response.status_code
+        assert entry["description"]
+    return errors
+
+
+def check_open311(response, fmt):
+    assert response.status_code < 500, response.content
+    if response.status_code >= 400:
+        geo_report_error(response, fmt if fmt in ("json", "xml") else "json")
+    elif fmt == "json":
+        response.json()  # well-formed
+    else:
+        from xml.etree import ElementTree as ET
+
+        ET.fromstring(response.content)
+
+
+@pytest.fixture
+def open311_key(db):
+    from jiceng.cases.open311 import create_key
+
+    return create_key("fuzz")
+
+
+OPEN311_SETTINGS = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+    derandomize=True,
+)
+PATHS = ["discovery", "services", "services/{code}", "requests", "requests/{code}"]
+
+
+@given(
+    fmt=FORMATS,
+    method=st.sampled_from(["get", "post", "put", "delete", "patch", "options"]),
+    path=st.sampled_from([*PATHS, "tokens/{code}"]),
+    code=st.from_regex(r"[\w-]{1,40}", fullmatch=True),
+)
+@OPEN311_SETTINGS
+def test_open311_answers_any_endpoint_method_and_format(
+    client, db, fmt, method, path, code
+):
+    # given any endpoint, method and format / when it is called
+    response = getattr(client, method)(f"/open311/v2/{path.format(code=code)}.{fmt}")
+    # then no 5xx, and every refusal is GeoReport v2's error array
+    check_open311(response, fmt)
+
+
+@given(
+    fmt=st.sampled_from(["json", "xml"]),
+    query=st.fixed_dictionaries(
+        {},
+        optional={
+            "service_request_id": WILD,
+            "service_code": WILD,
+            "start_date": DATES | WILD,
+            "end_date": DATES | WILD,
+            "status": st.sampled_from(["open", "closed", "open,closed", ""]) | WILD,
+        },
+    ),
+)
+@example(fmt="json", query={"start_date": "2026-13-45T25:61:00"})
+@example(fmt="xml", query={"end_date": "0001-01-01T00:00:00"})
+@example(fmt="json", query={"service_request_id": "a\x00"})
+@example(fmt="xml", query={"service_code": "\x00", "status": "\x01"})
+@OPEN311_SETTINGS
+def test_open311_request_queries_answer_any_value(client, db, fmt, query):
+    # given a search with any dates, codes and statuses / when it is sent
+    response = client.get(f"/open311/v2/requests.{fmt}", query)
+    # then no 5xx, and every refusal is GeoReport v2's error array
+    check_open311(response, fmt)
+
+
+REPORT_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "service_code": WILD,
+        "lat": NUMBERS,
+        "long": NUMBERS,
+        "address_string": WILD,
+        "address_id": WILD,
+        "description": WILD | st.just("路灯不亮已经三天了"),
+        "first_name": WILD,
+        "last_name": WILD,
+        "phone": WILD | st.just("13800138000"),
+        "media_url": WILD,
+        "attribute[anonymous]": st.sampled_from(["true", "false"]) | WILD,
+        "attribute[location_detail]": WILD,
+        "account_id": WILD,
+    },
+)
+
+
+@given(
+    fmt=st.sampled_from(["json", "xml"]),
+    key=st.sampled_from(["valid", "", "o311_wrong"]),
+    code=st.sampled_from(["real", "none"]),
+    fields=REPORT_FIELDS,
+)
+@example(fmt="json", key="valid", code="real", fields={"lat": "nan", "long": "1"})
+@example(fmt="xml", key="valid", code="real", fields={"lat": "1e400", "long": "1"})
+@example(fmt="json", key="valid", code="real", fields={"address_id": "\x00"})
+@example(
+    fmt="xml",
+    key="valid",
+    code="real",
+    fields={"address_string": "\x01幸福路", "description": "路灯不亮已经三天了"},
+)
+@OPEN311_SETTINGS
+def test_open311_reports_answer_any_fields(client, open311_key, fmt, key, code, fields):
+    from jiceng.cases.services import categories_for_reporting
+
+    # given a report with any fields, a valid or a wrong key, a real code or none
+    fields = dict(fields)
+    if key:
+        fields["api_key"] = open311_key if key == "valid" else key
+    if code == "real":
+        fields["service_code"] = categories_for_reporting().first().code
+    # when it is posted
+    response = client.post(f"/open311/v2/requests.{fmt}", fields)
+    # then no 5xx, and every refusal is GeoReport v2's error array
+    check_open311(response, fmt)
