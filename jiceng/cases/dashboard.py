@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
+from jiceng.core.ids import parse_id
 from jiceng.core.models import Department
 from jiceng.core.scope import grants_for, place_prefixes
 from jiceng.places.models import Place
@@ -75,6 +76,7 @@ def period_months(period, today=None):
 
 def selected_place(scope, place_id):
     """The place asked for when it lies in one of the user's subtrees (drill-down)."""
+    place_id = parse_id(place_id)
     if place_id:
         place = Place.objects.filter(pk=place_id).first()
         if place and any(place.path.startswith(p.path) for p in scope.places):

@@ -26,3 +26,12 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+def parse_id(text) -> int | None:
+    """A row id read from a query parameter, or None when the text is not one."""
+    try:
+        value = int(str(text).strip())
+    except (TypeError, ValueError):
+        return None
+    return value if 1 <= value <= MAX_ID else None
