@@ -14,14 +14,14 @@ from functools import wraps
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from jiceng.core.apiutils import NUL_REFUSED, contains_nul
+from jiceng.core.apiutils import NUL_REFUSED, TOO_LARGE, contains_nul
 from jiceng.places.models import Place
 
 from . import services
@@ -140,14 +140,15 @@ def endpoint(*methods):
                 refused = error(fmt, 405, f"只支持 {'、'.join(methods)} 请求")
                 refused["Allow"] = ", ".join(methods)
                 return refused
-            if any(
-                contains_nul(v) for v in (*request.GET.lists(), *request.POST.lists())
-            ):
-                return error(fmt, 400, NUL_REFUSED)
             try:
+                fields = (*request.GET.lists(), *request.POST.lists())
+                if any(contains_nul(v) for v in fields):
+                    return error(fmt, 400, NUL_REFUSED)
                 return view(request, *args, fmt=fmt, **kwargs)
             except Open311Error as exc:
                 return error(fmt, exc.status, exc.description)
+            except SuspiciousOperation:  # a body past the size limit, too many fields
+                return error(fmt, 400, TOO_LARGE)
 
         return wrapped
 

@@ -5,6 +5,7 @@ from ninja.parser import Parser
 
 NUL_REFUSED = "请求含有不允许的空字符（NUL）"
 BODY_UNREADABLE = "请求体不是有效的JSON，或含有不允许的空字符（NUL）"
+TOO_LARGE = "请求无效：请求体过大或字段过多"
 
 
 def filtered(filterset_class, params, queryset):

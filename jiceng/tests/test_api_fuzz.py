@@ -177,6 +177,31 @@ def test_unreadable_or_nul_input_is_a_chinese_400(api_for, method, path, query, 
     assert "NUL" in response.json()["message"]
 
 
+def test_an_oversized_body_or_a_session_call_without_csrf_gets_a_chinese_answer(
+    api_for, client_for
+):
+    # when a body past the upload limit is sent to the API and to Open311
+    big = api_for("quadmin").post(
+        "/api/v1/places/", {"note": "x" * (3 << 20)}, content_type="application/json"
+    )
+    report = api_for("quadmin").post(
+        "/open311/v2/requests.json", {"description": "x" * (3 << 20)}
+    )
+    # then each answers in its own format, in Chinese
+    assert big.status_code == 400 and "请求体过大" in big.json()["message"]
+    assert report.status_code == 400
+    assert report.json() == [
+        {"code": 400, "description": "请求无效：请求体过大或字段过多"}
+    ]
+    # when a logged-in page session writes through the API without its CSRF token
+    session = client_for("quadmin")
+    session.handler.enforce_csrf_checks = True
+    refused = session.post("/api/v1/places/", {}, content_type="application/json")
+    # then the refusal says what is missing, in Chinese
+    assert refused.status_code == 403
+    assert "CSRF校验失败" in refused.json()["message"]
+
+
 # --- Open311 GeoReport v2: no OpenAPI schema, so hypothesis draws the requests -----
 
 FORMATS = st.sampled_from(["json", "xml", "json", "xml", "html", "JSON"])
