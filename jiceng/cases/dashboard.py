@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
-from jiceng.core.ids import parse_id
+from jiceng.core.bounds import parse_id
 from jiceng.core.models import Department
 from jiceng.core.scope import grants_for, place_prefixes
 from jiceng.places.models import Place

@@ -7,7 +7,7 @@ from jiceng.core.scope import has_permission, user_roles
 from jiceng.places.models import Place, PlaceKind
 
 from .models import Category, Channel
-from .services import categories_for_reporting
+from .services import MAX_EXTENSION_DAYS, categories_for_reporting
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -130,7 +130,7 @@ class StepForm(forms.Form):
         help_text="琐事不出网格：派给网格；小区内的物业问题可派给该小区的物业公司",
     )
     days = forms.IntegerField(
-        label="延期工作日", min_value=1, max_value=30, required=False
+        label="延期工作日", min_value=1, max_value=MAX_EXTENSION_DAYS, required=False
     )
     photos = PhotosField(label="处置后照片")
 

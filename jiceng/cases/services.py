@@ -24,6 +24,7 @@ from . import kpi, notify, photos, workdays
 from .models import Case, CaseCounter, CaseEvent, Category, Channel, RoutingRule, Status
 
 REOPEN_DAYS = 7
+MAX_EXTENSION_DAYS = 30  # one extension adds at most this many working days
 SYSTEM = "系统"
 
 
@@ -408,8 +409,10 @@ def perform(
     elif step == "close":
         case.closed_at = now
     elif step == "extend":
-        if not days or days < 1:
-            raise ValidationError({"days": "请填写延期的工作日数"})
+        if not days or not 1 <= days <= MAX_EXTENSION_DAYS:
+            raise ValidationError(
+                {"days": f"请填写延期的工作日数（1至{MAX_EXTENSION_DAYS}）"}
+            )
         case.handle_due = workdays.add_working_days(case.handle_due or now, days)
         case.extended = True
     elif step == "supervise":

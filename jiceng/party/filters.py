@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 
-from jiceng.core.ids import IdFilter
+from jiceng.core.bounds import IdFilter
 from jiceng.people.filters import filter_place_subtree
 
 from .models import MemberStatus, PartyMember, PartyOrg, PartyOrgKind

@@ -2,7 +2,9 @@ from datetime import date
 
 from ninja import Field, Schema
 
-from jiceng.core.ids import Id
+from jiceng.core.bounds import Id
+
+from .models import MemberStatus
 
 
 class PartyOrgOut(Schema):
@@ -45,7 +47,7 @@ class MemberQuery(Schema):
 
 class MemberIn(Schema):
     resident_id: Id
-    status: str
+    status: MemberStatus
     org_id: Id | None = None
     unit_id: Id | None = None
     joined_on: date | None = None

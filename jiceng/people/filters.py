@@ -7,7 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from jiceng.core.ids import IdFilter
+from jiceng.core.bounds import IdFilter
 from jiceng.core.validators import to_half_width
 from jiceng.places.models import Place
 

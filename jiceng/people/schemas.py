@@ -1,8 +1,11 @@
 from datetime import date
+from typing import Literal
 
 from ninja import Field, Schema
 
-from jiceng.core.ids import Id
+from jiceng.core.bounds import Id
+
+from .models import Relation, ResidenceType
 
 
 class ResidentOut(Schema):
@@ -29,13 +32,17 @@ class ResidentQuery(Schema):
 
 
 class ResidentIn(Schema):
-    name: str
-    id_number: str
-    phone: str = ""
-    place_code: str = Field(description="住址编码（户/单元/楼栋/小区/网格）")
-    relation: str = ""
-    residence_type: str = "registered"
-    ethnicity: str = "汉族"
+    """Bounded as the Resident model's columns are."""
+
+    name: str = Field(min_length=1, max_length=50)
+    id_number: str = Field(max_length=32)
+    phone: str = Field("", max_length=32)
+    place_code: str = Field(
+        max_length=32, description="住址编码（户/单元/楼栋/小区/网格）"
+    )
+    relation: Relation | Literal[""] = ""
+    residence_type: ResidenceType = ResidenceType.REGISTERED
+    ethnicity: str = Field("汉族", max_length=20)
     note: str = ""
 
 

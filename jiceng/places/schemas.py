@@ -2,16 +2,14 @@ from typing import Annotated
 
 from ninja import Field, Schema
 
-from jiceng.core.ids import Id
+from jiceng.core.bounds import Id, Latitude, Longitude
 
 from .models import PlaceKind
 
-# The bounds the model sets: its column lengths, and degrees on the globe.
+# The bounds the model sets: its column lengths.
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 Code = Annotated[str, Field(max_length=32)]
 Address = Annotated[str, Field(max_length=200)]
-Lat = Annotated[float, Field(ge=-90, le=90)]
-Lng = Annotated[float, Field(ge=-180, le=180)]
 
 
 class PlaceOut(Schema):
@@ -45,8 +43,8 @@ class PlaceIn(Schema):
     name: Name
     code: Code
     address: Address = ""
-    lat: Lat | None = None
-    lng: Lng | None = None
+    lat: Latitude | None = None
+    lng: Longitude | None = None
     geometry: dict | None = None
     note: str = ""
 
@@ -57,8 +55,8 @@ class PlacePatch(Schema):
     name: Name = None
     code: Code = None
     address: Address = None
-    lat: Lat | None = None
-    lng: Lng | None = None
+    lat: Latitude | None = None
+    lng: Longitude | None = None
     geometry: dict | None = None
     note: str = None
 

@@ -140,6 +140,40 @@ def test_an_offset_past_64_bits_is_refused_on_every_list(api_for, path):
         ("patch", "/api/v1/places/1", {"address": None}),
         ("patch", "/api/v1/places/1", {"name": "x" * 101}),
         ("patch", "/api/v1/places/1", {"lat": 1000}),
+        ("post", "/api/v1/members/", {"resident_id": 1, "status": "x" * 17}),
+        ("post", "/api/v1/residents/", {"name": "名" * 51, "id_number": "1"}),
+        (
+            "post",
+            "/api/v1/cases/",
+            {
+                "category_code": "x",
+                "description": "路灯不亮了很多天",
+                "lat": 1e308,
+                "lng": 1,
+            },
+        ),
+        ("post", "/api/v1/cases/1/steps/extend", {"version": 1, "days": 10**9}),
+        ("post", "/api/v1/volunteer/checkin", {"token": "x", "lat": 1e308, "lng": 0}),
+        (
+            "post",
+            "/api/v1/volunteer/wishes/",
+            {"place_id": 1, "title": "愿" * 101, "alias": "李奶奶"},
+        ),
+        (
+            "post",
+            "/api/v1/volunteer/wishes/",
+            {"place_id": 1, "title": "愿", "alias": "李" * 31},
+        ),
+        (
+            "post",
+            "/api/v1/volunteer/wishes/",
+            {"place_id": 1, "title": "愿", "alias": "李", "category": "x" * 17},
+        ),
+        (
+            "post",
+            "/api/v1/volunteer/wishes/",
+            {"place_id": 1, "title": "愿", "alias": "李", "claim_days": 10**9},
+        ),
     ],
 )
 def test_out_of_range_values_are_refused_by_the_schema(api_for, method, path, body):

@@ -1,8 +1,9 @@
-"""Row ids taken from a request, bounded to what an id column can hold.
+"""Numbers taken from a request, bounded to what the database and the globe hold.
 
 Ids are BigAutoFields (at most 2**63 - 1). A larger number passed on to a foreign
 key lookup overflows the database driver; the schema types and filters here turn it
 into a validation error instead (a 422 from the API, an ignored filter on a page).
+Coordinates are degrees: anything beyond ±90/±180 (or not finite) is no place.
 """
 
 from typing import Annotated
@@ -15,6 +16,9 @@ MAX_ID = 2**63 - 1
 
 # A row id in an API schema: a query filter, a path or a body field.
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A point's coordinates in an API schema (degrees, WGS 84 / GCJ-02 alike).
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
 
 
 class IdFilter(django_filters.NumberFilter):
