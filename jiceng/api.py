@@ -6,7 +6,11 @@ query goes through the same visible_to() scope as the HTML pages.
 
 import json
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import Http404
 from django.shortcuts import render
 from ninja import NinjaAPI
@@ -18,6 +22,7 @@ from ninja.security import HttpBearer, django_auth
 from jiceng.cases.api import router as cases_router
 from jiceng.cases.webhook import router as hooks_router
 from jiceng.core.api import router as core_router
+from jiceng.core.apiutils import BODY_UNREADABLE, TOO_LARGE, NulFreeParser
 from jiceng.core.errors import Conflict
 from jiceng.core.services import user_for_token
 from jiceng.party.api import router as party_router
@@ -60,6 +65,7 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
     docs=OfflineSwagger(),
+    parser=NulFreeParser(),
 )
 
 
@@ -78,6 +84,12 @@ def not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def forbidden(request, exc):
     return error(request, 403, "forbidden", str(exc) or "没有执行此操作的权限")
+
+
+@api.exception_handler(SuspiciousOperation)
+def refused_request(request, exc):
+    # A body past DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, and the like.
+    return error(request, 400, "invalid_request", TOO_LARGE)
 
 
 @api.exception_handler(AuthenticationError)
@@ -118,9 +130,20 @@ def invalid_request(request, exc):
     return error(request, 422, "invalid_request", "请求参数无效", details)
 
 
+# ninja's own English messages, as the caller reads them.
+NINJA_MESSAGES = {
+    "Cannot parse request body": BODY_UNREADABLE,
+    "CSRF check Failed": "CSRF校验失败：以会话调用接口时须带 X-CSRFToken 请求头",
+}
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc):
-    return error(request, exc.status_code, "error", str(exc))
+    message = str(exc)
+    message = next(
+        (zh for en, zh in NINJA_MESSAGES.items() if message.startswith(en)), message
+    )
+    return error(request, exc.status_code, "error", message)
 
 
 api.add_router("/", core_router)

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "jiceng.core.middleware.RequestContextMiddleware",
+    "jiceng.core.middleware.RefuseNulMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -291,6 +292,8 @@ JICENG_DISTRICT_NAME = os.environ.get("JICENG_DISTRICT_NAME", "")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
+# Bounds the offset too (ninja's own class leaves it open to any integer).
+NINJA_PAGINATION_CLASS = "jiceng.core.pagination.BoundedPagination"
 
 # Logs never carry ID numbers or phones: every handler runs the PII scrubber.
 LOGGING = {

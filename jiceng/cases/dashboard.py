@@ -10,6 +10,7 @@ from datetime import date
 
 from django.utils import timezone
 
+from jiceng.core.bounds import parse_id
 from jiceng.core.models import Department
 from jiceng.core.scope import grants_for, place_path_allowed
 from jiceng.places.models import Place
@@ -71,6 +72,7 @@ def period_months(period, today=None):
 
 def selected_place(scope, place_id):
     """The place asked for when it lies in one of the user's subtrees (drill-down)."""
+    place_id = parse_id(place_id)
     if place_id:
         place = Place.objects.filter(pk=place_id).first()
         allowed = [p.path for p in scope.places]

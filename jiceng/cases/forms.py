@@ -7,7 +7,7 @@ from jiceng.core.scope import has_permission, path_prefix, place_prefixes, user_
 from jiceng.places.models import Place, PlaceKind
 
 from .models import Category, Channel
-from .services import categories_for_reporting, handling_places
+from .services import MAX_EXTENSION_DAYS, categories_for_reporting, handling_places
 from .workflow import STEPS
 
 
@@ -120,7 +120,7 @@ class StepForm(forms.Form):
         help_text="琐事不出网格：派给案件所在网格；小区内的物业问题可派给该小区的物业公司",
     )
     days = forms.IntegerField(
-        label="延期工作日", min_value=1, max_value=30, required=False
+        label="延期工作日", min_value=1, max_value=MAX_EXTENSION_DAYS, required=False
     )
     photos = PhotosField(label="处置后照片")
 

@@ -6,18 +6,21 @@ the same report_case service as the pages. Statuses map to open/closed.
 """
 
 import hashlib
-from datetime import timedelta
+import math
+import re
+from datetime import datetime, timedelta
+from functools import wraps
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 
+from jiceng.core.apiutils import NUL_REFUSED, TOO_LARGE, contains_nul
 from jiceng.core.tokens import new_token
 from jiceng.places.models import Place
 
@@ -26,6 +29,8 @@ from .models import OPEN_STATUSES, Case, Channel, Open311Key
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
 DEFAULT_WINDOW = timedelta(days=90)
+# Dates a query may name: wide enough for any record, narrow enough to do sums on.
+MIN_DATE, MAX_DATE = datetime(1900, 1, 1), datetime(2999, 12, 31)
 MAX_RESULTS = 1000
 ATTRIBUTES = [
     {
@@ -70,6 +75,9 @@ def create_key(name):
 
 # --- rendering -----------------------------------------------------------------------
 
+# Characters XML 1.0 cannot carry, even escaped (text echoed from a request may).
+XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
 
 def _xml_value(parent, tag, value):
     element = ET.SubElement(parent, tag)
@@ -89,7 +97,7 @@ def _xml_value(parent, tag, value):
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = XML_ILLEGAL_RE.sub("", str(value))
 
 
 def render(data, fmt, *, root, item, status=200):
@@ -119,19 +127,32 @@ def error(fmt, status, description):
     )
 
 
-def endpoint(view):
-    """Check the format, turn Open311Error into the spec's error array."""
+def endpoint(*methods):
+    """Check the method and the format, and answer every refusal (Open311Error,
+    a wrong method or format) with the spec's error array."""
 
-    def wrapped(request, *args, fmt="json", **kwargs):
-        if fmt not in ("json", "xml"):
-            return error("json", 400, "格式应为 json 或 xml")
-        try:
-            return view(request, *args, fmt=fmt, **kwargs)
-        except Open311Error as exc:
-            return error(fmt, exc.status, exc.description)
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, fmt="json", **kwargs):
+            if fmt not in ("json", "xml"):
+                return error("json", 400, "格式应为 json 或 xml")
+            if request.method not in methods:
+                refused = error(fmt, 405, f"只支持 {'、'.join(methods)} 请求")
+                refused["Allow"] = ", ".join(methods)
+                return refused
+            try:
+                fields = (*request.GET.lists(), *request.POST.lists())
+                if any(contains_nul(v) for v in fields):
+                    return error(fmt, 400, NUL_REFUSED)
+                return view(request, *args, fmt=fmt, **kwargs)
+            except Open311Error as exc:
+                return error(fmt, exc.status, exc.description)
+            except SuspiciousOperation:  # a body past the size limit, too many fields
+                return error(fmt, 400, TOO_LARGE)
 
-    wrapped.__name__ = view.__name__
-    return wrapped
+        return wrapped
+
+    return decorate
 
 
 def iso(moment):
@@ -141,8 +162,7 @@ def iso(moment):
 # --- endpoints -----------------------------------------------------------------------
 
 
-@require_GET
-@endpoint
+@endpoint("GET")
 def discovery(request, fmt):
     base = request.build_absolute_uri(reverse("open311:root"))
     return render(
@@ -180,8 +200,7 @@ def _service(category):
     }
 
 
-@require_GET
-@endpoint
+@endpoint("GET")
 def service_list(request, fmt):
     return render(
         [_service(c) for c in services.categories_for_reporting()],
@@ -191,8 +210,7 @@ def service_list(request, fmt):
     )
 
 
-@require_GET
-@endpoint
+@endpoint("GET")
 def service_definition(request, code, fmt):
     category = services.categories_for_reporting().filter(code=code).first()
     if category is None:
@@ -243,9 +261,8 @@ def _requests_query():
     ).prefetch_related("photos")
 
 
-@require_http_methods(["GET", "POST"])
 @csrf_exempt  # an API for outside clients, authenticated by api_key, not by session
-@endpoint
+@endpoint("GET", "POST")
 def requests_collection(request, fmt):
     if request.method == "POST":
         return _create(request, fmt)
@@ -279,9 +296,14 @@ def requests_collection(request, fmt):
 def _date(text):
     if not text:
         return None
-    moment = parse_datetime(text)
-    if moment is None:
-        raise Open311Error(400, f"日期格式应为 ISO 8601：{text}")
+    try:
+        moment = parse_datetime(text)
+    except ValueError:  # well formed, but no such day or time
+        moment = None
+    if moment is None or not MIN_DATE <= moment.replace(tzinfo=None) <= MAX_DATE:
+        raise Open311Error(
+            400, f"日期格式应为 ISO 8601（{MIN_DATE.year}–{MAX_DATE.year}年）：{text}"
+        )
     return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
 
 
@@ -305,6 +327,12 @@ def _create(request, fmt):
             lat, lng = float(data["lat"]), float(data["long"])
         except ValueError as exc:
             raise Open311Error(400, "lat/long 应为数字") from exc
+        if not (math.isfinite(lat) and math.isfinite(lng)) or not (
+            -90 <= lat <= 90 and -180 <= lng <= 180
+        ):
+            raise Open311Error(
+                400, "lat 应在 -90 到 90 之间，long 应在 -180 到 180 之间"
+            )
     elif data.get("address_id"):
         place = Place.objects.filter(code=data["address_id"]).first()
         if place is None:
@@ -370,8 +398,7 @@ def _place_for_address(text):
     raise Open311Error(400, f"无法根据地址定位：{text}，请提供 lat/long")
 
 
-@require_GET
-@endpoint
+@endpoint("GET")
 def request_detail(request, number, fmt):
     case = _requests_query().filter(number=number).first()
     if case is None:
@@ -381,8 +408,7 @@ def request_detail(request, number, fmt):
     )
 
 
-@require_GET
-@endpoint
+@endpoint("GET")
 def token_detail(request, token, fmt):
     # Requests are created at once, so the token is the request's own number.
     case = Case.objects.filter(number=token).first()

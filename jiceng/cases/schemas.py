@@ -2,6 +2,10 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from jiceng.core.bounds import Id, Latitude, Longitude
+
+from .services import MAX_EXTENSION_DAYS
+
 
 class CaseOut(Schema):
     id: int
@@ -31,8 +35,8 @@ class CaseIn(Schema):
     category_code: str
     description: str
     grid_code: str | None = None
-    lat: float | None = None
-    lng: float | None = None
+    lat: Latitude | None = None
+    lng: Longitude | None = None
     address: str = ""
     reporter_name: str = ""
     reporter_phone: str = ""
@@ -44,7 +48,9 @@ class StepIn(Schema):
     note: str = ""
     department_code: str | None = None
     grid_code: str | None = None
-    days: int | None = None
+    days: int | None = Field(
+        None, ge=1, le=MAX_EXTENSION_DAYS, description="延期工作日"
+    )
 
 
 class EventOut(Schema):
@@ -78,7 +84,7 @@ class DuplicateOut(Schema):
 
 
 class MergeIn(Schema):
-    into_id: int
+    into_id: Id
     version: int
 
 

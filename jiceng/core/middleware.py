@@ -1,8 +1,13 @@
-"""Keep the current request's client address available to audit writes."""
+"""Keep the current request's client address available to audit writes; refuse
+page requests carrying NUL characters."""
 
 import contextvars
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.urls import reverse
+
+from .apiutils import NUL_REFUSED
 
 _client_ip = contextvars.ContextVar("jiceng_client_ip", default=None)
 
@@ -32,3 +37,43 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _client_ip.reset(token)
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a page request whose query or form fields hold a NUL character.
+
+    No text column can store NUL (PostgreSQL refuses it outright) and Django's form
+    fields reject it, but a view that reads a query parameter itself would pass it
+    on to a query. The API and Open311 refuse it themselves, in their own formats.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.own_refusals = (reverse("api:api-root"), reverse("open311:root"))
+
+    def __call__(self, request):
+        if not request.path_info.startswith(self.own_refusals) and (
+            _has_nul(request.GET) or _form_has_nul(request)
+        ):
+            raise BadRequest(NUL_REFUSED)
+        return self.get_response(request)
+
+
+def _has_nul(query):
+    return any(
+        "\x00" in key or any("\x00" in v for v in values)
+        for key, values in query.lists()
+    )
+
+
+def _form_has_nul(request):
+    content_type = request.content_type or ""
+    return (
+        request.method == "POST"
+        and content_type
+        in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        )
+        and _has_nul(request.POST)
+    )

@@ -21,24 +21,58 @@ def to_half_width(value: str) -> str:
 
 
 ID_SEPARATORS_RE = re.compile(r"[\s\-]")
+# A number as a spreadsheet or a CSV writer may spell it: 13760004799.0, 1.376E+10.
+FLOAT_TEXT_RE = re.compile(r"(\d+)\.0+")
+SCIENTIFIC_RE = re.compile(r"(\d)(?:\.(\d*))?[eE]\+?(\d+)")
+
+
+def from_scientific(text: str) -> str | None:
+    """The digits an Excel number in scientific notation stands for, or None when
+    the notation dropped some: 1.3800138000E10 keeps all eleven, 1.376E+10 four."""
+    match = SCIENTIFIC_RE.fullmatch(text)
+    if match is None:
+        return None
+    first, fraction, exponent = match.group(1), match.group(2) or "", match.group(3)
+    # Every digit is there only when the mantissa spells all of them.
+    return first + fraction if len(fraction) == int(exponent) else None
+
+
+def number_text(value) -> str:
+    """A cell as text, with a whole number written as a float (13760004799.0, an
+    xlsx number cell or a CSV that a program wrote from one) as its digits."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value or "")
+    if not text.isascii():  # full-width digits, ideographic spaces
+        text = to_half_width(text)
+    text = text.strip()
+    match = FLOAT_TEXT_RE.fullmatch(text)
+    return match.group(1) if match else text
+
+
+def stored_as_number(value) -> bool:
+    """Whether a cell held a number (or its scientific notation), not text."""
+    if isinstance(value, (int, float)):
+        return True
+    text = to_half_width(str(value or "")).strip()
+    return bool(SCIENTIFIC_RE.fullmatch(text) or FLOAT_TEXT_RE.fullmatch(text))
 
 
 def normalize_id_number(value) -> str:
     """Return an ID number as 18 upper-case characters without spaces."""
-    text = str(value or "")
-    if not text.isascii():  # full-width digits, ideographic spaces
-        text = to_half_width(text)
+    if type(value) is str and value.isascii() and "." not in value:
+        text = value  # nearly every cell
+    else:
+        text = number_text(value)
+        text = from_scientific(text) or text
     return ID_SEPARATORS_RE.sub("", text).upper()
 
 
 def normalize_mobile(value) -> str:
-    """Return a mobile number as 11 digits; accept +86, spaces, dashes, Excel floats."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = to_half_width(str(value or "")).strip()
-    if re.fullmatch(r"\d+(\.\d+)?[eE]\+?\d+", text):
-        # Excel wrote the number in scientific notation, e.g. 1.3800138000E10.
-        text = str(int(float(text)))
+    """Return a mobile number as 11 digits; accept +86, spaces, dashes, Excel floats
+    and Excel's scientific notation when it kept every digit (1.3800138000E10)."""
+    text = number_text(value)
+    text = from_scientific(text) or text
     text = re.sub(r"[\s\-()]", "", text)
     if text.startswith("+86"):
         text = text[3:]
@@ -70,6 +104,23 @@ class IdNumberFacts:
 def validate_id_number(value) -> IdNumberFacts:
     """Check a resident ID number (GB 11643-1999) and derive birth date and sex."""
     number = normalize_id_number(value)
+    try:
+        return id_number_facts(number)
+    except ValidationError:
+        if number and stored_as_number(value):
+            # Excel keeps 15 significant digits: the reason is the cell, not a typo.
+            raise ValidationError(
+                _(
+                    "身份证号被表格存成了数字，后几位已经失真（Excel只保留15位有效数字）："
+                    "请把该列设为文本格式，重新填写后导入"
+                ),
+                code="id_number_numeric",
+            ) from None
+        raise
+
+
+def id_number_facts(number: str) -> IdNumberFacts:
+    """Check a normalised ID number and derive birth date and sex."""
     if not number:
         raise ValidationError(_("身份证号不能为空"), code="id_number_required")
     if len(number) != 18:
@@ -104,6 +155,15 @@ def validate_mobile(value) -> str:
     """Check a mainland mobile number and return its 11-digit form."""
     number = normalize_mobile(value)
     if not MOBILE_RE.fullmatch(number):
+        if SCIENTIFIC_RE.fullmatch(number):
+            raise ValidationError(
+                _(
+                    "手机号码“%(text)s”是科学计数法，后几位已经丢失："
+                    "请把该列设为文本格式，补全号码后重新导入"
+                )
+                % {"text": number},
+                code="mobile_scientific",
+            )
         raise ValidationError(_("手机号码应为以1开头的11位数字"), code="mobile_format")
     return number
 

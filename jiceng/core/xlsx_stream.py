@@ -1,4 +1,4 @@
-"""Stream the first worksheet of a large xlsx in flat memory.
+"""Stream a worksheet of a large xlsx in flat memory.
 
 calamine reads a whole sheet into memory and openpyxl's read-only mode keeps the
 shared-string table as a list of Python strings: a 1,000,000-row 台账 has about
@@ -171,11 +171,16 @@ def _date_styles(archive) -> set[int]:
     return dated
 
 
-def _parts(archive):
-    """(first worksheet's part name, shared strings part name or None)."""
+def sheet_parts(archive):
+    """[(sheet name, worksheet part name)] in the workbook's order, and the shared
+    strings part name (None when the workbook has none)."""
     with archive.open("xl/workbook.xml") as source:
-        first = next((e for _, e in iterparse(source) if e.tag == f"{MAIN}sheet"), None)
-    if first is None:
+        sheets = [
+            (e.get("name", ""), e.get(f"{REL}id"))
+            for _, e in iterparse(source)
+            if e.tag == f"{MAIN}sheet"
+        ]
+    if not sheets:
         raise ValueError("工作簿中没有工作表")
     with archive.open("xl/_rels/workbook.xml.rels") as source:
         targets = {
@@ -189,11 +194,11 @@ def _parts(archive):
         name = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
         return posixpath.normpath(name)
 
-    sheet = part(targets[first.get(f"{REL}id")])
     shared = next(
         (part(t) for t in targets.values() if t.endswith("sharedStrings.xml")), None
     )
-    return sheet, shared if shared in names else None
+    parts = [(name, part(targets[rid])) for name, rid in sheets]
+    return parts, shared if shared in names else None
 
 
 _COLUMNS: dict[str, int] = {}
@@ -271,11 +276,12 @@ def _cell_attributes(attributes):
     return (reference.group(1) if reference else "", found.get("s"), found.get("t"))
 
 
-def iter_rows(path):
-    """Yield each row of the first worksheet as a list of values, empty rows
-    included, so the n-th row yielded is spreadsheet row n."""
+def iter_rows(path, sheet=0):
+    """Yield each row of a worksheet (the first by default) as a list of values,
+    empty rows included, so the n-th row yielded is spreadsheet row n."""
     with zipfile.ZipFile(path) as archive:
-        sheet, shared = _parts(archive)
+        parts, shared = sheet_parts(archive)
+        sheet = parts[sheet][1]
         strings = read_shared_strings(archive, shared)
         dated = _date_styles(archive)
         expected, number, values, columns = 1, 1, [], _COLUMNS
@@ -325,3 +331,43 @@ def iter_rows(path):
                             continue
                     yield values  # the row's end tag, or an empty row's only tag
                     expected, values = number + 1, []
+
+
+MARK_BLOCK_BYTES = 1 << 20
+HIDDEN_ROW_RE = re.compile(
+    rb'<(?:\w+:)?row\b(?=[^>]*?\bhidden="(?:1|true)")[^>]*?\br="(\d+)"'
+)
+MERGE_RE = re.compile(
+    rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+)(\d+):([A-Z]+)(\d+)"'
+)
+
+
+def sheet_marks(path, sheet=0):
+    """(hidden row numbers, merged ranges) of a worksheet, read from its XML.
+
+    A range is (first row, first column, last row, last column), rows 1-based as
+    the spreadsheet shows them, columns 0-based. The XML is scanned a block at a
+    time and only blocks that mention either are searched, so a sheet with
+    neither costs one pass of decompression.
+    """
+    hidden, merged = [], []
+    with zipfile.ZipFile(path) as archive:
+        parts, _shared = sheet_parts(archive)
+        with archive.open(parts[sheet][1]) as source:
+            tail = b""
+            while True:
+                block = source.read(MARK_BLOCK_BYTES)
+                data = tail + block
+                # Every tag searched for ends before the next "<": keep the last
+                # (possibly cut) tag for the next block.
+                cut = data.rfind(b"<") if block else len(data)
+                data, tail = data[:cut], data[cut:]
+                if b"hidden=" in data:
+                    hidden += [int(m.group(1)) for m in HIDDEN_ROW_RE.finditer(data)]
+                if b"mergeCell" in data:
+                    merged += [
+                        (int(r1), _column(c1.decode()), int(r2), _column(c2.decode()))
+                        for c1, r1, c2, r2 in MERGE_RE.findall(data)
+                    ]
+                if not block:
+                    return hidden, merged

@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from jiceng.core.bounds import IdFilter
 from jiceng.core.scope import path_prefix
 from jiceng.places.filters import filter_place_subtree
 
@@ -21,15 +22,9 @@ class PartyMemberFilter(django_filters.FilterSet):
         field_name="resident__name", lookup_expr="contains", label="姓名"
     )
     status = django_filters.ChoiceFilter(choices=MemberStatus.choices, label="党员状态")
-    org = django_filters.NumberFilter(
-        method="in_org", label="党组织ID", widget=forms.HiddenInput
-    )
-    unit = django_filters.NumberFilter(
-        field_name="unit_id", label="单位ID", widget=forms.HiddenInput
-    )
-    place = django_filters.NumberFilter(
-        method="in_place", label="地点ID", widget=forms.HiddenInput
-    )
+    org = IdFilter(method="in_org", label="党组织ID", widget=forms.HiddenInput)
+    unit = IdFilter(field_name="unit_id", label="单位ID", widget=forms.HiddenInput)
+    place = IdFilter(method="in_place", label="地点ID", widget=forms.HiddenInput)
 
     class Meta:
         model = PartyMember
@@ -50,9 +45,7 @@ class PartyOrgFilter(django_filters.FilterSet):
         field_name="name", lookup_expr="contains", label="名称"
     )
     kind = django_filters.ChoiceFilter(choices=PartyOrgKind.choices, label="组织类别")
-    place = django_filters.NumberFilter(
-        method="in_place", label="地点ID", widget=forms.HiddenInput
-    )
+    place = IdFilter(method="in_place", label="地点ID", widget=forms.HiddenInput)
 
     class Meta:
         model = PartyOrg

@@ -2,6 +2,10 @@ from datetime import date
 
 from ninja import Field, Schema
 
+from jiceng.core.bounds import Id
+
+from .models import MemberStatus
+
 
 class PartyOrgOut(Schema):
     id: int
@@ -18,7 +22,7 @@ class PartyOrgOut(Schema):
 class PartyOrgQuery(Schema):
     kind: str | None = None
     q: str | None = Field(None, description="名称包含")
-    place: int | None = Field(None, description="驻地在此地点子树内")
+    place: Id | None = Field(None, description="驻地在此地点子树内")
 
 
 class MemberOut(Schema):
@@ -36,16 +40,16 @@ class MemberOut(Schema):
 class MemberQuery(Schema):
     q: str | None = Field(None, description="姓名包含")
     status: str | None = None
-    org: int | None = Field(None, description="此党组织及其下级")
-    unit: int | None = None
-    place: int | None = None
+    org: Id | None = Field(None, description="此党组织及其下级")
+    unit: Id | None = None
+    place: Id | None = None
 
 
 class MemberIn(Schema):
-    resident_id: int
-    status: str
-    org_id: int | None = None
-    unit_id: int | None = None
+    resident_id: Id
+    status: MemberStatus
+    org_id: Id | None = None
+    unit_id: Id | None = None
     joined_on: date | None = None
     is_probationary: bool = False
     note: str = ""

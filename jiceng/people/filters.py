@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from jiceng.core.bounds import IdFilter
 from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.core.validators import to_half_width
 from jiceng.places.filters import filter_place_subtree
@@ -65,9 +66,7 @@ class ResidentFilter(django_filters.FilterSet):
         label="搜索",
         help_text="姓名、住址（如 幸福小区 3栋），或身份证号/手机号后4位",
     )
-    place = django_filters.NumberFilter(
-        method="in_place", label="地点ID", widget=forms.HiddenInput
-    )
+    place = IdFilter(method="in_place", label="地点ID", widget=forms.HiddenInput)
     residence_type = django_filters.ChoiceFilter(
         choices=ResidenceType.choices, label="居住类型"
     )
@@ -96,9 +95,7 @@ class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         field_name="number", lookup_expr="startswith", label="户号"
     )
-    place = django_filters.NumberFilter(
-        method="in_place", label="地点ID", widget=forms.HiddenInput
-    )
+    place = IdFilter(method="in_place", label="地点ID", widget=forms.HiddenInput)
 
     class Meta:
         model = Household
@@ -113,9 +110,7 @@ class UnitFilter(django_filters.FilterSet):
         method="search", label="搜索", help_text="名称或信用代码"
     )
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices, label="单位类型")
-    place = django_filters.NumberFilter(
-        method="in_place", label="地点ID", widget=forms.HiddenInput
-    )
+    place = IdFilter(method="in_place", label="地点ID", widget=forms.HiddenInput)
 
     class Meta:
         model = Unit
@@ -143,9 +138,7 @@ class TagFilter(django_filters.FilterSet):
         label="状态",
         empty_label="全部",
     )
-    place = django_filters.NumberFilter(
-        method="in_place", label="地点ID", widget=forms.HiddenInput
-    )
+    place = IdFilter(method="in_place", label="地点ID", widget=forms.HiddenInput)
 
     class Meta:
         model = ResidentTag
@@ -170,9 +163,7 @@ class WorkerFilter(django_filters.FilterSet):
     )
     occupation = django_filters.ChoiceFilter(choices=Occupation.choices, label="职业")
     is_party_member = django_filters.BooleanFilter(label="党员")
-    place = django_filters.NumberFilter(
-        method="in_place", label="地点ID", widget=forms.HiddenInput
-    )
+    place = IdFilter(method="in_place", label="地点ID", widget=forms.HiddenInput)
 
     class Meta:
         model = GigWorker

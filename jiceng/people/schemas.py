@@ -1,6 +1,11 @@
 from datetime import date
+from typing import Literal
 
 from ninja import Field, Schema
+
+from jiceng.core.bounds import Id
+
+from .models import Relation, ResidenceType
 
 
 class ResidentOut(Schema):
@@ -21,19 +26,23 @@ class ResidentOut(Schema):
 
 class ResidentQuery(Schema):
     q: str | None = Field(None, description="姓名包含，或身份证号/手机号后4位")
-    place: int | None = Field(None, description="住址在此地点子树内")
+    place: Id | None = Field(None, description="住址在此地点子树内")
     residence_type: str | None = None
     sex: str | None = None
 
 
 class ResidentIn(Schema):
-    name: str
-    id_number: str
-    phone: str = ""
-    place_code: str = Field(description="住址编码（户/单元/楼栋/小区/网格）")
-    relation: str = ""
-    residence_type: str = "registered"
-    ethnicity: str = "汉族"
+    """Bounded as the Resident model's columns are."""
+
+    name: str = Field(min_length=1, max_length=50)
+    id_number: str = Field(max_length=32)
+    phone: str = Field("", max_length=32)
+    place_code: str = Field(
+        max_length=32, description="住址编码（户/单元/楼栋/小区/网格）"
+    )
+    relation: Relation | Literal[""] = ""
+    residence_type: ResidenceType = ResidenceType.REGISTERED
+    ethnicity: str = Field("汉族", max_length=20)
     note: str = ""
 
 
@@ -55,7 +64,7 @@ class HouseholdOut(Schema):
 
 class HouseholdQuery(Schema):
     q: str | None = Field(None, description="户号前缀")
-    place: int | None = None
+    place: Id | None = None
 
 
 class UnitOut(Schema):
@@ -75,7 +84,7 @@ class UnitOut(Schema):
 class UnitQuery(Schema):
     q: str | None = None
     kind: str | None = None
-    place: int | None = None
+    place: Id | None = None
 
 
 class WorkerOut(Schema):
@@ -96,7 +105,7 @@ class WorkerQuery(Schema):
     q: str | None = None
     occupation: str | None = None
     is_party_member: bool | None = None
-    place: int | None = None
+    place: Id | None = None
 
 
 class TagOut(Schema):
@@ -110,6 +119,6 @@ class TagOut(Schema):
 
 
 class TagQuery(Schema):
-    category: int | None = None
+    category: Id | None = None
     status: str | None = None
-    place: int | None = None
+    place: Id | None = None

@@ -1,9 +1,10 @@
 """Places API: the territory tree, scoped exactly like the pages."""
 
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from jiceng.core.apiutils import filtered
+from jiceng.core.pagination import BoundedPagination
 from jiceng.core.scope import get_visible_or_404
 
 from . import services
@@ -24,7 +25,7 @@ def _with_parent_ids(places):
     return places
 
 
-class PlacePagination(LimitOffsetPagination):
+class PlacePagination(BoundedPagination):
     def paginate_queryset(self, queryset, pagination, request, **params):
         result = super().paginate_queryset(queryset, pagination, request, **params)
         result["items"] = _with_parent_ids(result["items"])

@@ -1,4 +1,15 @@
+from typing import Annotated
+
 from ninja import Field, Schema
+
+from jiceng.core.bounds import Id, Latitude, Longitude
+
+from .models import PlaceKind
+
+# The bounds the model sets: its column lengths.
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+Code = Annotated[str, Field(max_length=32)]
+Address = Annotated[str, Field(max_length=200)]
 
 
 class PlaceOut(Schema):
@@ -20,34 +31,36 @@ class PlaceOut(Schema):
 
 
 class PlaceQuery(Schema):
-    kind: str | None = Field(None, description="层级：district/street/community/grid/…")
-    parent: int | None = Field(None, description="只列出此地点的直接下级")
-    within: int | None = Field(None, description="此地点子树内（含自身）")
+    kind: PlaceKind | None = Field(None, description="层级")
+    parent: Id | None = Field(None, description="只列出此地点的直接下级")
+    within: Id | None = Field(None, description="此地点子树内（含自身）")
     q: str | None = Field(None, description="名称包含或编码前缀")
 
 
 class PlaceIn(Schema):
-    parent_id: int
-    kind: str
-    name: str
-    code: str
-    address: str = ""
-    lat: float | None = None
-    lng: float | None = None
+    parent_id: Id
+    kind: PlaceKind
+    name: Name
+    code: Code
+    address: Address = ""
+    lat: Latitude | None = None
+    lng: Longitude | None = None
     geometry: dict | None = None
     note: str = ""
 
 
 class PlacePatch(Schema):
-    name: str | None = None
-    code: str | None = None
-    address: str | None = None
-    lat: float | None = None
-    lng: float | None = None
+    """Only the fields sent change; text fields take a string, never null."""
+
+    name: Name = None
+    code: Code = None
+    address: Address = None
+    lat: Latitude | None = None
+    lng: Longitude | None = None
     geometry: dict | None = None
-    note: str | None = None
+    note: str = None
 
 
 class MoveIn(Schema):
-    new_parent_id: int
-    new_code: str | None = None
+    new_parent_id: Id
+    new_code: Code | None = None

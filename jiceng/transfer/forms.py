@@ -3,7 +3,9 @@ from django import forms
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="台账文件", help_text="支持 xlsx、xls、ods、csv（UTF-8或GBK）"
+        label="台账文件",
+        help_text="支持 xlsx、xls、ods、csv（UTF-8或GBK）",
+        allow_empty_file=True,  # the import says "文件是空的", as on the command line
     )
     dry_run = forms.BooleanField(
         label="先预检（不保存，查看将新增、更新和拒绝的行）",

@@ -40,7 +40,7 @@ from jiceng.core.tabular import (
     TabularError,
     clean_header,
     estimate_rows,
-    find_header,
+    find_table,
 )
 
 from .errors import TransferError
@@ -130,10 +130,14 @@ def start_import(
         job.file.save(f"{job.pk}.bin", File(encrypted), save=False)
     with decrypted_copy(job) as path:
         try:
-            job.header = find_header(path, name)
+            table = find_table(
+                path, name, required=importer.required, aliases=importer.aliases
+            )
         except TabularError as exc:
             job.file.delete(save=False)
             raise ValidationError(str(exc), code=TransferError.UNREADABLE) from exc
+        job.header = table.header
+        job.notices = table.notices  # what the reader noticed, for the uploader
         job.size_estimate = estimate_rows(path, name)
     job.status = JobStatus.NEEDS_MAPPING if missing_columns(job) else JobStatus.QUEUED
     with transaction.atomic():

@@ -61,6 +61,8 @@ def start(request, kind):
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
+            for notice in job.notices:
+                messages.info(request, notice)
             if job.status == JobStatus.NEEDS_MAPPING:
                 return redirect("transfer:mapping", pk=job.pk)
             return redirect(job)

@@ -18,6 +18,7 @@ from .models import (
     Volunteer,
     WishCategory,
 )
+from .models.wishes import MAX_CLAIM_DAYS, MAX_SHARES
 
 DATETIME = forms.DateTimeInput(
     attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
@@ -272,10 +273,10 @@ class WishForm(StyledForm):
         label="预计金额（元）", min_value=0, required=False, initial=0
     )
     shares = forms.IntegerField(
-        label="可分份认领", min_value=1, max_value=20, initial=1
+        label="可分份认领", min_value=1, max_value=MAX_SHARES, initial=1
     )
     claim_days = forms.IntegerField(
-        label="认领后完成期限（天）", min_value=1, max_value=90, initial=14
+        label="认领后完成期限（天）", min_value=1, max_value=MAX_CLAIM_DAYS, initial=14
     )
 
     def __init__(self, *args, user, **kwargs):

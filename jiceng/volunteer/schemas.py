@@ -3,6 +3,11 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from jiceng.core.bounds import Id, Latitude, Longitude
+
+from .models import WishCategory
+from .models.wishes import MAX_CLAIM_DAYS, MAX_SHARES
+
 
 class RegistrationOut(Schema):
     id: int
@@ -70,8 +75,8 @@ class SignupOut(Schema):
 
 class CheckIn(Schema):
     token: str
-    lat: float | None = None
-    lng: float | None = None
+    lat: Latitude | None = None
+    lng: Longitude | None = None
 
 
 class HoursOut(Schema):
@@ -156,14 +161,16 @@ class PublicWishOut(Schema):
 
 
 class WishIn(Schema):
-    place_id: int
-    title: str
-    category: str = "other"
-    alias: str
+    """Bounded as the Wish model's columns are."""
+
+    place_id: Id
+    title: str = Field(max_length=100)
+    category: WishCategory = WishCategory.OTHER
+    alias: str = Field(max_length=30)
     consent: bool = False
     story: str = ""
-    shares: int = 1
-    claim_days: int = 14
+    shares: int = Field(1, ge=1, le=MAX_SHARES)
+    claim_days: int = Field(14, ge=1, le=MAX_CLAIM_DAYS)
 
 
 class ClaimIn(Schema):

@@ -10,6 +10,7 @@ from .deadlines import ESCALATION_LEVELS, escalate_overdue
 from .intake import categories_for_reporting, grid_at, report_case, route
 from .merge import merge_case
 from .steps import (
+    MAX_EXTENSION_DAYS,
     REOPEN_DAYS,
     STEP_SERVICES,
     accept_case,
@@ -31,6 +32,7 @@ from .steps import (
 
 __all__ = [
     "ESCALATION_LEVELS",
+    "MAX_EXTENSION_DAYS",
     "REOPEN_DAYS",
     "STEP_SERVICES",
     "accept_case",

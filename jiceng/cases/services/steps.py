@@ -56,6 +56,8 @@ AUDITED = (
     "rating",
 )
 
+MAX_EXTENSION_DAYS = 30  # one extension adds at most this many working days
+
 
 def _locked(case):
     # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
@@ -189,8 +191,12 @@ def close_case(*, actor, case, version, note=""):
 
 def extend_case(*, actor, case, version, days=None, note=""):
     """延期: the handling limit moves by some working days (approved, with reason)."""
-    if not days or int(days) < 1:
-        raise field_error("days", "请填写延期的工作日数", CaseError.BAD_DAYS)
+    if not days or not 1 <= int(days) <= MAX_EXTENSION_DAYS:
+        raise field_error(
+            "days",
+            f"请填写延期的工作日数（1至{MAX_EXTENSION_DAYS}）",
+            CaseError.BAD_DAYS,
+        )
     with _taking(EXTEND, actor=actor, case=case, version=version, note=note) as c:
         c.handle_due = workdays.add_working_days(
             c.handle_due or timezone.now(), int(days)

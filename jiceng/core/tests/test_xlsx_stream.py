@@ -84,7 +84,7 @@ def test_shared_strings_are_packed_not_listed():
 def test_a_broken_or_hostile_workbook_is_refused_clearly(tmp_path, monkeypatch):
     monkeypatch.setattr(tabular, "STREAM_XLSX_BYTES", 0)  # take the streamed path
     broken = tmp_path / "坏.xlsx"
-    broken.write_bytes(b"not a zip at all")
+    broken.write_bytes(b"PK\x03\x04 and then not a zip at all")
     with pytest.raises(tabular.TabularError, match="无法读取表格文件"):
         list(tabular.raw_rows(broken, "坏.xlsx"))
 

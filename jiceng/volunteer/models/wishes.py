@@ -25,6 +25,12 @@ class WishCategory(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# A wish is split into at most this many shares, and done within this many days
+# of its claim (the form, the API and the service all hold to these).
+MAX_SHARES = 20
+MAX_CLAIM_DAYS = 90
+
+
 class WishStatus(models.TextChoices):
     COLLECTED = "collected", _("待审核")
     PUBLISHED = "published", _("待认领")

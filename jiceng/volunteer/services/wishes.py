@@ -20,6 +20,7 @@ from jiceng.core.scope import (
 
 from ..errors import Code
 from ..models import ClaimStatus, Team, Wish, WishClaim, WishEvent, WishStatus
+from ..models.wishes import MAX_CLAIM_DAYS, MAX_SHARES
 from . import points as ledger
 from .common import MANAGE, bad_state, can_at, public_name, volunteer_of
 
@@ -50,8 +51,10 @@ def collect_wish(
         raise PermissionDenied("心愿人不在您的服务范围内")
     if not title.strip():
         raise ValidationError({"title": "请填写心愿内容"})
-    if not 1 <= int(shares) <= 20:
-        raise ValidationError({"shares": "可分份数为1至20"})
+    if not 1 <= int(shares) <= MAX_SHARES:
+        raise ValidationError({"shares": f"可分份数为1至{MAX_SHARES}"})
+    if claim_days and not 1 <= int(claim_days) <= MAX_CLAIM_DAYS:
+        raise ValidationError({"claim_days": f"完成期限为1至{MAX_CLAIM_DAYS}天"})
     wish = Wish.objects.create(
         place=place,
         title=title.strip(),

@@ -52,6 +52,8 @@ class Command(BaseCommand):
                 )
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(first_message(exc)) from exc
+        for notice in job.notices:
+            self.stderr.write(notice)
         if job.status == JobStatus.NEEDS_MAPPING:
             raise CommandError(
                 "缺少必填列：" + "、".join(services.missing_columns(job))

@@ -1,0 +1,25 @@
+"""The API's one pagination: limit and offset, both bounded.
+
+django-ninja's LimitOffsetPagination bounds the limit but not the offset, so an
+offset past 64 bits reached the database and failed there (a 500 on every list).
+Here both ends are checked by the schema, and an out-of-range value is a 422.
+Settings name this class as NINJA_PAGINATION_CLASS, so a bare ``@paginate`` uses it.
+"""
+
+from django.conf import settings
+from ninja import Field, Schema
+from ninja.pagination import LimitOffsetPagination
+
+# No list holds two billion rows; every engine stores this offset as an integer.
+MAX_OFFSET = 2**31 - 1
+
+
+class BoundedPagination(LimitOffsetPagination):
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE,
+            ge=1,
+            le=settings.NINJA_PAGINATION_MAX_LIMIT,
+            description="每页条数",
+        )
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="跳过的条数")
