@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from jiceng.core.bounds import DayFilter
 from jiceng.core.models import Department
 
 from .models import Case, Category, Channel
@@ -46,12 +47,12 @@ class CaseFilter(django_filters.FilterSet):
     department = django_filters.ModelChoiceFilter(
         label="承办部门", queryset=Department.objects.all(), empty_label="全部"
     )
-    since = django_filters.DateFilter(
+    since = DayFilter(
         label="上报自",
         method="reported_since",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    until = django_filters.DateFilter(
+    until = DayFilter(
         label="上报至",
         method="reported_until",
         widget=forms.DateInput(attrs={"type": "date"}),

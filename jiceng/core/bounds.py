@@ -4,12 +4,16 @@ Ids are BigAutoFields (at most 2**63 - 1). A larger number passed on to a foreig
 key lookup overflows the database driver; the schema types and filters here turn it
 into a validation error instead (a 422 from the API, an ignored filter on a page).
 Coordinates are degrees: anything beyond ±90/±180 (or not finite) is no place.
+Days are those a record can carry: 0001-01-01 made a Shanghai datetime falls before
+year 1 in UTC and overflows.
 """
 
+from datetime import date
 from typing import Annotated
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from ninja import Field
 
 MAX_ID = 2**63 - 1
@@ -29,6 +33,21 @@ class IdFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+
+
+class DayFilter(django_filters.DateFilter):
+    """A date filter for the days a record can carry; others are a form error."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "validators",
+            [MinValueValidator(EARLIEST_DAY), MaxValueValidator(LATEST_DAY)],
+        )
         super().__init__(*args, **kwargs)
 
 

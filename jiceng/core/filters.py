@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from .bounds import DayFilter
 from .models import AuditAction, AuditEntry
 
 
@@ -15,13 +16,13 @@ class AuditFilter(django_filters.FilterSet):
     actor_name = django_filters.CharFilter(lookup_expr="iexact", label="操作人账号")
     action = django_filters.ChoiceFilter(choices=AuditAction.choices, label="操作")
     target_type = django_filters.CharFilter(label="对象类型")
-    since = django_filters.DateFilter(
+    since = DayFilter(
         field_name="at",
         lookup_expr="date__gte",
         label="起始日期",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    until = django_filters.DateFilter(
+    until = DayFilter(
         field_name="at",
         lookup_expr="date__lte",
         label="截止日期",
