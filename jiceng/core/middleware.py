@@ -66,14 +66,12 @@ def _has_nul(query):
     )
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def _form_has_nul(request):
-    content_type = request.content_type or ""
     return (
         request.method == "POST"
-        and content_type
-        in (
-            "application/x-www-form-urlencoded",
-            "multipart/form-data",
-        )
+        and request.content_type in FORM_TYPES
         and _has_nul(request.POST)
     )

@@ -330,6 +330,11 @@ def clean_header(value) -> str:
     return re.sub(r"[\s*＊]", "", str(value or ""))
 
 
+def _blank(value) -> bool:
+    """Whether a cell reads as empty text (cell_text(value) == "", but cheaper)."""
+    return value is None or value == "" or (type(value) is str and value.isspace())
+
+
 def _filled(cells) -> int:
     return sum(1 for c in cells if c)
 
@@ -465,7 +470,7 @@ def read_rows(
     read = 0
     for number, raw in rows:
         values = {h: raw[i] if i < len(raw) else "" for i, h in enumerate(header) if h}
-        if all(cell_text(v) == "" for v in values.values()):
+        if all(_blank(v) for v in values.values()):
             continue  # trailing or spacer empty row
         read += 1
         yield Row(number=number, values=values, cells=list(raw))

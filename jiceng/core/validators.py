@@ -29,7 +29,7 @@ SCIENTIFIC_RE = re.compile(r"(\d)(?:\.(\d*))?[eE]\+?(\d+)")
 def from_scientific(text: str) -> str | None:
     """The digits an Excel number in scientific notation stands for, or None when
     the notation dropped some: 1.3800138000E10 keeps all eleven, 1.376E+10 four."""
-    match = SCIENTIFIC_RE.fullmatch(text)
+    match = SCIENTIFIC_RE.fullmatch(text) if "E" in text or "e" in text else None
     if match is None:
         return None
     first, fraction, exponent = match.group(1), match.group(2) or "", match.group(3)
@@ -46,6 +46,8 @@ def number_text(value) -> str:
     if not text.isascii():  # full-width digits, ideographic spaces
         text = to_half_width(text)
     text = text.strip()
+    if "." not in text:  # nearly every cell
+        return text
     match = FLOAT_TEXT_RE.fullmatch(text)
     return match.group(1) if match else text
 

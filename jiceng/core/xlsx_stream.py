@@ -281,11 +281,11 @@ def iter_rows(path, sheet=0):
     empty rows included, so the n-th row yielded is spreadsheet row n."""
     with zipfile.ZipFile(path) as archive:
         parts, shared = sheet_parts(archive)
-        sheet = parts[sheet][1]
+        sheet_part = parts[sheet][1]
         strings = read_shared_strings(archive, shared)
         dated = _date_styles(archive)
         expected, number, values, columns = 1, 1, [], _COLUMNS
-        with archive.open(sheet) as source:
+        with archive.open(sheet_part) as source:
             for piece in _row_pieces(source):
                 for (
                     row,
