@@ -138,6 +138,30 @@ def check_anonymous(surface: Surface, client, api_client):
         assert response.status_code in (302, 404), surface.detail_url(sample)
 
 
+def _check_count(response, url, user, surface, expected, count_of) -> bool:
+    """A list answers 403 (True: refused, to someone without its permission) or 200
+    showing exactly the visible rows (count_of None: the page shows no count)."""
+    if response.status_code == 403:
+        assert _allowed(403, user, surface), f"{url} refused"
+        return True
+    assert response.status_code == 200, url
+    shown = count_of(response)
+    if shown is not None:
+        assert shown == expected, f"{url}: {shown} ≠ {expected}"
+    return False
+
+
+def _check_details(get, url_for, inside, outside, user, surface):
+    """A row in scope opens (200), a row outside it is 404 like a missing one."""
+    for row, wanted in ((inside, 200), (outside, 404)):
+        if row is not None:
+            url = url_for(row)
+            status = get(url).status_code
+            assert status == wanted or _allowed(status, user, surface), (
+                f"{url}: {status}"
+            )
+
+
 def check_user(surface: Surface, user, client, api_client):
     visible = surface.all_rows().visible_to(user)
     expected = visible.count()
@@ -148,52 +172,31 @@ def check_user(surface: Surface, user, client, api_client):
 
     if surface.list_url:
         response = client.get(surface.list_url)
-        if response.status_code == 403:
-            assert _allowed(403, user, surface), f"{surface.list_url} refused"
-            refused = True
-        else:
-            assert response.status_code == 200, surface.list_url
-            shown = page_count(response)
-            if shown is not None:
-                assert shown == expected, f"{surface.list_url}: {shown} ≠ {expected}"
-
+        refused = _check_count(
+            response, surface.list_url, user, surface, expected, page_count
+        )
     if surface.detail_url:
-        if inside is not None and not refused:
-            url = surface.detail_url(inside)
-            status = client.get(url).status_code
-            assert status == 200 or _allowed(status, user, surface), f"{url}: {status}"
-        if outside is not None:
-            url = surface.detail_url(outside)
-            status = client.get(url).status_code
-            assert status == 404 or _allowed(status, user, surface), f"{url}: {status}"
-
+        opened = None if refused else inside
+        _check_details(client.get, surface.detail_url, opened, outside, user, surface)
     if surface.api_list:
         response = api_client.get(surface.api_list, {"limit": 1})
-        if response.status_code == 403:
-            assert _allowed(403, user, surface), f"{surface.api_list} refused"
-        else:
-            assert response.status_code == 200, surface.api_list
-            count = response.json()["count"]
-            assert count == expected, f"{surface.api_list}: {count} ≠ {expected}"
-
+        _check_count(
+            response,
+            surface.api_list,
+            user,
+            surface,
+            expected,
+            lambda r: r.json()["count"],
+        )
     if surface.api_detail:
-        if inside is not None:
-            url = surface.api_detail(inside)
-            status = api_client.get(url).status_code
-            assert status == 200 or _allowed(status, user, surface), f"{url}: {status}"
-        if outside is not None:
-            url = surface.api_detail(outside)
-            status = api_client.get(url).status_code
-            assert status == 404 or _allowed(status, user, surface), f"{url}: {status}"
-
+        _check_details(
+            api_client.get, surface.api_detail, inside, outside, user, surface
+        )
     if surface.export_url:
         response = client.get(surface.export_url)
-        if response.status_code == 403:
-            assert _allowed(403, user, surface), f"{surface.export_url} refused"
-        else:
-            assert response.status_code == 200, surface.export_url
-            rows = export_count(response)
-            assert rows == expected, f"{surface.export_url}: {rows} ≠ {expected}"
+        _check_count(
+            response, surface.export_url, user, surface, expected, export_count
+        )
 
 
 def scope_matrix(surfaces: list[Surface]):
