@@ -319,3 +319,10 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Phone-ready controls (issue 16): every form renders through jiceng's widget templates
+# (dates as 年-月-日, Chinese file buttons, form-checks, 请选择), dates are written and
+# read as 2026-03-05 first, and an empty choice in a filter reads 全部.
+FORM_RENDERER = "jiceng.core.forms.FormRenderer"
+FORMAT_MODULE_PATH = ["jiceng.formats"]
+FILTERS_EMPTY_CHOICE_LABEL = "全部"

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from jiceng.core.bounds import DayFilter
+from jiceng.core.forms import DateInput
 from jiceng.core.models import Department
 
 from .models import Case, Category, Channel
@@ -50,12 +51,12 @@ class CaseFilter(django_filters.FilterSet):
     since = DayFilter(
         label="上报自",
         method="reported_since",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     until = DayFilter(
         label="上报至",
         method="reported_until",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     mine = django_filters.BooleanFilter(
         label="我承办的", method="handled_by_me", widget=forms.CheckboxInput

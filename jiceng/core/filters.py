@@ -1,9 +1,9 @@
 """Filters for the audit log viewer."""
 
 import django_filters
-from django import forms
 
 from .bounds import DayFilter
+from .forms import DateInput
 from .models import AuditAction, AuditEntry
 
 
@@ -20,13 +20,13 @@ class AuditFilter(django_filters.FilterSet):
         field_name="at",
         lookup_expr="date__gte",
         label="起始日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     until = DayFilter(
         field_name="at",
         lookup_expr="date__lte",
         label="截止日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
     class Meta:

@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Q
 
+from jiceng.core.forms import DateInput
 from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.people.models import Unit
 from jiceng.places.models import Place
@@ -20,9 +21,7 @@ class OrgForm(forms.Form):
         help_text="组织所在的网格、小区、楼栋等地点编码",
     )
     is_joint_committee = forms.BooleanField(label="大工委/大党委", required=False)
-    founded_on = forms.DateField(
-        label="成立日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    founded_on = forms.DateField(label="成立日期", required=False, widget=DateInput())
     note = forms.CharField(
         label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -36,9 +35,7 @@ class MemberForm(forms.Form):
         empty_label="（组织关系在工作单位）",
     )
     status = forms.ChoiceField(label="党员状态", choices=MemberStatus.choices)
-    joined_on = forms.DateField(
-        label="入党日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    joined_on = forms.DateField(label="入党日期", required=False, widget=DateInput())
     is_probationary = forms.BooleanField(label="预备党员", required=False)
     note = forms.CharField(
         label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -51,9 +48,7 @@ class MemberForm(forms.Form):
 
 class JointUnitForm(forms.Form):
     credit_code = forms.CharField(label="成员单位统一社会信用代码", max_length=24)
-    joined_on = forms.DateField(
-        label="加入日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    joined_on = forms.DateField(label="加入日期", required=False, widget=DateInput())
 
 
 class CheckForm(forms.Form):

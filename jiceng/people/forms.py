@@ -2,6 +2,7 @@
 
 from django import forms
 
+from jiceng.core.forms import DateInput
 from jiceng.core.validators import validate_id_number, validate_mobile
 
 from .models import (
@@ -120,7 +121,7 @@ class ReviewForm(forms.Form):
         label="下次复核日期",
         required=False,
         help_text="留空按类别的复核周期计算",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
 
 
@@ -139,9 +140,7 @@ class WorkerForm(PersonForm):
     )
     community_code = forms.CharField(label="报到社区编码", max_length=32)
     service_area = forms.CharField(label="服务区域", max_length=200, required=False)
-    reported_on = forms.DateField(
-        label="报到日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    reported_on = forms.DateField(label="报到日期", required=False, widget=DateInput())
     is_party_member = forms.BooleanField(label="党员", required=False)
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from jiceng.core.forms import DateInput, DateTimeInput
 from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.places.models import Place, PlaceKind
 
@@ -20,9 +21,7 @@ from .models import (
 )
 from .models.wishes import MAX_CLAIM_DAYS, MAX_SHARES
 
-DATETIME = forms.DateTimeInput(
-    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-)
+DATETIME = DateTimeInput()
 
 
 class TimeSlotsField(forms.MultipleChoiceField):
@@ -117,9 +116,7 @@ class DecisionForm(StyledForm):
 
 
 class UnitServiceForm(StyledForm):
-    served_on = forms.DateField(
-        label="服务日期", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    served_on = forms.DateField(label="服务日期", widget=DateInput())
     title = forms.CharField(label="服务内容", max_length=200)
     participants = forms.IntegerField(label="参与人数", min_value=1, initial=1)
     hours = forms.DecimalField(label="服务时长（小时）", min_value=0, max_digits=8)
@@ -348,9 +345,7 @@ class ProjectForm(StyledForm):
     year = forms.IntegerField(label="年度", initial=lambda: timezone.localdate().year)
     practical = forms.BooleanField(label="列入为民办实事", required=False)
     budget = forms.DecimalField(label="预算（元）", min_value=0, initial=0)
-    due_on = forms.DateField(
-        label="计划完成", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label="计划完成", required=False, widget=DateInput())
     description = forms.CharField(
         label="项目内容", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
