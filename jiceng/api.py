@@ -44,8 +44,12 @@ class OfflineSwagger(Swagger):
 
     ninja renders it only when "ninja" is an installed app, else it links Swagger
     UI from a CDN (unreachable on a government intranet); jiceng adds ninja's
-    templates and static files by path instead (settings.NINJA_DIR).
+    templates and static files by path instead (settings.NINJA_DIR). jiceng's own
+    page (templates/api_docs.html) adds a way back to the site and a Chinese loading
+    state; the account page links to it.
     """
+
+    template = "api_docs.html"
 
     def render_page(self, request, api, **kwargs):
         self.settings["url"] = self.get_openapi_url(api, kwargs)

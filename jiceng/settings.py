@@ -282,7 +282,8 @@ TASKS = {
     }
 }
 
-# Map: no base layer unless an intranet tile server is configured (e.g. 天地图 proxy).
+# Map: the district's own geometry is the base layer (places:basemap); tiles go under it
+# only where an intranet tile server is configured (e.g. 天地图 intranet, self-hosted).
 # Imports of at least this many rows prepare chunks in a second process (pipeline.py).
 JICENG_IMPORT_WORKER_MIN_ROWS = int(
     os.environ.get("JICENG_IMPORT_WORKER_MIN_ROWS", "50000")

@@ -91,6 +91,54 @@ def detail(request, pk):
     return render_page(request, "places/detail.html", context)
 
 
+# The base layer every map draws first (static/jiceng/basemap.js): the district's own
+# geometry, so a map is never a grey box, offline and without a tile server.
+BASEMAP_FRAME = (
+    PlaceKind.DISTRICT,
+    PlaceKind.STREET,
+    PlaceKind.COMMUNITY,
+    PlaceKind.GRID,
+)
+BASEMAP_DETAIL = (PlaceKind.COMPOUND, PlaceKind.BUILDING)
+BASEMAP_LIMIT = 5000
+
+
+@login_required
+def basemap(request):
+    """GeoJSON of the district's outlines, and the compounds and buildings in scope.
+
+    The administrative frame (区、街道、社区、网格: outlines and names) is what every
+    网格公示牌 shows, so every account gets it, also those without a place in scope (a
+    party member reporting a case); compound outlines, buildings and any line drawn as
+    a place's geometry (a road) come only from the user's own scope.
+    """
+    frame = Place.objects.filter(kind__in=BASEMAP_FRAME).order_by("depth", "path")
+    detail = (
+        Place.objects.visible_to(request.user)
+        .filter(kind__in=BASEMAP_DETAIL)
+        .order_by("depth", "path")
+    )
+    features = []
+    for queryset in (frame, detail):
+        rows = queryset.only("pk", "name", "kind", "geometry", "lat", "lng")
+        for node in rows[: BASEMAP_LIMIT - len(features)]:
+            geometry = node.geometry
+            if geometry is None and node.lat is not None and node.lng is not None:
+                geometry = {"type": "Point", "coordinates": [node.lng, node.lat]}
+            if geometry is None:
+                continue
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": geometry,
+                    "properties": {"name": node.name, "kind": node.kind},
+                }
+            )
+    response = JsonResponse({"type": "FeatureCollection", "features": features})
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
 @login_required
 def map_data(request, pk):
     """GeoJSON of a place and its children, for the offline map (no base layer)."""

@@ -1,9 +1,9 @@
-// Cases as coloured dots on the offline map (overdue red, open amber, closed green).
+// Cases as coloured dots over the district's own base layer (basemap.js) (overdue red, open amber, closed green).
 document.addEventListener("DOMContentLoaded", function () {
   var el = document.getElementById("case-map");
   if (!el || typeof L === "undefined") { return; }
   var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
-  if (el.dataset.tileUrl) { L.tileLayer(el.dataset.tileUrl, { maxZoom: 19 }).addTo(map); }
+  var base = window.jicengBaseMap ? jicengBaseMap(map) : Promise.resolve(null);
   function colour(p) {
     if (p.overdue) { return "#c62828"; }
     if (p.open) { return "#f9a825"; }
@@ -23,7 +23,10 @@ document.addEventListener("DOMContentLoaded", function () {
         },
       }).addTo(map);
       var bounds = layer.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 17 }); } else { map.setView([28.87, 105.44], 13); }
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 17 }); } else {
+        map.setView([28.87, 105.44], 13);
+        base.then(function (b) { if (b) { map.fitBounds(b); } });
+      }
       el.dataset.loaded = String(data.features.length);
     });
 });

@@ -1,5 +1,4 @@
-// Offline map: the district's own GeoJSON on a blank canvas; a tile layer only
-// when an intranet tile server is configured (JICENG_TILE_URL).
+// A place and its children, drawn over the district's own base layer (basemap.js).
 document.addEventListener("DOMContentLoaded", function () {
   var el = document.getElementById("place-map");
   if (!el || typeof L === "undefined") { return; }
@@ -10,7 +9,7 @@ document.addEventListener("DOMContentLoaded", function () {
     shadowUrl: el.dataset.markerShadow,
   });
   var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
-  if (el.dataset.tileUrl) { L.tileLayer(el.dataset.tileUrl, { maxZoom: 19 }).addTo(map); }
+  var base = window.jicengBaseMap ? jicengBaseMap(map) : Promise.resolve(null);
   fetch(el.dataset.geojsonUrl, { credentials: "same-origin" })
     .then(function (r) { return r.json(); })
     .then(function (data) {
@@ -26,7 +25,9 @@ document.addEventListener("DOMContentLoaded", function () {
         },
       }).addTo(map);
       var bounds = layer.getBounds();
-      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10] }); } else { map.setView([0, 0], 2); }
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [10, 10] }); } else {
+        base.then(function (b) { if (b) { map.fitBounds(b); } else { map.setView([0, 0], 2); } });
+      }
       el.dataset.loaded = String(data.features.length);
     });
 });
