@@ -14,6 +14,18 @@ class UploadForm(forms.Form):
     )
 
 
+class SheetForm(forms.Form):
+    """Which of the workbook's sheets holding data to import."""
+
+    sheet = forms.TypedChoiceField(label="工作表", coerce=int, widget=forms.RadioSelect)
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].choices = [
+            (index, f"第{index + 1}个：{name}") for index, name in choices
+        ]
+
+
 class MappingForm(forms.Form):
     """One select per template column: which column of the file holds it."""
 

@@ -11,6 +11,7 @@ from jiceng.core.fields import EncryptedCharField
 
 
 class JobStatus(models.TextChoices):
+    NEEDS_SHEET = "needs_sheet", _("待选择工作表")
     NEEDS_MAPPING = "needs_mapping", _("待对应列")
     QUEUED = "queued", _("排队中")
     RUNNING = "running", _("处理中")
@@ -25,6 +26,8 @@ class ImportJob(models.Model):
     kind = models.CharField(_("类型"), max_length=32)
     file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
     filename = models.CharField(_("文件名"), max_length=255)
+    # The workbook's sheet to read (0-based); empty for jobs from before the choice.
+    sheet = models.PositiveSmallIntegerField(_("工作表"), null=True, blank=True)
     header = models.JSONField(_("文件表头"), default=list, blank=True)
     mapping = models.JSONField(_("列对应"), default=dict, blank=True)
     dry_run = models.BooleanField(_("仅预检"), default=True)

@@ -74,6 +74,7 @@ def _file_chunks(importer, job, path):
         required=importer.required,
         aliases=importer.aliases,
         mapping=job.mapping,
+        sheet=job.sheet,
     )
     return chunks(rows, importer.chunk_size)
 

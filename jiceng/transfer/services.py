@@ -41,6 +41,8 @@ from jiceng.core.tabular import (
     clean_header,
     estimate_rows,
     find_table,
+    sheet_names,
+    sheets_with_data,
 )
 
 from .errors import TransferError
@@ -98,11 +100,23 @@ def _enqueue(job):
 
 
 def start_import(
-    *, actor, kind, upload, dry_run=True, mapping=None, defer=True
+    *,
+    actor,
+    kind,
+    upload,
+    dry_run=True,
+    mapping=None,
+    defer=True,
+    sheet=None,
+    offer_sheets=False,
 ) -> ImportJob:
     """Store an uploaded file (encrypted) and queue it, or ask for a column mapping.
 
-    defer=False leaves running to the caller (the CLI runs the job in-process).
+    sheet is the workbook's sheet to read (0-based); without it the table is found
+    (core.tabular.find_table), and with offer_sheets (the web upload) a workbook
+    with several sheets holding data waits for the user to choose one
+    (choose_sheet), the found one offered first. defer=False leaves running to the
+    caller (the CLI runs the job in-process).
     """
     importer = importer_class(kind)
     require_permission(actor, importer.permission)
@@ -130,19 +144,81 @@ def start_import(
         job.file.save(f"{job.pk}.bin", File(encrypted), save=False)
     with decrypted_copy(job) as path:
         try:
-            table = find_table(
-                path, name, required=importer.required, aliases=importer.aliases
+            table = _table(path, job, importer, sheet)
+            several = (
+                offer_sheets and sheet is None and len(sheet_choices(path, name)) > 1
             )
-        except TabularError as exc:
+        except (TabularError, ValidationError) as exc:
             job.file.delete(save=False)
+            if isinstance(exc, ValidationError):
+                raise
             raise ValidationError(str(exc), code=TransferError.UNREADABLE) from exc
-        job.header = table.header
-        job.notices = table.notices  # what the reader noticed, for the uploader
         job.size_estimate = estimate_rows(path, name)
-    job.status = JobStatus.NEEDS_MAPPING if missing_columns(job) else JobStatus.QUEUED
+    _found(job, table)
+    if several:
+        job.status = JobStatus.NEEDS_SHEET
     with transaction.atomic():
         job.save()
         if job.status == JobStatus.QUEUED and defer:
+            _enqueue(job)
+    return job
+
+
+def _table(path, job, importer, sheet):
+    """The file's table, on the given sheet (0-based) or wherever it is found."""
+    if sheet is not None:
+        names = sheet_names(path, job.filename)
+        if not 0 <= sheet < len(names):
+            raise ValidationError(
+                f"文件里没有第{sheet + 1}个工作表（共{len(names)}个）",
+                code=TransferError.NO_SHEET,
+            )
+    return find_table(
+        path,
+        job.filename,
+        required=importer.required,
+        aliases=importer.aliases,
+        sheet=sheet,
+    )
+
+
+def _found(job, table):
+    """Record where the table is and what comes next: a mapping, or the queue."""
+    job.sheet = table.sheet
+    job.header = table.header
+    job.notices = table.notices  # what the reader noticed, for the uploader
+    job.status = JobStatus.NEEDS_MAPPING if missing_columns(job) else JobStatus.QUEUED
+
+
+def sheet_choices(path, filename) -> list[tuple[int, str]]:
+    """(index, name) of the workbook's sheets that hold data, to choose from."""
+    with_data = set(sheets_with_data(path, filename))
+    return [
+        (index, name)
+        for index, name in enumerate(sheet_names(path, filename))
+        if name in with_data
+    ]
+
+
+def job_sheet_choices(job) -> list[tuple[int, str]]:
+    with decrypted_copy(job) as path:
+        return sheet_choices(path, job.filename)
+
+
+def choose_sheet(*, actor, job, sheet: int) -> ImportJob:
+    """Read the sheet the user chose, then ask for a mapping or queue the job."""
+    if job.created_by_id != actor.pk or job.status != JobStatus.NEEDS_SHEET:
+        raise PermissionDenied("该导入任务不能修改")
+    importer = importer_class(job.kind)
+    with decrypted_copy(job) as path:
+        try:
+            table = _table(path, job, importer, sheet)
+        except TabularError as exc:
+            raise ValidationError(str(exc), code=TransferError.UNREADABLE) from exc
+    _found(job, table)
+    with transaction.atomic():
+        job.save(update_fields=["sheet", "header", "status"])
+        if job.status == JobStatus.QUEUED:
             _enqueue(job)
     return job
 
@@ -186,6 +262,7 @@ def commit_dry_run(*, actor, job) -> ImportJob:
         kind=job.kind,
         file=job.file.name,
         filename=job.filename,
+        sheet=job.sheet,
         header=job.header,
         mapping=job.mapping,
         dry_run=False,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/<slug:kind>/", views.start, name="start"),
     path("import/<slug:kind>/template.xlsx", views.template, name="template"),
     path("jobs/<uuid:pk>/", views.job, name="job"),
+    path("jobs/<uuid:pk>/sheet/", views.sheet, name="sheet"),
     path("jobs/<uuid:pk>/mapping/", views.mapping, name="mapping"),
     path("jobs/<uuid:pk>/commit/", views.commit, name="commit"),
     path("jobs/<uuid:pk>/rejected.xlsx", views.rejected, name="rejected"),

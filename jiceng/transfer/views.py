@@ -13,7 +13,7 @@ from jiceng.core.ledgers import importers_for
 from jiceng.core.scope import require_permission
 
 from . import services
-from .forms import MappingForm, UploadForm
+from .forms import MappingForm, SheetForm, UploadForm
 from .models import ImportJob, JobStatus
 from .workbooks import xlsx_response
 
@@ -57,15 +57,12 @@ def start(request, kind):
                 kind=kind,
                 upload=form.cleaned_data["file"],
                 dry_run=form.cleaned_data["dry_run"],
+                offer_sheets=True,
             )
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
-            for notice in job.notices:
-                messages.info(request, notice)
-            if job.status == JobStatus.NEEDS_MAPPING:
-                return redirect("transfer:mapping", pk=job.pk)
-            return redirect(job)
+            return _next_step(request, job)
     return render(
         request,
         "transfer/start.html",
@@ -73,6 +70,45 @@ def start(request, kind):
             "form": form,
             "importer": importer,
         },
+        status=400 if form.errors else 200,
+    )
+
+
+def _next_step(request, job):
+    """After the upload or a choice: choose the sheet, map columns, or follow the job."""
+    if job.status == JobStatus.NEEDS_SHEET:
+        return redirect("transfer:sheet", pk=job.pk)
+    for notice in getattr(job, "notices", []):
+        messages.info(request, notice)
+    if job.status == JobStatus.NEEDS_MAPPING:
+        return redirect("transfer:mapping", pk=job.pk)
+    return redirect(job)
+
+
+@login_required
+def sheet(request, pk):
+    """Several sheets hold data: the user picks the one to import."""
+    job = _own_job(request, pk)
+    if job.status != JobStatus.NEEDS_SHEET:
+        return redirect(job)
+    form = SheetForm(
+        request.POST or None,
+        choices=services.job_sheet_choices(job),
+        initial={"sheet": job.sheet},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.choose_sheet(
+                actor=request.user, job=job, sheet=form.cleaned_data["sheet"]
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            return _next_step(request, job)
+    return render(
+        request,
+        "transfer/sheet.html",
+        {"job": job, "form": form, "importer": services.importer_class(job.kind)},
         status=400 if form.errors else 200,
     )
 

@@ -212,12 +212,19 @@ def test_a_ledger_on_the_second_sheet_with_merged_and_hidden_rows_imports(
     )
     workbook = xlsx(("填表说明", [["身份证号请设为文本格式"]]), ("居民", rows))
     # when the secretary uploads the two-sheet workbook on the page
-    page = client_for("shuji").post(
+    client = client_for("shuji")
+    page = client.post(
         "/transfer/import/residents/",
         {"file": SimpleUploadedFile("台账.xlsx", workbook), "dry_run": "on"},
         follow=False,
     )
-    # then the import starts from the second sheet and says so
+    # then she is offered both sheets, the ledger's already chosen
+    assert page.status_code == 302 and page["Location"].endswith("/sheet/")
+    choice = client.get(page["Location"]).content.decode()
+    assert "第1个：填表说明" in choice and "第2个：居民" in choice
+    assert 'id="id_sheet_1" checked' in choice
+    # and once she confirms it, the import starts from the second sheet, saying so
+    page = client.post(page["Location"], {"sheet": "1"})
     assert page.status_code == 302
     shown = [str(m) for m in get_messages(page.wsgi_request)]
     assert shown == ["读取的是第2个工作表“居民”"]

@@ -9,6 +9,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from jiceng.core.ledgers import IMPORTERS, first_message
+from jiceng.core.tabular import TabularError, sheet_names
 from jiceng.transfer import services
 from jiceng.transfer.models import JobStatus
 
@@ -26,6 +27,22 @@ def acting_user(username):
     return user
 
 
+def sheet_index(path, wanted):
+    """The 0-based index of the sheet named or numbered (from 1) on the command line."""
+    if not wanted:
+        return None
+    try:
+        names = sheet_names(path, path.name)
+    except TabularError as exc:
+        raise CommandError(str(exc)) from exc
+    if wanted in names:
+        return names.index(wanted)
+    if wanted.isdigit() and 1 <= int(wanted) <= len(names):
+        return int(wanted) - 1
+    listed = "、".join(f"{i}. {n}" for i, n in enumerate(names, 1))
+    raise CommandError(f"找不到工作表：{wanted}（文件中的工作表：{listed}）")
+
+
 class Command(BaseCommand):
     help = "从Excel/CSV导入台账（居民、户、单位、党员、地点），与网页导入相同。"
 
@@ -35,12 +52,17 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只预检，不保存")
         parser.add_argument("--json", action="store_true", help="以JSON输出结果")
         parser.add_argument("--user", help="以该用户的权限范围导入（默认超级管理员）")
+        parser.add_argument(
+            "--sheet",
+            help="导入哪个工作表：名称，或从1起的序号（默认自动查找表头所在的工作表）",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
         user = acting_user(options["user"])
+        sheet = sheet_index(path, options["sheet"])
         try:
             with path.open("rb") as handle:
                 job = services.start_import(
@@ -49,6 +71,7 @@ class Command(BaseCommand):
                     upload=File(handle, name=path.name),
                     dry_run=options["dry_run"],
                     defer=False,
+                    sheet=sheet,
                 )
         except (ValidationError, PermissionDenied) as exc:
             raise CommandError(first_message(exc)) from exc
