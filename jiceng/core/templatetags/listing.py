@@ -15,19 +15,31 @@ ALL = "全部"
 
 @register.simple_tag
 def filter_panel(form):
-    """Return what the filter form's 筛选 button shows, after making blanks read 全部.
+    """Split the filter form into its search box (always in view) and the filters
+    behind 筛选, count the filters in use, and make blanks read 全部.
 
-    A filter form's empty choice means "any", so Django's ``---------`` and a yes/no
+    The search box is the field named q (or any type=search input). A filter form's
+    empty choice means "any", so Django's ``---------`` and a yes/no
     filter's 未知 both read 全部 here, for every filter form of every app.
     """
-    active = 0
+    search, others, active = [], [], 0
     for field in form.visible_fields():
         _label_blank_as_all(field.field)
-        value = field.value()
-        if value in (None, "", [], (), False, "unknown"):
+        if (
+            field.name == "q"
+            or getattr(field.field.widget, "input_type", "") == "search"
+        ):
+            search.append(field)  # stays in view on a phone, not counted
             continue
-        active += 1
-    return {"active": active, "id": f"filters-{form.prefix or 'list'}"}
+        others.append(field)
+        if field.value() not in (None, "", [], (), False, "unknown"):
+            active += 1
+    return {
+        "search": search,
+        "others": others,
+        "active": active,
+        "id": f"filters-{form.prefix or 'list'}",
+    }
 
 
 def _label_blank_as_all(field):

@@ -82,7 +82,8 @@ class CaseLikeFilter(django_filters.FilterSet):
 
 
 @pytest.mark.parametrize(
-    ("query", "active"), [({}, 0), ({"status": "open", "q": "路灯"}, 2)]
+    ("query", "active"),
+    [({}, 0), ({"status": "open", "member": "true", "q": "路灯"}, 2)],
 )
 def test_a_filter_form_folds_behind_a_button_counting_active_filters(query, active):
     # given a list's filters, some in use
@@ -94,7 +95,10 @@ def test_a_filter_form_folds_behind_a_button_counting_active_filters(query, acti
         Context({"form": form, "request": request})
     )
 
-    # then a 筛选 button shows the count, and every blank reads 全部
+    # then the search box stays in view, a 筛选 button counts the other filters in
+    # use, and every blank reads 全部
+    folded = html[html.index('class="col-12 order-last') :]
+    assert 'name="q"' in html and 'name="q"' not in folded and 'name="status"' in folded
     assert "筛选" in html and "data-filter-count" in html
     assert f">{active}</span>" in html
     assert ("data-filter-count hidden" in html) == (active == 0)

@@ -72,7 +72,7 @@ document.addEventListener("input", function (evt) {
 });
 function jicengCountFilters(panel) {
   var count = 0;
-  panel.querySelectorAll("form input:not([type=hidden]), form select").forEach(function (el) {
+  panel.querySelectorAll("input:not([type=hidden]):not([type=search]), select").forEach(function (el) {
     if (el.classList.contains("date-native")) { return; }
     if (el.type === "checkbox" || el.type === "radio") { if (el.checked) { count += 1; } return; }
     if (el.value && el.value !== "unknown") { count += 1; }
