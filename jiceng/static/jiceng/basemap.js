@@ -4,7 +4,8 @@
 // the district has an intranet tile server (JICENG_TILE_URL: 天地图 intranet or
 // self-hosted tiles) its tiles go underneath. Loaded by templates/includes/leaflet.html.
 //
-//   jicengBaseMap(map).then(function (bounds) { ... });  // bounds of the base layer or null
+//   jicengBaseMap(map).then(function (bounds) { ... });
+//   bounds: of the user's own compounds and buildings, else of the whole base layer, else null
 (function () {
   var script = document.currentScript;
   var basemapUrl = script ? script.dataset.basemapUrl : "";
@@ -62,7 +63,15 @@
         }
         map.on("zoomend", showLabels);
         map.whenReady(showLabels);
-        var bounds = layer.getBounds();
+        // Fit to what is in the user's own scope (compounds, buildings) when there is any.
+        var own = L.latLngBounds([]);
+        layer.eachLayer(function (l) {
+          var kind = l.feature && l.feature.properties.kind;
+          if (kind === "compound" || kind === "building") {
+            own.extend(l.getBounds ? l.getBounds() : l.getLatLng());
+          }
+        });
+        var bounds = own.isValid() ? own : layer.getBounds();
         if (!bounds.isValid()) {
           map.getContainer().setAttribute("data-basemap-empty", "暂无辖区范围数据");
           return null;
