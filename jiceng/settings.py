@@ -291,6 +291,9 @@ JICENG_IMPORT_WORKER_MIN_ROWS = int(
     os.environ.get("JICENG_IMPORT_WORKER_MIN_ROWS", "50000")
 )
 JICENG_TILE_URL = os.environ.get("JICENG_TILE_URL", "")
+# KPI 红黑榜: named only among at least this many places, each with this many cases.
+JICENG_KPI_RANK_MIN_PLACES = int(os.environ.get("JICENG_KPI_RANK_MIN_PLACES", "3"))
+JICENG_KPI_RANK_MIN_CASES = int(os.environ.get("JICENG_KPI_RANK_MIN_CASES", "5"))
 JICENG_DISTRICT_NAME = os.environ.get("JICENG_DISTRICT_NAME", "")
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -24,7 +24,7 @@ def _debug_in(env_name, **extra):
         if key not in ("DJANGO_DEBUG", "JICENG_DEBUG")
     }
     env.update(JICENG_ENV=env_name, DJANGO_SETTINGS_MODULE="jiceng.settings", **extra)
-    return subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
+    return subprocess.run(
         [sys.executable, "-c", "import jiceng.settings as s; print(s.DEBUG)"],
         cwd=ROOT,
         env=env,
