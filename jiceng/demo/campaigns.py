@@ -19,11 +19,12 @@ HOTLINE = "0917-3210000"
 
 
 def seed_campaigns(district, *, seed, log=print):
-    """One campaign for shuji's community this year (nothing once one exists)."""
+    """One campaign for the first community this year, started by its community
+    worker as the other volunteering demo rows are (nothing once one exists)."""
     if district is None:
         return
-    shuji = get_user_model().objects.filter(username="shuji").first()
-    grant = Assignment.objects.filter(user=shuji, place__isnull=False).first()
+    staff = get_user_model().objects.filter(username="shegong").first()
+    grant = Assignment.objects.filter(user=staff, place__isnull=False).first()
     if grant is None:
         return
     year = timezone.localdate().year
@@ -31,7 +32,7 @@ def seed_campaigns(district, *, seed, log=print):
     if WishCampaign.objects.filter(community=community, year=year).exists():
         return
     services.start_campaign(
-        actor=shuji,
+        actor=staff,
         community=community,
         year=year,
         collect_from=date(year, 1, 1),
