@@ -2,7 +2,7 @@
 
 JICENG_ENV chooses the profile:
 - ``production`` (default): DEBUG off, secrets and keys must come from the environment.
-- ``demo``: the local demo (make demo), DEBUG on, fixed demo-only keys.
+- ``demo``: the local demo (make demo), fixed demo-only keys.
 - ``test``: the test suite, fixed test-only keys.
 """
 
@@ -42,7 +42,10 @@ def env_required(name, demo_value):
     return demo_value
 
 
-DEBUG = env_bool("DJANGO_DEBUG", default=JICENG_ENV == "demo")
+# Every profile users see (the demo included) serves the Chinese 403/404/500 pages;
+# Django's debug pages (with the URL map) only when a developer asks: JICENG_DEBUG=1
+# (DJANGO_DEBUG is read as well, for existing setups).
+DEBUG = env_bool("JICENG_DEBUG", default=env_bool("DJANGO_DEBUG", default=False))
 SECRET_KEY = env_required(
     "DJANGO_SECRET_KEY", "demo-only-secret-key-not-for-production-use"
 )
@@ -289,6 +292,9 @@ JICENG_IMPORT_WORKER_MIN_ROWS = int(
     os.environ.get("JICENG_IMPORT_WORKER_MIN_ROWS", "50000")
 )
 JICENG_TILE_URL = os.environ.get("JICENG_TILE_URL", "")
+# KPI 红黑榜: named only among at least this many places, each with this many cases.
+JICENG_KPI_RANK_MIN_PLACES = int(os.environ.get("JICENG_KPI_RANK_MIN_PLACES", "3"))
+JICENG_KPI_RANK_MIN_CASES = int(os.environ.get("JICENG_KPI_RANK_MIN_CASES", "5"))
 JICENG_DISTRICT_NAME = os.environ.get("JICENG_DISTRICT_NAME", "")
 
 NINJA_PAGINATION_PER_PAGE = 50

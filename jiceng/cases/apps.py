@@ -6,4 +6,13 @@ class CasesConfig(AppConfig):
     verbose_name = "事件案卷"
 
     def ready(self):
+        from jiceng.core.audit_display import register_values
+
         from . import exporters  # noqa: F401  (registers the case export)
+        from .workflow import EVENT_LABELS, STEPS
+
+        # the audit log names a step as the case page does
+        register_values(
+            "step",
+            {**{name: s.label for name, s in STEPS.items()}, **EVENT_LABELS},
+        )

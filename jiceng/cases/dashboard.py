@@ -8,11 +8,12 @@ and its children ranked (the monthly 红黑榜), departments their own figures.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.utils import timezone
 
 from jiceng.core.bounds import parse_id
 from jiceng.core.models import Department
-from jiceng.core.scope import grants_for, place_path_allowed
+from jiceng.core.scope import grants_for, path_prefix, place_path_allowed
 from jiceng.places.models import Place
 
 from . import kpi
@@ -27,6 +28,16 @@ PERIODS = {
     "year": "本年",
 }
 RANK_FLAGS = 3  # at most the top and bottom three of the ranking: 红榜 / 黑榜
+
+
+def rank_thresholds():
+    """(places, cases): a ranking names a 红榜 and a 黑榜 only among at least this
+    many places (or departments), each with at least this many cases received in
+    the period; fewer, and a ranking would name one of two by chance."""
+    return (
+        settings.JICENG_KPI_RANK_MIN_PLACES,
+        settings.JICENG_KPI_RANK_MIN_CASES,
+    )
 
 
 @dataclass
@@ -89,7 +100,9 @@ def _named(groups, names):
 
 
 def _ranked(rows):
-    """Order by 按期办结率 then 满意率; mark the top and bottom three."""
+    """Order by 按期办结率 then 满意率; among the places with enough cases (when
+    there are enough of them, rank_thresholds) mark the top and bottom: a third
+    of them each, at most RANK_FLAGS."""
     rows.sort(
         key=lambda r: (
             -(r["figures"].on_time_rate or 0),
@@ -97,12 +110,40 @@ def _ranked(rows):
             -r["figures"].received,
         )
     )
-    flags = min(RANK_FLAGS, len(rows) // 2)
+    min_places, min_cases = rank_thresholds()
+    eligible = [r for r in rows if r["figures"].received >= min_cases]
+    flags = min(RANK_FLAGS, len(eligible) // 3) if len(eligible) >= min_places else 0
     if flags:
-        for row in rows[:flags]:
+        for row in eligible[:flags]:
             row["flag"] = "red"
-        for row in rows[-flags:]:
+        for row in eligible[-flags:]:
             row["flag"] = "black"
+    return rows
+
+
+def _child_rows(place, children):
+    """Every child place of the subtree, those without cases with zeros; a case
+    placed on the place itself is its own row (本级)."""
+    child_places = list(
+        Place.objects.filter(path_prefix(place.path), depth=place.depth + 1)
+    )
+    rows = [
+        {
+            "name": child.name,
+            "key": child.path,
+            "place_id": child.pk,
+            "figures": children.get(child.path, kpi.Figures()),
+        }
+        for child in child_places
+    ]
+    if place.path in children:
+        rows.append(
+            {
+                "name": f"{place.name}（本级）",
+                "key": place.path,
+                "figures": children[place.path],
+            }
+        )
     return rows
 
 
@@ -117,9 +158,6 @@ def dashboard_data(scope, place, months):
     rows = kpi.stats(StatDimension.PLACE, months, [place.path])
     child_length = len(place.path) + Place.steplen
     children = kpi.grouped(rows, child_length)
-    child_places = Place.objects.filter(path__in=children.keys())
-    names = {p.path: p.name for p in child_places}
-    links = {p.path: p.pk for p in child_places}
     # category and department rows are kept per community
     breakdown_paths = [place.path[: kpi.COMMUNITY_PATH_LENGTH]]
     categories = kpi.grouped(
@@ -145,9 +183,7 @@ def dashboard_data(scope, place, months):
     }
     category_rows = _named(categories, category_names)
     category_rows.sort(key=lambda r: -r["figures"].received)
-    child_rows = _named(children, names)
-    for row in child_rows:
-        row["place_id"] = links.get(row["key"])
+    child_rows = _child_rows(place, children)
     return {
         "totals": kpi.totals(rows),
         "children": _ranked(child_rows),

@@ -28,6 +28,7 @@ class CaseError(models.TextChoices):
     CODE = "code", "编码无效"
     LIMIT = "limit", "时限无效"
     RULE = "rule", "派遣规则无效"
+    SELF_CHECK = "self_check", "核查须由处置人以外的人员进行"
 
 
 def field_error(field, message, code: CaseError) -> ValidationError:

@@ -205,6 +205,17 @@ class Case(models.Model):
         verbose_name=_("所在网格/地点"),
     )
     address = models.CharField(_("地址"), max_length=200, blank=True)
+    # The compound the case was reported in (from its point or its address, see
+    # services.intake.compound_for): its property company sees the case there.
+    compound = models.ForeignKey(
+        "places.Place",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="compound_cases",
+        limit_choices_to={"kind": PlaceKind.COMPOUND},
+        verbose_name=_("所在小区"),
+    )
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lng = models.FloatField(_("经度"), null=True, blank=True)
     channel = models.CharField(_("来源"), max_length=16, choices=Channel.choices)
@@ -252,8 +263,20 @@ class Case(models.Model):
         _("升级层级"), default=0, help_text=_("0 网格，1 社区，2 街道，3 区")
     )
     on_hold = models.BooleanField(_("挂账"), default=False)
+    held_at = models.DateTimeField(_("挂账时间"), null=True, blank=True)
+    # When the deadline sweep may next raise the level (escalation keeps handle_due).
+    escalate_after = models.DateTimeField(_("下次升级时间"), null=True, blank=True)
     extended = models.BooleanField(_("已延期"), default=False)
     result = models.TextField(_("处置结果"), blank=True)
+    # Who reported the handling (处置反馈): 核查 is someone else's (workflow).
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处置人"),
+    )
     media_url = models.URLField(_("外部照片链接"), max_length=500, blank=True)
     open311_key = models.ForeignKey(
         "Open311Key", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -280,9 +303,11 @@ class Case(models.Model):
     is_open = models.BooleanField(default=True, editable=False)
 
     # Who oversees its place, who handles it (HANDLER_SCOPE: beyond the place
-    # clause only the handlers placed below the grid need it), and its reporter.
+    # clause only the handlers placed below the grid need it), the property company
+    # of the compound it was reported in, and its reporter.
     scope = replace(
         HANDLER_SCOPE,
+        assignee_place=("grid", "compound"),
         assignee_roles=frozenset(
             role
             for role in PLACE_HANDLER_ROLES

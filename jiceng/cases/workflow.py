@@ -1,6 +1,7 @@
 """The case workflow as data: statuses, the steps between them, the stage limits.
 
-受理/立案 → 派遣 → 处置 → 核查 → 结案, with 退单, 转办, 督办, 挂账, 延期 and 撤销.
+受理/立案 → 派遣 → 处置 → 核查 → 结案, with 退单, 转办, 督办, 挂账 (and 解除挂账),
+延期 and 撤销.
 Models, services, forms and templates read these tables; nothing else decides
 which step leads where, or which limit a case is running against.
 """
@@ -45,6 +46,16 @@ class Step:
     # The step hands the case out of the actor's reach on purpose (退单 returns it
     # to the dispatcher), so scope is not re-checked after it.
     hands_back: bool = False
+    # Whether the case must be on hold (True) or not (False) for the step; None: any.
+    on_hold: bool | None = None
+    # 核查 is done by someone other than whoever reported it handled (Case.handler).
+    not_by_handler: bool = False
+
+    def applies_to(self, case) -> bool:
+        """Whether the case is in a state this step starts from."""
+        return case.status in self.sources and (
+            self.on_hold is None or case.on_hold == self.on_hold
+        )
 
 
 ACCEPT = Step("accept", "受理立案", (Status.REPORTED,), Status.ACCEPTED, "dispatch")
@@ -84,7 +95,14 @@ HANDLE = Step(
     needs_note=True,
     assignee_only=True,
 )
-VERIFY = Step("verify", "核查通过", (Status.HANDLED,), Status.VERIFIED, "verify")
+VERIFY = Step(
+    "verify",
+    "核查通过",
+    (Status.HANDLED,),
+    Status.VERIFIED,
+    "verify",
+    not_by_handler=True,
+)
 REDO = Step(
     "redo",
     "核查不通过",
@@ -92,6 +110,7 @@ REDO = Step(
     Status.DISPATCHED,
     "verify",
     needs_note=True,
+    not_by_handler=True,
 )
 CLOSE = Step("close", "结案", (Status.VERIFIED,), Status.CLOSED, "dispatch")
 EXTEND = Step("extend", "延期", (Status.DISPATCHED,), None, "dispatch", needs_note=True)
@@ -103,7 +122,24 @@ SUPERVISE = Step(
     "dispatch",
     needs_note=True,
 )
-HOLD = Step("hold", "挂账", (Status.DISPATCHED,), None, "dispatch", needs_note=True)
+HOLD = Step(
+    "hold",
+    "挂账",
+    (Status.DISPATCHED,),
+    None,
+    "dispatch",
+    needs_note=True,
+    on_hold=False,
+)
+RELEASE = Step(
+    "release",
+    "解除挂账",
+    (Status.DISPATCHED,),
+    None,
+    "dispatch",
+    needs_note=True,
+    on_hold=True,
+)
 
 # The transition table, in the order the case page offers the steps.
 STEPS = {
@@ -121,6 +157,7 @@ STEPS = {
         EXTEND,
         SUPERVISE,
         HOLD,
+        RELEASE,
     )
 }
 

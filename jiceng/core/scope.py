@@ -71,9 +71,10 @@ class Scope:
     # Roles that also see their own rows (beyond members, who always do): a
     # building lead follows the case they reported in a grid they do not cover.
     owner_roles: frozenset = frozenset()
-    # A second place the row is handed to (a case dispatched to a compound's
-    # property company), opened only for these roles.
-    assignee_place: str | None = None
+    # Further places the row is handed to or lies in (a case dispatched to a
+    # compound's property company, or reported inside its compound), opened only
+    # for these roles: one lookup or a tuple of them.
+    assignee_place: str | tuple[str, ...] | None = None
     assignee_roles: frozenset = frozenset()
     # Narrows what one place grant opens, by its role: refine(grant) returns a Q
     # AND-ed with that grant's subtree, or None when the grant opens nothing here
@@ -140,13 +141,14 @@ class Scope:
             )
             place_parts.append(within & refinement if refinement else within)
         parts[:0] = place_parts
-        if assignee_paths:
+        lookups = (
+            (self.assignee_place,)
+            if isinstance(self.assignee_place, str)
+            else self.assignee_place or ()
+        )
+        for lookup in lookups if assignee_paths else ():
             parts.append(
-                self.in_subtree(
-                    self.assignee_place,
-                    assignee_paths,
-                    related_model(model, self.assignee_place),
-                )
+                self.in_subtree(lookup, assignee_paths, related_model(model, lookup))
             )
         if not parts:
             return None

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from .audit_display import Reader
 from .filters import AuditFilter
 from .forms import LoginForm
 from .htmx import paginate, query_without_page, render_page
@@ -42,6 +43,7 @@ def logout_view(request):
 def audit_list(request):
     audit_filter = AuditFilter(request.GET or None, queryset=AuditEntry.objects.all())
     page = paginate(request, audit_filter.qs)
+    page.object_list = Reader(page.object_list).rows()
     return render_page(
         request,
         "core/audit_list.html",

@@ -97,6 +97,7 @@ def seed_case_loop(district, *, seed, log=print):
     for number in range(CASES):
         worker, dispatcher, grid = workers[number % len(workers)]
         code = rng.choice(sorted(categories))
+        spot = _spot(grid, number // len(workers))
         case = services.report_case(
             actor=worker,
             category=categories[code],
@@ -104,6 +105,7 @@ def seed_case_loop(district, *, seed, log=print):
             place=grid,
             channel=rng.choice([Channel.SNAPSHOT, Channel.PATROL, Channel.HOTLINE]),
             reporter_name=str(worker),
+            **spot,
         )
         _advance(
             case, rng.choice(STAGES), worker, dispatcher, users["bumen"], grid, rng
@@ -116,10 +118,26 @@ def seed_case_loop(district, *, seed, log=print):
     )
 
 
+def _spot(grid, turn):
+    """Where in its grid a demo case was reported: the centre of one of the grid's
+    compounds in turn (so its property company finds it), with its address."""
+    compounds = list(
+        Place.objects.filter(path_prefix(grid.path), kind=PlaceKind.COMPOUND)
+        .exclude(lat__isnull=True)
+        .order_by("path")
+    )
+    if not compounds:
+        return {}
+    compound = compounds[turn % len(compounds)]
+    return {"lat": compound.lat, "lng": compound.lng, "address": compound.address}
+
+
 def _seed_history(district, rng):
     """Closed cases spread over every grid and the past months, so the KPI pages
     have trends and a ranking; each community gets its own pace and satisfaction."""
     admin = get_user_model().objects.filter(is_superuser=True).first()
+    # 核查 is someone else's than the handler's: the district checks the history
+    checker = get_user_model().objects.filter(username="quadmin").first() or admin
     grids = list(Place.objects.filter(path_prefix(district.path), kind=PlaceKind.GRID))
     if admin is None or not grids:
         return
@@ -150,7 +168,7 @@ def _seed_history(district, rng):
         ):
             if case.status == "dispatched" and name in ("accept", "dispatch"):
                 continue  # a routing rule dispatched it already
-            _step(case, admin, name, **data)
+            _step(case, checker if name == "verify" else admin, name, **data)
         services.rate_case(
             case=case, rating=rng.choice([5, 5, 4, 4]) if rng.random() < good else 2
         )
@@ -211,7 +229,9 @@ def _advance(case, stage, worker, dispatcher, department_user, grid, rng):
             return  # the demo has a login for the city management bureau only
         _step(case, handler, "handle", note="已到现场处置完毕")
     if case.status == "handled" and target >= 4:
-        _step(case, worker, "verify", note="现场核查，问题已解决")
+        # 核查 by someone other than the handler: the street checks its own grid's
+        checker = dispatcher if case.handler_id == worker.pk else worker
+        _step(case, checker, "verify", note="现场核查，问题已解决")
     if case.status == "verified" and target >= 5:
         _step(case, dispatcher, "close")
         if rng.random() < 0.7:

@@ -30,6 +30,7 @@ from .accounts import (
     purge_accounts,
     purge_departments,
 )
+from .campaigns import purge_campaigns, seed_campaigns
 from .cases import purge_cases, seed_case_loop
 from .common import SIZES, find_district, stream
 from .identity import Identities
@@ -100,6 +101,7 @@ def seed_apps(*, seed, log):
     district = find_district()
     seed_registry_extras(district, seed=seed, log=log)
     seed_case_loop(district, seed=seed, log=log)
+    seed_campaigns(district, seed=seed, log=log)  # before the wishes it gathers
     seed_volunteering(district, seed=seed, log=log)
 
 
@@ -143,6 +145,7 @@ def delete_demo_data(usernames, log=None):
     with transaction.atomic():
         if district is not None:
             purge_volunteering(district)
+            purge_campaigns(district)
             purge_registry(district)
             purge_cases(district)
         purge_accounts(district, usernames)

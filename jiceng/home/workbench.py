@@ -149,7 +149,11 @@ def case_cards(user) -> list[Card]:
             Card("待我处置", mine.count(), url + "?mine=on&status=dispatched", "tools")
         )
     if has_permission(user, "cases.verify"):
-        checks = Case.objects.visible_to(user, "verify").filter(status=Status.HANDLED)
+        checks = (  # 核查 is someone else's than the handler's
+            Case.objects.visible_to(user, "verify")
+            .filter(status=Status.HANDLED)
+            .exclude(handler=user)
+        )
         cards.append(
             Card("待核查", checks.count(), url + "?status=handled", "check2-square")
         )

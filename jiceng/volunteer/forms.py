@@ -12,6 +12,7 @@ from .models import (
     Grade,
     ItemKind,
     Need,
+    Recurrence,
     ResourceKind,
     TeamKind,
     ThemePlan,
@@ -168,6 +169,18 @@ class ActivityForm(StyledForm):
     description = forms.CharField(
         label="活动内容", widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+    recurrence = forms.ChoiceField(
+        label="重复",
+        choices=Recurrence.choices,
+        required=False,
+        help_text="逢六上街等常态化活动：每个日期单独报名、签到、计时",
+    )
+    repeat_until = forms.DateField(
+        label="重复至",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="选择重复时必填，一个系列最多60场",
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,6 +192,39 @@ class ActivityForm(StyledForm):
         self.fields["theme_plan"].queryset = ThemePlan.objects.visible_to(user)
         if communities.count() == 1:
             self.fields["community"].initial = communities.first()
+
+
+class CampaignForm(StyledForm):
+    community = forms.ModelChoiceField(label="社区", queryset=Place.objects.none())
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    title = forms.CharField(
+        label="名称",
+        max_length=100,
+        required=False,
+        help_text="不填则为“某社区某年“微心愿”征集”",
+    )
+    collect_from = forms.DateField(
+        label="征集开始", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    collect_until = forms.DateField(
+        label="征集截止", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    fulfil_until = forms.DateField(
+        label="完成期限", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    hotline = forms.CharField(label="心愿热线", max_length=30, required=False)
+    description = forms.CharField(
+        label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        communities = communities_for(user)
+        self.fields["community"].queryset = communities
+        if communities.count() == 1:
+            self.fields["community"].initial = communities.first()
+        today = timezone.localdate()
+        self.fields["year"].initial = today.year
 
 
 class ThemePlanForm(StyledForm):

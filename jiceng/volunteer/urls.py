@@ -95,6 +95,8 @@ urlpatterns = [
         "wishes/<int:pk>/confirm/", wishes.wish_staff_confirm, name="wish_staff_confirm"
     ),
     path("wall/", wishes.wall, name="wall"),
+    path("wishes/campaigns/new/", wishes.campaign_new, name="campaign_new"),
+    path("wall/campaigns/<int:pk>/", wishes.campaign_wall, name="campaign_wall"),
     path("wall/<int:pk>/", wishes.wall_detail, name="wall_detail"),
     path("wall/<int:pk>/claim/", wishes.wall_claim, name="wall_claim"),
     path(

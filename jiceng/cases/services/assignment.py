@@ -55,3 +55,5 @@ def assign(case, *, department=None, grid=None, now):
     case.dispatched_at = now
     case.handle_due = workdays.add_working_days(now, case.category.handle_days)
     case.extended = False
+    case.on_hold, case.held_at = False, None  # a new handler starts a fresh clock
+    case.escalate_after = None  # the level stays; the new limit is watched afresh

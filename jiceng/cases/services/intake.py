@@ -5,7 +5,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from jiceng.core import audit
+from jiceng.core.geo import contains
 from jiceng.core.models import AuditAction
+from jiceng.core.scope import path_prefix
 from jiceng.core.validators import validate_mobile
 from jiceng.places.models import Place, PlaceKind
 
@@ -51,28 +53,6 @@ def _next_number(now):
     raise RuntimeError(f"no case counter for {day}")
 
 
-def _point_in_ring(lng, lat, ring):
-    inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=False):
-        if (y1 > lat) != (y2 > lat) and lng < (x2 - x1) * (lat - y1) / (y2 - y1) + x1:
-            inside = not inside
-    return inside
-
-
-def _contains(geometry, lng, lat):
-    if not geometry:
-        return False
-    if geometry.get("type") == "Polygon":
-        polygons = [geometry["coordinates"]]
-    elif geometry.get("type") == "MultiPolygon":
-        polygons = geometry["coordinates"]
-    else:
-        return False
-    return any(
-        _point_in_ring(lng, lat, [tuple(p) for p in poly[0]]) for poly in polygons
-    )
-
-
 def grid_at(lng, lat):
     """The grid whose boundary holds the point, else the nearest grid centre."""
     grids = list(
@@ -81,12 +61,42 @@ def grid_at(lng, lat):
         )
     )
     for grid in grids:
-        if _contains(grid.geometry, lng, lat):
+        if contains(grid.geometry, lng, lat):
             return grid
     located = [g for g in grids if g.lat is not None and g.lng is not None]
     if not located:
         return None
     return min(located, key=lambda g: (g.lat - lat) ** 2 + (g.lng - lng) ** 2)
+
+
+def compound_for(place, *, lat=None, lng=None, address=""):
+    """The compound a report lies in: the place itself or its ancestor when it was
+    reported on a compound, a building or a dwelling; else the compound of the
+    place's grid (or of the subtree above it) whose boundary holds the point; else
+    the one whose name or address the typed address mentions (longest first)."""
+    if place is None:
+        return None
+    if place.kind in (PlaceKind.BUILDING, PlaceKind.ENTRANCE, PlaceKind.DWELLING):
+        return place.ancestor_of_kind(PlaceKind.COMPOUND)
+    if place.kind == PlaceKind.COMPOUND:
+        return place
+    area = grid_of(place) or place
+    compounds = list(
+        Place.objects.filter(path_prefix(area.path), kind=PlaceKind.COMPOUND).only(
+            "pk", "path", "name", "address", "geometry"
+        )
+    )
+    if lat is not None and lng is not None:
+        for compound in compounds:
+            if contains(compound.geometry, lng, lat):
+                return compound
+    address = (address or "").strip()
+    if address:
+        named = [c for c in compounds if len(c.name) >= 2 and c.name in address]
+        named += [c for c in compounds if c.address and c.address in address]
+        if named:
+            return max(named, key=lambda c: len(c.name))
+    return None
 
 
 def route(case):
@@ -158,6 +168,7 @@ def report_case(
         lat=lat,
         lng=lng,
         channel=channel,
+        compound=compound_for(place, lat=lat, lng=lng, address=address),
         reporter=actor if getattr(actor, "is_authenticated", False) else None,
         reporter_name="" if anonymous else reporter_name[:50],
         reporter_phone=phone,

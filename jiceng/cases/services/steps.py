@@ -34,6 +34,7 @@ from ..workflow import (
     HOLD,
     REDO,
     REJECT,
+    RELEASE,
     STEPS,
     SUPERVISE,
     TRANSFER,
@@ -54,6 +55,7 @@ AUDITED = (
     "on_hold",
     "extended",
     "rating",
+    "handler_id",
 )
 
 MAX_EXTENSION_DAYS = 30  # one extension adds at most this many working days
@@ -72,11 +74,28 @@ def _snapshot(case):
     return {name: getattr(case, name) for name in AUDITED}
 
 
-def _bad_state(case, label):
+def _bad_state(case, step):
+    if case.status in step.sources and step.on_hold is not None:
+        state = "已挂账" if case.on_hold else "未挂账"
+        return ValidationError(
+            f"案件{state}，不能{step.label}", code=CaseError.BAD_STATE
+        )
     return ValidationError(
-        f"案件当前为“{case.get_status_display()}”，不能{label}",
+        f"案件当前为“{case.get_status_display()}”，不能{step.label}",
         code=CaseError.BAD_STATE,
     )
+
+
+def _own_handling(step, case, actor) -> bool:
+    """Whether the actor would check their own handling (核查 needs another person)."""
+    return (
+        step.not_by_handler
+        and case.handler_id is not None
+        and case.handler_id == getattr(actor, "pk", None)
+    )
+
+
+SELF_CHECK = "核查须由处置人以外的人员进行：该案件由您处置，请由其他网格员或社区核查"
 
 
 @contextmanager
@@ -88,12 +107,14 @@ def _taking(step, *, actor, case, version, note):
     with transaction.atomic():
         locked = _locked(case)
         check_version(locked, version)
-        if locked.status not in step.sources:
-            raise _bad_state(locked, step.label)
+        if not step.applies_to(locked):
+            raise _bad_state(locked, step)
         if not can(actor, locked, step.permission):
             raise PermissionDenied("您无权对该案件执行此操作")
         if step.assignee_only and not locked.is_handled_by(actor):
             raise PermissionDenied("只有承办单位可以执行此操作")
+        if _own_handling(step, locked, actor):
+            raise ValidationError(SELF_CHECK, code=CaseError.SELF_CHECK)
         before = _snapshot(locked)
         yield locked
         if step.target is not None:
@@ -157,6 +178,7 @@ def reject_case(*, actor, case, version, note=""):
     with _taking(REJECT, actor=actor, case=case, version=version, note=note) as c:
         c.department = c.grid = None
         c.handle_due = None
+        c.on_hold, c.held_at = False, None
     return c
 
 
@@ -166,6 +188,7 @@ def handle_case(*, actor, case, version, note="", images=()):
     with _taking(HANDLE, actor=actor, case=case, version=version, note=note) as c:
         now = timezone.now()
         c.result, c.handled_at = (note or "").strip(), now
+        c.handler = actor if getattr(actor, "is_authenticated", False) else None
         c.verify_due = workdays.add_working_days(now, c.category.verify_days)
         for image, thumb in prepared:
             photos.attach(c, image, thumb, stage="handled")
@@ -215,7 +238,19 @@ def supervise_case(*, actor, case, version, note=""):
 def hold_case(*, actor, case, version, note=""):
     """挂账: a case that waits on something outside (funds, works) stops its clock."""
     with _taking(HOLD, actor=actor, case=case, version=version, note=note) as c:
-        c.on_hold = True
+        c.on_hold, c.held_at = True, timezone.now()
+    return c
+
+
+def release_case(*, actor, case, version, note=""):
+    """解除挂账: the outside cause is settled; the handling clock runs on with the
+    time it had left when the case was put on the ledger (at least none: a case
+    already late when held is late again at once)."""
+    with _taking(RELEASE, actor=actor, case=case, version=version, note=note) as c:
+        now = timezone.now()
+        if c.handle_due is not None and c.held_at is not None:
+            c.handle_due = now + max(c.handle_due - c.held_at, timedelta(0))
+        c.on_hold, c.held_at = False, None
     return c
 
 
@@ -232,6 +267,7 @@ STEP_SERVICES = {
     EXTEND.name: extend_case,
     SUPERVISE.name: supervise_case,
     HOLD.name: hold_case,
+    RELEASE.name: release_case,
 }
 
 
@@ -251,7 +287,7 @@ def available_steps(actor, case):
     allowed, handles = {}, None
     names = []
     for name, step in STEPS.items():
-        if case.status not in step.sources:
+        if not step.applies_to(case) or _own_handling(step, case, actor):
             continue
         if step.permission not in allowed:
             allowed[step.permission] = can(actor, case, step.permission)

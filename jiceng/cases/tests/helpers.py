@@ -44,7 +44,7 @@ def work_through(people, case, grid, *, rating=None):
         ("accept", "jiedao", {}),
         ("dispatch", "jiedao", {"grid": grid}),
         ("handle", "wangge", {"note": "已处理"}),
-        ("verify", "wangge", {}),
+        ("verify", "shuji", {}),
         ("close", "jiedao", {}),
     ]:
         step(people[actor], case, name, **data)

@@ -117,7 +117,7 @@ def test_the_reporter_rates_on_the_public_page(client, grid, people):
         ("accept", "jiedao", {}),
         ("dispatch", "jiedao", {"grid": grid}),
         ("handle", "wangge", {"note": "已清运"}),
-        ("verify", "wangge", {}),
+        ("verify", "shuji", {}),
         ("close", "jiedao", {}),
     ]:
         case.refresh_from_db()

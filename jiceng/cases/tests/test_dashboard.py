@@ -95,3 +95,52 @@ def test_the_map_shows_only_visible_cases(client_for, people, grid, streetlight)
     theirs = client_for("wangge2").get("/cases/map.geojson").json()
     assert case.number not in [f["properties"]["number"] for f in theirs["features"]]
     assert client_for("wangge").get("/cases/map/").status_code == 200
+
+
+def test_communities_without_cases_are_listed_with_zeros(client_for, people, grid):
+    from jiceng.cases.dashboard import dashboard_data, kpi_scope, period_months
+
+    # given the street's communities, some of which had no case this month
+    street = Place.objects.get_ancestors(grid).get(kind="street")
+    communities = Place.objects.get_children(street)
+    scope = kpi_scope(people["jiedao"])
+
+    # when the street reads its ranking
+    data = dashboard_data(scope, street, period_months("month"))
+
+    # then every community is a row, those without cases with zeros
+    names = {row["name"]: row["figures"] for row in data["children"]}
+    assert set(names) == {c.name for c in communities}
+    page = client_for("jiedao").get("/cases/kpi/").content.decode()
+    for community in communities:
+        assert community.name in page
+
+
+def test_two_sub_areas_are_not_ranked_against_each_other(
+    client_for, people, grid, settings
+):
+    from jiceng.cases.dashboard import _ranked
+    from jiceng.cases.kpi import Figures
+
+    settings.JICENG_KPI_RANK_MIN_PLACES = 3
+    settings.JICENG_KPI_RANK_MIN_CASES = 5
+
+    def row(name, received, on_time):
+        return {
+            "name": name,
+            "figures": Figures(received=received, closed=10, closed_on_time=on_time),
+        }
+
+    # two communities, however far apart: nobody is named
+    two = _ranked([row("甲", 20, 10), row("乙", 20, 1)])
+    assert [r.get("flag") for r in two] == [None, None]
+    # three with enough cases: one red, one black; a place with too few cases
+    # is listed but never named
+    four = _ranked(
+        [row("甲", 20, 10), row("乙", 20, 5), row("丙", 20, 1), row("丁", 2, 0)]
+    )
+    flags = {r["name"]: r.get("flag") for r in four}
+    assert flags == {"甲": "red", "乙": None, "丙": "black", "丁": None}
+    # the page explains the rule in Chinese, with the configured thresholds
+    page = client_for("jiedao").get("/cases/kpi/").content.decode()
+    assert "受理不少于5件的下级区域（或承办部门）达到3个时才评榜" in page

@@ -85,7 +85,7 @@ def test_a_late_closure_is_not_on_time(people, grid, streetlight):
     services.escalate_overdue()
     work_through_rest = [
         ("handle", "wangge", {"note": "迟了"}),
-        ("verify", "wangge", {}),
+        ("verify", "shuji", {}),
         ("close", "jiedao", {}),
     ]
     for name, actor, data in work_through_rest:

@@ -31,7 +31,7 @@ def test_the_whole_loop_with_a_timeline(people, grid, streetlight, city_manageme
     with pytest.raises(PermissionDenied):
         step(people["wangge2"], case, "handle", note="不是我的")
     step(people["bumen"], case, "handle", note="已更换灯泡", images=[photo("修好.jpg")])
-    step(people["wangge"], case, "verify", note="现场查看已亮")
+    step(people["shuji"], case, "verify", note="现场查看已亮")
     step(people["jiedao"], case, "close")
     case.refresh_from_db()
     assert case.status == Status.CLOSED and case.result == "已更换灯泡"
@@ -135,7 +135,7 @@ def test_dissatisfied_reporters_reopen_within_a_week(people, grid, streetlight):
         ("accept", "jiedao", {}),
         ("dispatch", "jiedao", {"grid": grid}),
         ("handle", "wangge", {"note": "处理"}),
-        ("verify", "wangge", {}),
+        ("verify", "shuji", {}),
         ("close", "jiedao", {}),
     ]:
         step(people[actor], case, name, **data)
@@ -174,8 +174,8 @@ def test_time_limits_skip_weekends_and_holidays():
 
 
 # Who takes a step of each permission in wangge's grid: the street dispatches,
-# the grid worker handles (the case goes to the grid) and verifies.
-TAKER = {"dispatch": "jiedao", "handle": "wangge", "verify": "wangge"}
+# the grid worker handles (the case goes to the grid), the community checks.
+TAKER = {"dispatch": "jiedao", "handle": "wangge", "verify": "shuji"}
 
 
 @settings(
@@ -187,7 +187,7 @@ TAKER = {"dispatch": "jiedao", "handle": "wangge", "verify": "wangge"}
 def test_random_steps_follow_the_transition_table(people, grid, streetlight, names):
     # given a fresh report and a random sequence of steps, each by its usual taker
     case = report(people, grid, streetlight)
-    expected, taken = Status.REPORTED, ["report"]
+    expected, taken, held = Status.REPORTED, ["report"], False
     for name in names:
         rule = STEPS[name]
         # when the step is tried
@@ -201,11 +201,14 @@ def test_random_steps_follow_the_transition_table(people, grid, streetlight, nam
             refused = False
         # then it is taken exactly when the table allows it from the expected
         # status, and the case lands where the table says
-        allowed = expected in rule.sources
+        allowed = expected in rule.sources and rule.on_hold in (None, held)
         assert refused is not allowed, (name, expected)
         if allowed:
             expected = rule.target or expected
             taken.append(name)
+            held = {"hold": True, "release": False}.get(name, held)
+            if name in ("dispatch", "transfer", "reject"):
+                held = False  # a new handler starts a fresh clock
         case.refresh_from_db()
         assert case.status == expected
         assert [e.action for e in case.events.all()] == taken
@@ -237,27 +240,130 @@ def test_overdue_cases_climb_one_level_per_sweep(people, grid, streetlight):
     case = report(people, grid, streetlight)
     step(people["jiedao"], case, "accept")
     step(people["jiedao"], case, "dispatch", grid=grid)
-    Case.objects.filter(pk=case.pk).update(
-        handle_due=timezone.now() - timedelta(hours=1)
-    )
+    late = timezone.now() - timedelta(hours=1)
+    Case.objects.filter(pk=case.pk).update(handle_due=late, extended=True)
     assert services.escalate_overdue() == 1
     case.refresh_from_db()
-    assert case.escalation == 1 and case.supervised and case.handle_due > timezone.now()
+    assert case.escalation == 1 and case.supervised
+    # escalation keeps the limit and the flags: the case still shows as 超期
+    assert case.handle_due == late and case.extended
+    assert case.is_overdue and case in Case.objects.overdue()
+    assert case.time_flag == "overdue"
     assert "升级至社区" in case.events.last().note
     escalated = AuditEntry.objects.filter(target_id=str(case.pk)).latest("pk")
-    assert escalated.changes == {"step": "escalate", "escalation": "社区"}
+    assert escalated.changes == {
+        "step": "escalate",
+        "escalation": "社区",
+        "level": [0, 1],
+    }
     assert escalated.actor_name == "system"
     from jiceng.notices.models import Notification
 
     told = Notification.objects.filter(message__contains=case.number)
     assert told.filter(user=people["shuji"], message__contains="由您督办").exists()
-    assert services.escalate_overdue() == 0  # not overdue again until its new limit
+    assert services.escalate_overdue() == 0  # the next level a working day later
     Case.objects.filter(pk=case.pk).update(
-        handle_due=timezone.now() - timedelta(hours=1)
+        escalate_after=timezone.now() - timedelta(minutes=1)
     )
     call_command("escalate_cases")
     case.refresh_from_db()
-    assert case.escalation == 2
+    assert case.escalation == 2 and case.handle_due == late
+
+
+def test_an_escalated_case_shows_as_overdue_on_the_list(
+    client_for, people, grid, streetlight
+):
+    # given a case escalated for being late
+    case = report(people, grid, streetlight)
+    step(people["jiedao"], case, "accept")
+    step(people["jiedao"], case, "dispatch", grid=grid)
+    Case.objects.filter(pk=case.pk).update(
+        handle_due=timezone.now() - timedelta(days=2)
+    )
+    services.escalate_overdue()
+
+    # when the street opens its overdue list
+    page = client_for("jiedao").get("/cases/?overdue=on").content.decode()
+
+    # then the case is on it
+    assert case.number in page
+
+
+def test_releasing_a_hold_restarts_the_clock_where_it_stopped(
+    client_for, people, grid, streetlight
+):
+    # given a dispatched case with two days left, put on the ledger (挂账)
+    case = report(people, grid, streetlight)
+    step(people["jiedao"], case, "accept")
+    step(people["jiedao"], case, "dispatch", grid=grid)
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(handle_due=now + timedelta(days=2))
+    step(people["jiedao"], case, "hold", note="等待维修资金")
+    Case.objects.filter(pk=case.pk).update(held_at=now - timedelta(days=10))
+    case.refresh_from_db()
+    assert "release" in services.available_steps(people["jiedao"], case)
+    assert "hold" not in services.available_steps(people["jiedao"], case)
+    with pytest.raises(ValidationError, match="已挂账"):
+        step(people["jiedao"], case, "hold", note="再挂一次")
+
+    # when the street releases it, with a reason
+    with pytest.raises(ValidationError):
+        step(people["jiedao"], case, "release", note="")
+    step(people["jiedao"], case, "release", note="资金已到位，恢复办理")
+
+    # then the clock runs on with the time it had left, and the step is audited
+    case.refresh_from_db()
+    assert not case.on_hold and case.held_at is None
+    left = case.handle_due - timezone.now()
+    assert timedelta(days=11, hours=23) < left <= timedelta(days=12)
+    assert case.events.last().action_label == "解除挂账"
+    entry = AuditEntry.objects.filter(target_id=str(case.pk)).latest("pk")
+    assert entry.changes["step"] == "release"
+    assert entry.changes["on_hold"] == [True, False]
+    # a grid worker may not release (the dispatcher's step)
+    with pytest.raises(PermissionDenied):
+        step(people["wangge"], case, "hold", note="x")
+
+
+def test_the_handler_does_not_check_their_own_handling(
+    client_for, people, grid, streetlight
+):
+    # given wangge handled a case in their grid
+    case = report(people, grid, streetlight)
+    step(people["jiedao"], case, "accept")
+    step(people["jiedao"], case, "dispatch", grid=grid)
+    step(people["wangge"], case, "handle", note="已更换灯泡")
+    case.refresh_from_db()
+    assert case.handler == people["wangge"]
+
+    # when wangge tries to check it, the service refuses in Chinese
+    for name in ("verify", "redo"):
+        with pytest.raises(ValidationError, match="处置人以外") as refused:
+            step(people["wangge"], case, name, note="自己核查")
+        assert refused.value.code == "self_check"
+    # and the page offers wangge no check button, the community secretary one
+    assert "verify" not in services.available_steps(people["wangge"], case)
+    page = client_for("wangge").get(case.get_absolute_url()).content.decode()
+    assert 'name="step" value="verify"' not in page
+    assert "核查须由处置人以外的人员进行" in page
+    assert 'name="step" value="verify"' in (
+        client_for("shuji").get(case.get_absolute_url()).content.decode()
+    )
+    # nor counts it among its checks on the workbench
+    from jiceng.home.workbench import case_cards
+
+    checks = {c.label: c.value for c in case_cards(people["wangge"])}
+    assert checks["待核查"] == (
+        Case.objects.visible_to(people["wangge"], "verify")
+        .filter(status=Status.HANDLED)
+        .exclude(handler=people["wangge"])
+        .count()
+    )
+
+    # then someone else checks it, and the audit row names them
+    step(people["shuji"], case, "verify", note="现场查看已亮")
+    entry = AuditEntry.objects.filter(target_id=str(case.pk)).latest("pk")
+    assert entry.actor == people["shuji"] and entry.changes["step"] == "verify"
 
 
 def test_photos_open_only_through_the_links_pages_sign(
@@ -348,6 +454,7 @@ CHANGES = {
     "extend": "handle_due",
     "supervise": "supervised",
     "hold": "on_hold",
+    "release": "on_hold",
 }
 
 
@@ -362,6 +469,8 @@ def test_each_step_writes_its_audit_row(
         data = {k: v or grid for k, v in data.items()}
         step(people[TAKER[STEPS[earlier].permission]], case, earlier, **data)
     actor = people[TAKER[rule.permission]]
+    if rule.on_hold:
+        step(actor, case, "hold", note="挂账")
 
     # when its usual taker takes the step
     extra = {"grid": grid, "days": 2}

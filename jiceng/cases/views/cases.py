@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 from jiceng.core.errors import Conflict
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
-from jiceng.core.scope import get_visible_or_404, has_permission, permission_required
+from jiceng.core.scope import (
+    can,
+    get_visible_or_404,
+    has_permission,
+    permission_required,
+)
 from jiceng.places.models import Place, PlaceKind
 
 from .. import duplicates, services
@@ -81,7 +86,9 @@ def report(request):
 @permission_required("cases.view")
 def detail(request, pk):
     case = get_visible_or_404(
-        Case.objects.select_related("category__parent", "place", "department", "grid"),
+        Case.objects.select_related(
+            "category__parent", "place", "department", "grid", "compound"
+        ),
         request.user,
         pk=pk,
     )
@@ -90,6 +97,11 @@ def detail(request, pk):
 
 def _detail_context(request, case, form=None, failed_step=None):
     steps = services.available_steps(request.user, case)
+    checks_own = (
+        case.status == Status.HANDLED
+        and case.handler_id == request.user.pk
+        and has_permission(request.user, "cases.verify")
+    )
     # dispatchers merge: whoever may cancel (before dispatch) or transfer (after)
     can_merge = (
         case.status in MERGEABLE
@@ -105,6 +117,7 @@ def _detail_context(request, case, form=None, failed_step=None):
         "form": form
         or StepForm(user=request.user, case=case, initial={"version": case.version}),
         "failed_step": failed_step,
+        "checks_own": checks_own,
     }
 
 
@@ -117,7 +130,7 @@ def act(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.take_step(
+            taken = services.take_step(
                 data["step"],
                 actor=request.user,
                 case=case,
@@ -134,8 +147,16 @@ def act(request, pk):
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, f"已{STEPS[data['step']].label}")
-            return redirect(case)
+            label = STEPS[data["step"]].label
+            if can(request.user, taken, "view"):
+                messages.success(request, f"已{label}")
+                return redirect(taken)
+            # 退单 hands the case out of reach: back to the list, not a dead end
+            messages.success(
+                request,
+                f"已{label}：案件 {taken.number} 已退回派遣人，不再由您承办",
+            )
+            return redirect("cases:list")
     case.refresh_from_db()
     return render(
         request,

@@ -13,6 +13,7 @@ from ..dashboard import (
     dashboard_data,
     kpi_scope,
     period_months,
+    rank_thresholds,
     ranking_rows,
     selected_place,
     trend,
@@ -64,5 +65,7 @@ def kpi_dashboard(request):
                 :OVERDUE_SHOWN
             ],
             "chart": chart,
+            "rank_min_places": rank_thresholds()[0],
+            "rank_min_cases": rank_thresholds()[1],
         },
     )

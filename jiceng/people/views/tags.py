@@ -38,12 +38,20 @@ def tag_list(request):
         .annotate(n=Count("pk"))
         .values_list("category", "n")
     )
+    page = paginate(request, filterset.qs)
+    # 复核 only where the reader may change the tag (its page is 404 elsewhere)
+    reviewable = set(
+        ResidentTag.objects.visible_to(request.user, "change")
+        .filter(pk__in=[t.pk for t in page])
+        .values_list("pk", flat=True)
+    )
     return render_page(
         request,
         "people/tag_list.html",
         {
             "filter": filterset,
-            "page": paginate(request, filterset.qs),
+            "page": page,
+            "reviewable": reviewable,
             "query": query_without_page(request),
             "categories": [
                 (c, counts[c.pk]) for c in KeyPopulation.objects.all() if c.pk in counts

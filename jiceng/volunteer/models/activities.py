@@ -54,6 +54,47 @@ class ActivityStatus(models.TextChoices):
     CLOSED = "closed", _("已结束")
 
 
+class Recurrence(models.TextChoices):
+    NONE = "", _("不重复")
+    MONTHLY_SIXES = "sixes", _("逢六（每月6日、16日、26日）")
+    WEEKLY = "weekly", _("每周同一天")
+
+
+class ActivitySeries(models.Model):
+    """A recurring activity (逢六上街, a weekly patrol): one rule, and one Activity
+    per occurrence, so each date has its own sign-up, check-in and hours.
+
+    Read through its occurrences (Activity's Scope); it has no page of its own."""
+
+    community = models.ForeignKey(
+        "places.Place",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("主办社区"),
+    )
+    title = models.CharField(_("活动名称"), max_length=120)
+    recurrence = models.CharField(
+        _("重复"), max_length=16, choices=Recurrence.choices[1:]
+    )
+    first_day = models.DateField(_("起始日期"))
+    last_day = models.DateField(_("重复至"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("发布人"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-first_day", "-pk"]
+        verbose_name = _("系列活动")
+        verbose_name_plural = _("系列活动")
+
+    def __str__(self):
+        return f"{self.title}（{self.get_recurrence_display()}）"
+
+
 def open_activity_rows() -> Q:
     """Published and not yet over: any joiner may see these and sign up."""
     return Q(status=ActivityStatus.PUBLISHED, ends_at__gt=timezone.now())
@@ -128,6 +169,14 @@ class Activity(models.Model):
         choices=ActivityStatus.choices,
         default=ActivityStatus.PUBLISHED,
         db_index=True,
+    )
+    series = models.ForeignKey(
+        ActivitySeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+        verbose_name=_("系列活动"),
     )
     points_per_hour = models.PositiveIntegerField(_("每小时积分"), default=10)
     checkin_token = models.CharField(max_length=32, unique=True, default=new_token)

@@ -142,6 +142,13 @@ class MatchStatus(models.TextChoices):
     PROPOSED = "proposed", _("建议")
     ACCEPTED = "accepted", _("已采纳")
     REJECTED = "rejected", _("不采纳")
+    WITHDRAWN = "withdrawn", _("已撤回（需求已立项或解决）")
+
+
+class MatchQuerySet(ScopedQuerySet):
+    def suggestions(self):
+        """Proposals still to decide: for needs that wait for a match (待对接)."""
+        return self.filter(status=MatchStatus.PROPOSED, need__status=NeedStatus.OPEN)
 
 
 class Match(models.Model):
@@ -169,7 +176,7 @@ class Match(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope = Scope(place="need__community")
-    objects = ScopedQuerySet.as_manager()
+    objects = MatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-score", "pk"]

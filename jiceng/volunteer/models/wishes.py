@@ -48,6 +48,52 @@ PUBLIC_WISH_STATUSES = (
 )
 
 
+class WishCampaign(models.Model):
+    """A community's yearly 微心愿 campaign: wishes gathered in one period at the start
+    of the year (入户走访, 心愿热线), fulfilled by a deadline, its progress shown on
+    its own public wall. Wishes collected in the period belong to it.
+
+    Public like the wish wall it belongs to; managed through its community (the
+    services check the manager's place)."""
+
+    community = models.ForeignKey(
+        "places.Place",
+        on_delete=models.PROTECT,
+        related_name="wish_campaigns",
+        verbose_name=_("社区"),
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("名称"), max_length=100)
+    collect_from = models.DateField(_("征集开始"))
+    collect_until = models.DateField(_("征集截止"))
+    fulfil_until = models.DateField(_("完成期限"))
+    hotline = models.CharField(_("心愿热线"), max_length=30, blank=True)
+    description = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "community__path"]
+        verbose_name = _("微心愿征集活动")
+        verbose_name_plural = _("微心愿征集活动")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "year"], name="wish_campaign_once_a_year"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("volunteer:campaign_wall", args=[self.pk])
+
+
 class WishQuerySet(ScopedQuerySet):
     def public(self):
         """What the wish wall shows to anyone: published and consented to.
@@ -118,6 +164,14 @@ class Wish(models.Model):
     confirm_token = models.CharField(max_length=24, unique=True, default=new_token)
     confirmed_by_name = models.CharField(_("确认人"), max_length=50, blank=True)
     feedback = models.CharField(_("心愿人反馈"), max_length=300, blank=True)
+    campaign = models.ForeignKey(
+        WishCampaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="wishes",
+        verbose_name=_("年度征集"),
+    )
     version = models.PositiveIntegerField(default=0)
 
     scope = Scope(place="place")

@@ -9,6 +9,7 @@ from .activities import (
     decide_hours,
     log_hours,
     publish_activity,
+    publish_series,
     set_activity_status,
     sign_up,
 )
@@ -45,12 +46,15 @@ from .registration import (
 )
 from .teams import add_team_member, create_team, create_theme_plan
 from .wishes import (
+    campaign_for,
+    campaign_progress,
     claim_wish,
     collect_wish,
     confirm_wish,
     fulfil_claim,
     release_stale_claims,
     review_wish,
+    start_campaign,
     withdraw_claim,
 )
 
@@ -61,6 +65,8 @@ __all__ = [
     "adjust_points",
     "append_entry",
     "balance_of",
+    "campaign_for",
+    "campaign_progress",
     "cancel_signup",
     "check_in",
     "check_ledger",
@@ -85,6 +91,7 @@ __all__ = [
     "log_hours",
     "propose_matches",
     "publish_activity",
+    "publish_series",
     "record_unit_service",
     "redeem",
     "register_member",
@@ -96,6 +103,7 @@ __all__ = [
     "send_quarterly_reports",
     "set_activity_status",
     "sign_up",
+    "start_campaign",
     "volunteer_of",
     "withdraw_claim",
     "withdraw_registration",

@@ -4,9 +4,10 @@ No hour is counted twice: a volunteer's pending or confirmed hours may not overl
 and one cannot be checked in at two activities at once.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
+from dateutil.rrule import MONTHLY, WEEKLY, rrule
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -27,10 +28,12 @@ from ..errors import Code
 from ..models import (
     Activity,
     ActivityKind,
+    ActivitySeries,
     ActivityStatus,
     EntryKind,
     HoursSource,
     HoursStatus,
+    Recurrence,
     ServiceHours,
     Signup,
     SignupStatus,
@@ -72,6 +75,85 @@ def publish_activity(
     audit.record(actor=actor, action=AuditAction.CREATE, target=activity)
     require_in_scope(activity, actor, "manage")
     return activity
+
+
+MAX_OCCURRENCES = 60  # one series: at most this many dates (逢六 for ~20 months)
+SIXES = (6, 16, 26)  # 逢六上街: the 6th, 16th and 26th of every month
+
+
+def occurrence_days(recurrence, first_day, last_day):
+    """The dates a series meets on, from first_day to last_day (both included):
+    逢六 the 6th/16th/26th of each month, weekly the weekday of first_day."""
+    rules = {
+        Recurrence.MONTHLY_SIXES: {"freq": MONTHLY, "bymonthday": SIXES},
+        Recurrence.WEEKLY: {"freq": WEEKLY, "byweekday": first_day.weekday()},
+    }
+    if recurrence not in rules:
+        raise ValidationError({"recurrence": "请选择重复方式"})
+    start = datetime.combine(first_day, datetime.min.time())
+    until = datetime.combine(last_day, datetime.min.time())
+    return [
+        moment.date()
+        for moment in rrule(dtstart=start, until=until, **rules[recurrence])
+    ]
+
+
+@transaction.atomic
+def publish_series(
+    *,
+    actor,
+    community,
+    title,
+    venue,
+    starts_at,
+    ends_at,
+    capacity,
+    recurrence,
+    repeat_until,
+    **fields,
+):
+    """A recurring activity (逢六上街, a weekly patrol): one Activity per date, each
+    with its own sign-up, check-in and hours, at the times of the first one."""
+    require_place_in_scope(community, actor, MANAGE)
+    first_day = timezone.localtime(starts_at).date()
+    if repeat_until is None or repeat_until < first_day:
+        raise ValidationError({"repeat_until": "重复截止日期须不早于开始日期"})
+    days = occurrence_days(recurrence, first_day, repeat_until)
+    if not days:
+        raise ValidationError({"repeat_until": "该时段内没有符合重复规则的日期"})
+    if len(days) > MAX_OCCURRENCES:
+        raise ValidationError(
+            {"repeat_until": f"一个系列最多{MAX_OCCURRENCES}场，请缩短重复时段"}
+        )
+    series = ActivitySeries.objects.create(
+        community=community,
+        title=title.strip(),
+        recurrence=recurrence,
+        first_day=days[0],
+        last_day=repeat_until,
+        created_by=actor,
+    )
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    for day in days:
+        shift = timedelta(days=(day - first_day).days)
+        publish_activity(
+            actor=actor,
+            community=community,
+            title=title,
+            venue=venue,
+            starts_at=start + shift,
+            ends_at=end + shift,
+            capacity=capacity,
+            series=series,
+            **fields,
+        )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=series,
+        changes={"recurrence": recurrence, "count": len(days)},
+    )
+    return series
 
 
 @transaction.atomic

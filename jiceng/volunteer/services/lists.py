@@ -187,6 +187,10 @@ def decide_match(*, actor, match, accept):
             raise bad_state("该需求已对接")
         match.need.status = NeedStatus.MATCHED
         match.need.save(update_fields=["status"])
+        # the need's other proposals go (this one is decided below)
+        Match.objects.filter(need=match.need, status=MatchStatus.PROPOSED).exclude(
+            pk=match.pk
+        ).update(status=MatchStatus.WITHDRAWN)
     match.status = MatchStatus.ACCEPTED if accept else MatchStatus.REJECTED
     match.decided_by, match.decided_at = actor, timezone.now()
     match.save()
@@ -198,6 +202,25 @@ def decide_match(*, actor, match, accept):
     )
     require_in_scope(match, actor, "manage")
     return match
+
+
+def withdraw_suggestions(needs, *, actor, reason):
+    """Proposals for needs that no longer wait for a match (已对接, 已立项, 已解决)
+    are withdrawn, with one audit row, so no list suggests them again."""
+    pending = Match.objects.filter(
+        need__in=[n.pk for n in needs], status=MatchStatus.PROPOSED
+    )
+    withdrawn = list(pending.values_list("pk", flat=True))
+    if withdrawn:
+        Match.objects.filter(pk__in=withdrawn).update(status=MatchStatus.WITHDRAWN)
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target_type="volunteer.match",
+            target_repr=f"撤回对单配餐建议 {len(withdrawn)} 条（{reason}）",
+            changes={"status": MatchStatus.WITHDRAWN, "matches": withdrawn},
+        )
+    return withdrawn
 
 
 @transaction.atomic
@@ -216,6 +239,7 @@ def create_project(*, actor, community, title, needs=(), **fields):
     )
     project.needs.set(needs)
     Need.objects.filter(pk__in=[n.pk for n in needs]).update(status=NeedStatus.PROJECT)
+    withdraw_suggestions(needs, actor=actor, reason="需求已立项")
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -299,6 +323,7 @@ def report_progress(*, actor, project, progress, note, version=None):
     if progress == 100:
         project.done_at = timezone.now()
         project.needs.update(status=NeedStatus.DONE)
+        withdraw_suggestions(project.needs.all(), actor=actor, reason="需求已解决")
     project.version += 1
     project.save()
     ProjectUpdate.objects.create(

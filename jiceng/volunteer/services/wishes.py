@@ -16,10 +16,20 @@ from jiceng.core.scope import (
     grants_for,
     require_in_scope,
     require_permission,
+    require_place_in_scope,
 )
+from jiceng.places.models import Place, PlaceKind
 
 from ..errors import Code
-from ..models import ClaimStatus, Team, Wish, WishClaim, WishEvent, WishStatus
+from ..models import (
+    ClaimStatus,
+    Team,
+    Wish,
+    WishCampaign,
+    WishClaim,
+    WishEvent,
+    WishStatus,
+)
 from ..models.wishes import MAX_CLAIM_DAYS, MAX_SHARES
 from . import points as ledger
 from .common import MANAGE, bad_state, can_at, public_name, volunteer_of
@@ -67,11 +77,94 @@ def collect_wish(
         shares=shares,
         claim_days=claim_days or 14,
         collected_by=actor,
+        campaign=campaign_for(place, timezone.localdate()),
     )
     _event(wish, "collect", "网格员入户征集心愿")
     audit.record(actor=actor, action=AuditAction.CREATE, target=wish)
     require_in_scope(wish, actor, "view")
     return wish
+
+
+@transaction.atomic
+def start_campaign(
+    *,
+    actor,
+    community,
+    year,
+    collect_from,
+    collect_until,
+    fulfil_until,
+    title="",
+    hotline="",
+    description="",
+):
+    """年度“微心愿”征集: a community's yearly campaign, with its collection period
+    (at the start of the year), its fulfilment deadline and its 心愿热线."""
+    require_place_in_scope(community, actor, MANAGE)
+    if community.kind != PlaceKind.COMMUNITY:
+        raise ValidationError({"community": "请选择社区"})
+    if collect_from.year != int(year):
+        raise ValidationError({"collect_from": "征集开始日期须在该年度内"})
+    if collect_until < collect_from:
+        raise ValidationError({"collect_until": "征集截止日期须不早于开始日期"})
+    if fulfil_until < collect_until:
+        raise ValidationError({"fulfil_until": "完成期限须不早于征集截止日期"})
+    if WishCampaign.objects.filter(community=community, year=year).exists():
+        raise ValidationError(
+            {"year": f"{community.name}{year}年的微心愿征集已发起"},
+            code=Code.DUPLICATE,
+        )
+    campaign = WishCampaign.objects.create(
+        community=community,
+        year=year,
+        title=(title or "").strip() or f"{community.name}{year}年“微心愿”征集",
+        collect_from=collect_from,
+        collect_until=collect_until,
+        fulfil_until=fulfil_until,
+        hotline=(hotline or "").strip(),
+        description=(description or "").strip(),
+        created_by=actor,
+    )
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=campaign,
+        changes={"year": int(year), "community": community.pk},
+    )
+    return campaign
+
+
+def campaign_for(place, day):
+    """The campaign of the place's community whose collection period holds day."""
+    community = (
+        place
+        if place.kind == PlaceKind.COMMUNITY
+        else Place.objects.filter(
+            path__in=Place.lineage_paths(place.path), kind=PlaceKind.COMMUNITY
+        ).first()
+    )
+    if community is None:
+        return None
+    return WishCampaign.objects.filter(
+        community=community, collect_from__lte=day, collect_until__gte=day
+    ).first()
+
+
+def campaign_progress(campaign):
+    """公开公示心愿完成进度: the campaign's wishes by stage (published ones only)."""
+    wishes = Wish.objects.public().filter(campaign=campaign)
+    total = wishes.count()
+    done = wishes.filter(status=WishStatus.DONE).count()
+    claimed = wishes.filter(
+        status__in=(WishStatus.CLAIMED, WishStatus.FULFILLED)
+    ).count()
+    return {
+        "total": total,
+        "done": done,
+        "claimed": claimed,
+        "waiting": total - done - claimed,
+        "percent": round(100 * done / total) if total else 0,
+    }
 
 
 @transaction.atomic

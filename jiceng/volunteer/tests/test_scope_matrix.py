@@ -24,7 +24,6 @@ from jiceng.volunteer.models import (
     HoursStatus,
     MallItem,
     Match,
-    MatchStatus,
     MemberRegistration,
     Need,
     PointsEntry,
@@ -121,7 +120,7 @@ SURFACES = [
     Surface(
         Match,
         list_url="/volunteer/matches/",
-        rows=lambda: Match.objects.filter(status=MatchStatus.PROPOSED),
+        rows=lambda: Match.objects.suggestions(),
         permission="volunteer.manage",
     ),
     Surface(Match, api_list=f"{API}/matches/"),

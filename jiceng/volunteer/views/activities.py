@@ -77,14 +77,27 @@ def activity_new(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         community = data.pop("community")
+        recurrence, repeat_until = data.pop("recurrence"), data.pop("repeat_until")
         try:
-            activity = services.publish_activity(
-                actor=request.user, community=community, **data
-            )
+            if recurrence:
+                series = services.publish_series(
+                    actor=request.user,
+                    community=community,
+                    recurrence=recurrence,
+                    repeat_until=repeat_until,
+                    **data,
+                )
+                activity = series.occurrences.order_by("starts_at").first()
+                done = f"系列活动已发布，共{series.occurrences.count()}场，每场单独报名"
+            else:
+                activity = services.publish_activity(
+                    actor=request.user, community=community, **data
+                )
+                done = "活动已发布"
         except (ValidationError, PermissionDenied) as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "活动已发布")
+            messages.success(request, done)
             return redirect(activity)
     return render(
         request,
@@ -113,6 +126,15 @@ def activity_detail(request, pk):
         "mine": mine,
         "signed": signups.filter(status=SignupStatus.SIGNED).count(),
         "now": timezone.now(),
+        # the series' other dates the reader may open, upcoming first (逢六上街)
+        "occurrences": (
+            Activity.objects.visible_to(request.user)
+            .filter(series=activity.series_id, ends_at__gt=timezone.now())
+            .exclude(pk=activity.pk)
+            .order_by("starts_at")[:8]
+            if activity.series_id
+            else []
+        ),
         **flags(request.user),
     }
     if managing:

@@ -19,7 +19,7 @@ from ..forms import (
     ResourceForm,
     communities_for,
 )
-from ..models import Match, MatchStatus, Need, Project, Resource
+from ..models import Match, Need, Project, Resource
 from ..services.lists import is_claimant
 from ..services.wishes import unit_of
 from .common import act, flags
@@ -92,7 +92,7 @@ def matches(request):
         )
     rows = (
         Match.objects.visible_to(request.user)
-        .filter(status=MatchStatus.PROPOSED)
+        .suggestions()
         .select_related("need", "resource", "resource__unit", "resource__volunteer")
     )
     return render(

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiceng.core.forms import add_service_errors
@@ -19,11 +20,12 @@ from jiceng.core.scope import (
 
 from .. import services
 from ..filters import WALL_STATUSES, WallFilter, WishFilter
-from ..forms import ConfirmForm, DecisionForm, FulfilForm, WishForm
+from ..forms import CampaignForm, ConfirmForm, DecisionForm, FulfilForm, WishForm
 from ..models import (
     PUBLIC_WISH_STATUSES,
     ClaimStatus,
     Wish,
+    WishCampaign,
     WishStatus,
 )
 from ..services.wishes import may_confirm, owns_claim, teams_led_by, unit_of
@@ -159,6 +161,59 @@ def wall(request):
             "status": request.GET.get("status", ""),
             "counts": counts,
             "statuses": WALL_STATUSES,
+            "campaigns": _campaigns_now(),
+        },
+    )
+
+
+def _campaigns_now():
+    """This year's and last year's campaigns, for the walls' links."""
+    year = timezone.localdate().year
+    return WishCampaign.objects.filter(year__gte=year - 1).select_related("community")
+
+
+@permission_required("volunteer.manage")
+def campaign_new(request):
+    """发起年度“微心愿”征集 (its period, its deadline, its 心愿热线)."""
+    form = CampaignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.start_campaign(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已发起年度微心愿征集")
+            return redirect(campaign)
+    return render(
+        request,
+        "volunteer/form.html",
+        {
+            "form": form,
+            "title": "发起年度“微心愿”征集",
+            "lead": "每年年初集中征集一次：征集期内登记的心愿归入本次征集，"
+            "在本次征集的心愿墙上公示完成进度。",
+            "submit": "发起",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def campaign_wall(request, pk):
+    """A yearly campaign's own wall: its period, hotline, progress and wishes
+    (public, like the wish wall: only what residents consented to publish)."""
+    campaign = get_object_or_404(
+        WishCampaign.objects.select_related("community"), pk=pk
+    )
+    wishes = Wish.objects.public().filter(campaign=campaign)
+    return render(
+        request,
+        "volunteer/campaign_wall.html",
+        {
+            "campaign": campaign,
+            "progress": services.campaign_progress(campaign),
+            "page": paginate(request, wishes, per_page=12),
+            "query": query_without_page(request),
+            "today": timezone.localdate(),
         },
     )
 
