@@ -30,6 +30,7 @@ from .accounts import (
     purge_accounts,
     purge_departments,
 )
+from .alliances import purge_alliances, seed_alliances
 from .cases import purge_cases, seed_case_loop
 from .common import SIZES, find_district, stream
 from .identity import Identities
@@ -101,6 +102,7 @@ def seed_apps(*, seed, log):
     seed_registry_extras(district, seed=seed, log=log)
     seed_case_loop(district, seed=seed, log=log)
     seed_volunteering(district, seed=seed, log=log)
+    seed_alliances(district, seed=seed, log=log)
 
 
 def summarize(district=None):
@@ -142,6 +144,7 @@ def delete_demo_data(usernames, log=None):
     district = find_district()
     with transaction.atomic():
         if district is not None:
+            purge_alliances(district)
             purge_volunteering(district)
             purge_registry(district)
             purge_cases(district)
