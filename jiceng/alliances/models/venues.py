@@ -58,11 +58,13 @@ class Venue(models.Model):
     active = models.BooleanField(_("开放预约"), default=True)
     note = models.CharField(_("使用须知"), max_length=300, blank=True)
 
-    # The managing community/street and the owner unit manage a venue; every open
-    # venue is the district's shared catalogue for anyone who may book.
+    # A unit's room is managed by the unit, a 党群服务中心 room or outdoor space by
+    # its community/street (a place grant opens only the venues no unit owns);
+    # every open venue is the district's shared catalogue for anyone who may book.
     scope = Scope(
         place="place",
         unit="owner_unit",
+        refine=lambda grant: Q(owner_unit__isnull=True),
         open_permission="alliances.book",
         open_rows=lambda: Q(active=True),
     )

@@ -39,16 +39,20 @@ CHECKIN_EARLY = timedelta(minutes=30)
 
 @transaction.atomic
 def save_venue(*, actor, venue=None, place, **fields):
-    """Add a venue to the catalogue, or change one the actor manages."""
-    require_place_in_scope(place, actor, CHANGE)
+    """Add a venue to the catalogue (the community/street registers it, also a
+    unit's room with the unit as its owner), or change one the actor manages (a
+    unit its own rooms, a community/street the others)."""
     if fields.get("opens_at") and fields.get("closes_at"):
         if fields["closes_at"] <= fields["opens_at"]:
             raise ValidationError({"closes_at": "关闭时间须晚于开放时间"})
     created = venue is None
     if created:
+        require_place_in_scope(place, actor, CHANGE)
         venue = Venue(place=place, **fields)
     else:
-        require_in_scope(venue, actor, "change")
+        require_in_scope(venue, actor, "approve")
+        if place.pk != venue.place_id:
+            require_place_in_scope(place, actor, CHANGE)
         venue.place = place
         for name, value in fields.items():
             setattr(venue, name, value)
@@ -59,7 +63,6 @@ def save_venue(*, actor, venue=None, place, **fields):
         target=venue,
         changes={k: str(v) for k, v in fields.items()},
     )
-    require_in_scope(venue, actor, "change")
     return venue
 
 

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
-from jiceng.core.scope import can, get_visible_or_404, permission_required
+from jiceng.core.scope import (
+    can,
+    get_visible_or_404,
+    has_permission,
+    permission_required,
+)
 
 from ..filters import BookingFilter, VenueFilter
 from ..forms import BookingForm, DecisionForm, VenueForm
@@ -120,11 +125,16 @@ def venue_book(request, pk):
     )
 
 
-@permission_required("alliances.change")
+@permission_required("alliances.change", "alliances.approve")
 def venue_new(request, pk=None):
+    """Register a venue (community/street) or edit one the user manages."""
     venue = (
-        get_visible_or_404(Venue.objects, request.user, "change", pk=pk) if pk else None
+        get_visible_or_404(Venue.objects, request.user, "approve", pk=pk)
+        if pk
+        else None
     )
+    if venue is None and not has_permission(request.user, "alliances.change"):
+        raise PermissionDenied
     form = VenueForm(request.POST or None, instance=venue, user=request.user)
 
     def save(data):
