@@ -77,7 +77,7 @@ def _at(day, hour):
 def seed_alliances(district, *, seed, log=print):
     if district is None:
         return
-    names = ["jiedao", "jiedao2", "shuji", "danwei", "bumen", "dangyuan"]
+    names = ["jiedao", "jiedao2", "shuji", "shegong", "danwei", "bumen", "dangyuan"]
     users = {u.username: u for u in get_user_model().objects.filter(username__in=names)}
     if len(users) < len(names):
         return
@@ -103,12 +103,12 @@ def _seed(district, users, rng, log):
         .order_by("credit_code", "pk")[:5]
     )
     today = timezone.localdate()
-    jiedao, shuji = users["jiedao"], users["shuji"]
+    jiedao, shegong = users["jiedao"], users["shegong"]
 
     orgs = _organisations(jiedao, street1, community1)
     alliance = _alliance(jiedao, street1, unit, others, orgs, today)
     series = _meetings(jiedao, alliance, unit, department, users, today)
-    _agreements(jiedao, shuji, street1, community1, unit, others, alliance, today)
+    _agreements(jiedao, shegong, street1, community1, unit, others, alliance, today)
     _pairs(jiedao, community1, unit, others, rng, today)
     _venues(users, community1, street2, unit, series, today)
     _outside(users["jiedao2"], street2, today)
@@ -332,7 +332,7 @@ def _meetings(actor, alliance, unit, department, users, today):
     return series
 
 
-def _agreements(actor, shuji, street, community, unit, others, alliance, today):
+def _agreements(actor, staff, street, community, unit, others, alliance, today):
     registration = UnitRegistration.objects.filter(unit=unit).order_by("pk").first()
     project = Project.objects.filter(community=community).order_by("pk").first()
     expiring = agreements_services.draft_agreement(
@@ -504,9 +504,10 @@ def _pairs(actor, community, unit, others, rng, today):
 
 
 def _venues(users, community, street2, unit, series, today):
-    shuji, danwei = users["shuji"], users["danwei"]
+    # the community worker acts for the community, as in the volunteering demo
+    staff, danwei = users["shegong"], users["danwei"]
     hall = venue_services.save_venue(
-        actor=shuji,
+        actor=staff,
         place=community,
         name="党群服务中心多功能厅",
         kind=VenueKind.CENTER_ROOM,
@@ -516,7 +517,7 @@ def _venues(users, community, street2, unit, series, today):
         max_hours=4,
     )
     room = venue_services.save_venue(
-        actor=shuji,
+        actor=staff,
         place=community,
         name=f"{unit.name}会议室",
         kind=VenueKind.UNIT_ROOM,
@@ -527,7 +528,7 @@ def _venues(users, community, street2, unit, series, today):
         max_hours=3,
     )
     venue_services.save_venue(
-        actor=shuji,
+        actor=staff,
         place=community,
         name="社区文化广场",
         kind=VenueKind.OUTDOOR,
@@ -542,7 +543,7 @@ def _venues(users, community, street2, unit, series, today):
         day = today - timedelta(days=back)
         start = _at(day, 14)
         booking = venue_services.book_venue(
-            actor=shuji,
+            actor=staff,
             venue=room,
             starts_at=start,
             ends_at=start + timedelta(hours=2),
@@ -551,11 +552,11 @@ def _venues(users, community, street2, unit, series, today):
             now=start - timedelta(days=3),
         )
         venue_services.decide_booking(actor=danwei, booking=booking, approve=True)
-        venue_services.check_in(actor=shuji, booking=booking, now=start)
+        venue_services.check_in(actor=staff, booking=booking, now=start)
     # to come: one approved, one waiting for the owner, one of the hall
     tomorrow = today + timedelta(days=1)
     approved = venue_services.book_venue(
-        actor=shuji,
+        actor=staff,
         venue=room,
         starts_at=_at(tomorrow, 9),
         ends_at=_at(tomorrow, 11),
@@ -567,7 +568,7 @@ def _venues(users, community, street2, unit, series, today):
         actor=danwei, booking=approved, approve=True, note="请提前10分钟到"
     )
     venue_services.book_venue(
-        actor=shuji,
+        actor=staff,
         venue=room,
         starts_at=_at(tomorrow + timedelta(days=2), 14),
         ends_at=_at(tomorrow + timedelta(days=2), 16),
@@ -581,7 +582,7 @@ def _venues(users, community, street2, unit, series, today):
         .first()
     )
     venue_services.book_venue(
-        actor=shuji,
+        actor=staff,
         venue=hall,
         starts_at=_at(tomorrow + timedelta(days=3), 15),
         ends_at=_at(tomorrow + timedelta(days=3), 17),
