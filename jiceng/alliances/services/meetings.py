@@ -89,9 +89,13 @@ def series_dates(series, until):
 def schedule_series(*, actor, series, until):
     """Create the series' meetings up to until that do not exist yet."""
     require_in_scope(series, actor, "change")
+    return plan_series(actor=actor, series=series, until=until)
+
+
+def plan_series(*, actor, series, until):
+    """schedule_series without the scope check, for the system's monthly command."""
     have = {
-        timezone.localtime(m.starts_at).date()
-        for m in Meeting.objects.filter(series=series)
+        timezone.localdate(m.starts_at) for m in Meeting.objects.filter(series=series)
     }
     made = []
     for day in series_dates(series, until):

@@ -181,3 +181,27 @@ def test_agreements_api_lists_items_and_count(api_for):
     assert body["count"] == len(body["items"]) >= 1
     detail = api_for("danwei").get(f"/api/v1/agreements/{body['items'][0]['id']}")
     assert detail.status_code == 200 and "commitments" in detail.json()
+
+
+def test_the_daily_command_expires_agreements_past_their_end(people, draft):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.add_commitment(
+        actor=people["shuji"],
+        agreement=draft,
+        kind=CommitmentKind.SERVICE,
+        title="义诊",
+        quantity=4,
+    )
+    _sign(people, draft)
+    yesterday = timezone.localdate() - timedelta(days=1)
+    Agreement.objects.filter(pk=draft.pk).update(
+        starts_on=yesterday - timedelta(days=365), ends_on=yesterday
+    )
+    out = StringIO()
+    call_command("expire_agreements", stdout=out)
+    draft.refresh_from_db()
+    assert draft.status == AgreementStatus.EXPIRED
+    assert "已到期" in out.getvalue()

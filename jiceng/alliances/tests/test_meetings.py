@@ -179,3 +179,16 @@ def test_tasks_api_lists_items_and_count(api_for):
     assert body["count"] == len(body["items"]) > 0
     overdue = api_for("jiedao").get("/api/v1/tasks/", {"status": "overdue"}).json()
     assert overdue["count"] >= 1 and all(t["overdue"] for t in overdue["items"])
+
+
+def test_the_monthly_command_schedules_every_series(series):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("schedule_meetings", stdout=out)
+    assert Meeting.objects.filter(series=series).count() >= 6
+    again = StringIO()
+    call_command("schedule_meetings", stdout=again)
+    assert "已排期：0 次会议" in again.getvalue()
