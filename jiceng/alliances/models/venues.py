@@ -12,7 +12,7 @@ from datetime import time
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeBoundary, RangeOperators
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Func, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +105,34 @@ LIVE_BOOKING = (
 class TsTzRange(Func):
     function = "TSTZRANGE"
     output_field = models.Field()
+
+
+class PostgresExclusionConstraint(ExclusionConstraint):
+    """An exclusion constraint that exists on PostgreSQL only.
+
+    Other engines get no SQL for it (Django skips a constraint whose SQL is None,
+    also when SQLite rebuilds the table) and model validation leaves it to the
+    service, which serialises the overlap check there (BEGIN IMMEDIATE).
+    """
+
+    def constraint_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().constraint_sql(model, schema_editor)
+
+    def create_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().create_sql(model, schema_editor)
+
+    def remove_sql(self, model, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return None
+        return super().remove_sql(model, schema_editor)
+
+    def validate(self, model, instance, exclude=None, using=DEFAULT_DB_ALIAS):
+        if connections[using].vendor == "postgresql":
+            super().validate(model, instance, exclude=exclude, using=using)
 
 
 class BookingQuerySet(ScopedQuerySet):
@@ -216,9 +244,9 @@ class Booking(models.Model):
                 condition=Q(ends_at__gt=models.F("starts_at")),
                 name="booking_ends_after_start",
             ),
-            # PostgreSQL only (see migrations/0002): no two live bookings of a
-            # venue overlap, whatever the order in which transactions commit.
-            ExclusionConstraint(
+            # No two live bookings of a venue overlap, whatever the order in
+            # which transactions commit (PostgreSQL; btree_gist for the "=").
+            PostgresExclusionConstraint(
                 name="booking_no_overlap",
                 expressions=[
                     (
