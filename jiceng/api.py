@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, django_auth
 
+from jiceng.alliances import api as alliances_api
 from jiceng.cases.api import router as cases_router
 from jiceng.cases.webhook import router as hooks_router
 from jiceng.core.api import router as core_router
@@ -158,3 +159,8 @@ api.add_router("/volunteer/", volunteer_router)
 api.add_router("/party-orgs/", party_router.orgs)
 api.add_router("/members/", party_router.members)
 api.add_router("/", people_router)
+# 共建共治共享
+api.add_router("/venues/", alliances_api.venues)
+api.add_router("/agreements/", alliances_api.agreements)
+api.add_router("/tasks/", alliances_api.tasks)
+api.add_router("/meetings/", alliances_api.meetings)

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "jiceng.cases",
     "jiceng.notices",
     "jiceng.volunteer",
+    "jiceng.alliances",
     "jiceng.home",
     "jiceng.demo",  # seeds every app above: installed last
 ]

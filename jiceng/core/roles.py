@@ -150,3 +150,44 @@ ROLE_TAG_SENSITIVITY = {
     Role.GRID_WORKER: 3,
     Role.BUILDING_LEAD: 1,
 }
+
+# 共建共治共享 (alliances): view; change (run alliances, joint meetings, agreements,
+# 包联 and the venues catalogue in one's subtree); book (a shared venue); approve
+# (decide and check in the bookings of venues one manages: the venue's community
+# or street, or its owner unit); report (progress on the tasks one owns, visits
+# of the pairs one is part of).
+_ALLIANCES_PERMISSIONS = {
+    Role.DISTRICT_ADMIN: {"alliances.view", "alliances.change", "alliances.approve"},
+    Role.STREET_ADMIN: {
+        "alliances.view",
+        "alliances.change",
+        "alliances.book",
+        "alliances.approve",
+        "alliances.report",
+    },
+    Role.COMMUNITY_SECRETARY: {
+        "alliances.view",
+        "alliances.change",
+        "alliances.book",
+        "alliances.approve",
+        "alliances.report",
+    },
+    Role.COMMUNITY_STAFF: {
+        "alliances.view",
+        "alliances.change",
+        "alliances.book",
+        "alliances.approve",
+        "alliances.report",
+    },
+    Role.GRID_WORKER: {"alliances.view", "alliances.book", "alliances.report"},
+    Role.UNIT_ORG: {
+        "alliances.view",
+        "alliances.book",
+        "alliances.approve",
+        "alliances.report",
+    },
+    Role.DEPARTMENT: {"alliances.view", "alliances.report"},
+    Role.MEMBER: {"alliances.view", "alliances.book", "alliances.report"},
+}
+for _role, _extra in _ALLIANCES_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)

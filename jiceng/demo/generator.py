@@ -31,6 +31,7 @@ from .accounts import (
     purge_departments,
 )
 from .campaigns import purge_campaigns, seed_campaigns
+from .alliances import purge_alliances, seed_alliances
 from .cases import purge_cases, seed_case_loop
 from .common import SIZES, find_district, stream
 from .identity import Identities
@@ -103,6 +104,7 @@ def seed_apps(*, seed, log):
     seed_case_loop(district, seed=seed, log=log)
     seed_campaigns(district, seed=seed, log=log)  # before the wishes it gathers
     seed_volunteering(district, seed=seed, log=log)
+    seed_alliances(district, seed=seed, log=log)
 
 
 def summarize(district=None):
@@ -144,6 +146,7 @@ def delete_demo_data(usernames, log=None):
     district = find_district()
     with transaction.atomic():
         if district is not None:
+            purge_alliances(district)
             purge_volunteering(district)
             purge_campaigns(district)
             purge_registry(district)

@@ -47,6 +47,8 @@ MENU = [
     ),
     MenuItem(_("微心愿"), "volunteer:wishes", "balloon-heart", ("volunteer.view",)),
     MenuItem(_("三张清单"), "volunteer:projects", "list-check", ("volunteer.view",)),
+    MenuItem(_("共建共治共享"), "alliances:index", "diagram-2", ("alliances.view",)),
+    MenuItem(_("共享空间"), "alliances:venue_list", "door-open", ("alliances.view",)),
     MenuItem(_("党组织"), "party:org_index", "flag", ("party.view",)),
     MenuItem(_("党员"), "party:member_list", "person-badge", ("party.view",)),
     MenuItem(_("双向核查"), "party:roster_list", "arrow-left-right", ("party.view",)),

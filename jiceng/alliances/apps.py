@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AlliancesConfig(AppConfig):
+    name = "jiceng.alliances"
+    verbose_name = "共建共治共享"
