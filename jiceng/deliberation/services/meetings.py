@@ -29,6 +29,7 @@ from ..models import (
     MeetingStatus,
     Position,
     Side,
+    Topic,
 )
 from .common import bad_state, can_at, log_step, take_step
 
@@ -176,6 +177,7 @@ def discuss_topic(*, actor, meeting, topic, summary, positions=()):
     to a vote; a discussion elsewhere is recorded but does not count.
     """
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    topic = Topic.objects.get(pk=topic.pk)
     require_in_scope(meeting, actor, "manage")
     if meeting.status != MeetingStatus.HELD:
         raise bad_state("请先记录会议的出席情况和纪要")
