@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.topic_list, name="index"),
     path("topics/", views.topic_list, name="topic_list"),
     path("topics/new/", views.topic_new, name="topic_new"),
+    path("topics/convert/", views.topic_convert, name="topic_convert"),
     path("topics/<int:pk>/", views.topic_detail, name="topic_detail"),
     path("topics/<int:pk>/grade/", views.topic_grade, name="topic_grade"),
     path("topics/<int:pk>/decline/", views.topic_decline, name="topic_decline"),
@@ -29,6 +30,7 @@ urlpatterns = [
         "objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"
     ),
     path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
+    path("tasks/<int:pk>/case/", views.task_case, name="task_case"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("bodies/new/", views.body_new, name="body_new"),
     path("bodies/<int:pk>/", views.body_detail, name="body_detail"),

@@ -82,7 +82,9 @@ def seed_deliberation(district, *, seed, log=print):
 
 def _seed(community, u, rng):
     now = timezone.now()
-    shuji, wangge, dangyuan = u["shuji"], u["wangge"], u["dangyuan"]
+    # The community worker acts for the community (the audit log of the
+    # secretary's account stays the demo test's own).
+    shuji, wangge, dangyuan = u["shegong"], u["wangge"], u["dangyuan"]
     resident = dangyuan.resident
     building = resident.place.ancestor_of_kind(PlaceKind.BUILDING)
     compound = building.ancestor_of_kind(PlaceKind.COMPOUND)
@@ -203,7 +205,7 @@ def _seed(community, u, rng):
 
     # a 大事 whose vote is open now for dangyuan's household
     open_topic = services.raise_topic(
-        actor=u["shegong"],
+        actor=shuji,
         place=building,
         title=f"{building.name}楼道照明改造",
         description="更换为声控节能灯，费用由公共收益列支。",
@@ -273,7 +275,7 @@ def _compound_records(community, shuji, rng):
 
 
 def _mediation(community, u, rng):
-    wangge, shuji, jiedao = u["wangge"], u["shuji"], u["jiedao"]
+    wangge, shuji, jiedao = u["wangge"], u["shegong"], u["jiedao"]
     grids = [
         a.place for a in Assignment.objects.filter(user=wangge).order_by("place__code")
     ]

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.roles import Role
 from jiceng.core.scope import Scope, ScopedQuerySet
 from jiceng.places.models import Place
 
@@ -112,7 +113,13 @@ class Topic(models.Model):
     created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
-    scope = Scope(place="place", self_field="raised_by", member_rows=lived_topic_rows)
+    # Units follow the topics they raised; members also see their own area's.
+    scope = Scope(
+        place="place",
+        self_field="raised_by",
+        owner_roles=frozenset({Role.UNIT_ORG}),
+        member_rows=lived_topic_rows,
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

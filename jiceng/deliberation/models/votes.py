@@ -150,7 +150,8 @@ class Ballot(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["poll", "choice"])]
+        # Covers the tally: one index-only GROUP BY, no visit to the table rows.
+        indexes = [models.Index(fields=["poll", "choice", "area"])]
 
     def __str__(self):
         return self.receipt

@@ -14,7 +14,13 @@ from jiceng.cases import workdays
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
 from jiceng.core.roles import Role
-from jiceng.core.scope import can, require_in_scope, require_permission, user_roles
+from jiceng.core.scope import (
+    can,
+    grants_for,
+    require_in_scope,
+    require_permission,
+    user_roles,
+)
 from jiceng.places.models import PlaceKind
 
 from .. import workflow as wf
@@ -55,20 +61,40 @@ def places_for_raising(actor):
     """Where the actor may raise a topic: their own area, or where they live."""
     from jiceng.places.models import Place
 
-    resident = getattr(actor, "resident", None) if is_user(actor) else None
     lived = []
-    if resident is not None:
-        lived = Place.lineage_paths(resident.place.path)
+    for path in _home_paths(actor):
+        lived += Place.lineage_paths(path)
     rows = Place.objects.filter(kind__in=TOPIC_PLACE_KINDS)
     staff = rows.visible_to(actor).filter(kind__in=TOPIC_PLACE_KINDS)
     return (rows.filter(path__in=lived) | staff).distinct().order_by("path")
 
 
+def _home_paths(actor):
+    """Where the actor lives, and where the units they act for stand."""
+    from jiceng.people.models import Resident, Unit
+
+    if not is_user(actor):
+        return []
+    paths = list(
+        Resident.objects.filter(user=actor).values_list("place__path", flat=True)
+    )
+    units = [
+        g.unit_id
+        for g in grants_for(actor)
+        if g.unit_id and g.allows("deliberation.raise")
+    ]
+    if units:
+        paths += Unit.objects.filter(pk__in=units, place__isnull=False).values_list(
+            "place__path", flat=True
+        )
+    return paths
+
+
 def _may_raise_at(actor, place):
+    """Staff in their own area; residents and units where they live or stand."""
     if can_at(actor, place, "deliberation.raise"):
         return True
-    resident = getattr(actor, "resident", None)
-    return resident is not None and resident.place.path.startswith(place.path)
+    return any(path.startswith(place.path) for path in _home_paths(actor))
 
 
 def _raiser_kind(actor):

@@ -228,7 +228,7 @@ def tally(poll) -> Tally:
     rows = (
         Ballot.objects.filter(poll=poll)
         .values("choice")
-        .annotate(n=Count("pk"), area=Sum("area"))
+        .annotate(n=Count("*"), area=Sum("area"))
         .order_by()
     )
     for row in rows:

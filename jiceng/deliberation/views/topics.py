@@ -3,6 +3,7 @@ its status and grade allow, voting on the phone and the clerk's entry."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -137,6 +138,9 @@ def topic_detail(request, pk):
         ),
         "objections": topic.objections.all(),
         "tasks": topic.tasks.select_related("case"),
+        "categories": _categories()
+        if manage and topic.status == wf.Status.EXECUTING
+        else [],
         "missing": services.missing_major_steps(topic, timezone.now())
         if topic.status == wf.Status.PUBLICITY
         else [],
@@ -158,6 +162,12 @@ def topic_detail(request, pk):
         **flags(request.user),
     }
     return render(request, "deliberation/topic_detail.html", context)
+
+
+def _categories():
+    from jiceng.cases.services.intake import categories_for_reporting
+
+    return categories_for_reporting()
 
 
 def _topic_for(request, pk):
@@ -413,4 +423,53 @@ def topic_clerk(request, pk):
         request,
         "deliberation/clerk.html",
         {"topic": topic, "poll": poll, "page": paginate(request, waiting)},
+    )
+
+
+@require_POST
+@permission_required("deliberation.raise")
+def topic_convert(request):
+    """Turn a case (by its number) or a 微心愿 (by its id) into a topic."""
+    from jiceng.cases.models import Case
+    from jiceng.volunteer.models import Wish
+
+    ref = (request.POST.get("ref") or "").strip()[:40]
+    try:
+        if request.POST.get("kind") == "wish":
+            wish = get_visible_or_404(Wish.objects, request.user, pk=int(ref))
+            topic = services.topic_from_wish(actor=request.user, wish=wish)
+        else:
+            case = get_visible_or_404(Case.objects, request.user, number=ref)
+            topic = services.topic_from_case(actor=request.user, case=case)
+    except (ValueError, Http404):
+        messages.error(request, "找不到该事件或心愿，或不在您的权限范围内")
+        return redirect("deliberation:topic_list")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, error_text(exc))
+        return redirect("deliberation:topic_list")
+    messages.success(request, "已转为议题，等待社区定级")
+    return redirect(topic)
+
+
+@require_POST
+@permission_required("deliberation.manage")
+def task_case(request, pk):
+    """Hand an execution task to the case loop under a chosen category."""
+    from jiceng.cases.services.intake import categories_for_reporting
+
+    task = get_object_or_404(ExecutionTask, pk=pk)
+    topic = _topic_for(request, task.topic_id)
+    category = (
+        categories_for_reporting().filter(pk=request.POST.get("category") or 0).first()
+    )
+    if category is None:
+        messages.error(request, "请选择事件类别")
+        return redirect(topic)
+    return act(
+        request,
+        lambda: services.hand_task_to_cases(
+            actor=request.user, task=task, category=category
+        ),
+        "任务已转为事件，按事件流程派遣办理",
+        topic,
     )
