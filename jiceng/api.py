@@ -26,6 +26,8 @@ from jiceng.core.api import router as core_router
 from jiceng.core.apiutils import BODY_UNREADABLE, TOO_LARGE, NulFreeParser
 from jiceng.core.errors import Conflict
 from jiceng.core.services import user_for_token
+from jiceng.deliberation.api import disputes as disputes_router
+from jiceng.deliberation.api import topics as topics_router
 from jiceng.party.api import router as party_router
 from jiceng.people.api import router as people_router
 from jiceng.places.api import router as places_router
@@ -164,3 +166,5 @@ api.add_router("/venues/", alliances_api.venues)
 api.add_router("/agreements/", alliances_api.agreements)
 api.add_router("/tasks/", alliances_api.tasks)
 api.add_router("/meetings/", alliances_api.meetings)
+api.add_router("/topics/", topics_router)
+api.add_router("/disputes/", disputes_router)

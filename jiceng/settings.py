@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "jiceng.notices",
     "jiceng.volunteer",
     "jiceng.alliances",
+    "jiceng.deliberation",
     "jiceng.home",
     "jiceng.demo",  # seeds every app above: installed last
 ]

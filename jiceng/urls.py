@@ -15,6 +15,7 @@ urlpatterns = [
     path("notices/", include("jiceng.notices.urls")),
     path("volunteer/", include("jiceng.volunteer.urls")),
     path("alliances/", include("jiceng.alliances.urls")),
+    path("deliberation/", include("jiceng.deliberation.urls")),
     path("open311/v2/", include("jiceng.cases.open311_urls")),
     path("api/v1/", api.urls),
 ]

@@ -124,6 +124,42 @@ _VOLUNTEER_PERMISSIONS = {
 for _role, _extra in _VOLUNTEER_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)
 
+# 议事协商 (deliberation): view (topics of one's area; members those of their own
+# compound or community), raise (提出议题), manage (grade, meetings, votes, 公示,
+# 两委 urgent decisions, execution), consult (小事 settled by the grid or building),
+# vote (phone voting), mediate (矛盾纠纷 ledger and 排查), compounds (业委会, 物业,
+# 三无小区 records).
+_DELIBERATION_MANAGE = {
+    "deliberation.view",
+    "deliberation.raise",
+    "deliberation.manage",
+    "deliberation.consult",
+    "deliberation.mediate",
+    "deliberation.compounds",
+}
+_DELIBERATION_PERMISSIONS = {
+    Role.DISTRICT_ADMIN: _DELIBERATION_MANAGE,
+    Role.STREET_ADMIN: _DELIBERATION_MANAGE,
+    Role.COMMUNITY_SECRETARY: _DELIBERATION_MANAGE,
+    Role.COMMUNITY_STAFF: _DELIBERATION_MANAGE,
+    Role.GRID_WORKER: {
+        "deliberation.view",
+        "deliberation.raise",
+        "deliberation.consult",
+        "deliberation.mediate",
+    },
+    Role.BUILDING_LEAD: {
+        "deliberation.view",
+        "deliberation.raise",
+        "deliberation.consult",
+    },
+    Role.UNIT_ORG: {"deliberation.view", "deliberation.raise"},
+    Role.PROPERTY: {"deliberation.view"},
+    Role.MEMBER: {"deliberation.view", "deliberation.raise", "deliberation.vote"},
+}
+for _role, _extra in _DELIBERATION_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)
+
 # Which place kinds a place-scoped role is assigned to (checked on assignment).
 ROLE_PLACE_KINDS = {
     Role.DISTRICT_ADMIN: {"district"},

@@ -84,6 +84,10 @@ class Scope:
     # lie: the published activities and open projects members and units join.
     open_permission: str | None = None
     open_rows: Callable[[], Q] | None = None
+    # Rows a member sees because of where they live, not because they own them:
+    # the topics put to their own compound or community. member_rows(user) returns
+    # a Q, or None when the user lives nowhere on record.
+    member_rows: Callable | None = None
 
     @staticmethod
     def in_subtree(lookup: str, paths, place_model=None) -> Q:
@@ -134,6 +138,10 @@ class Scope:
             )
             if owner_clause and self.self_field:
                 parts.append(Q(**{self.self_field: user.pk}))
+            if grant.role == Role.MEMBER and self.member_rows and action == "view":
+                lived = self.member_rows(user)
+                if lived is not None:
+                    parts.append(lived)
         place_parts = []
         for refinement, paths in place_paths.items():
             within = self.in_subtree(

@@ -34,6 +34,7 @@ from .campaigns import purge_campaigns, seed_campaigns
 from .alliances import purge_alliances, seed_alliances
 from .cases import purge_cases, seed_case_loop
 from .common import SIZES, find_district, stream
+from .deliberation import purge_deliberation, seed_deliberation
 from .identity import Identities
 from .party import PartyBuilder, purge_party
 from .people import PeopleBuilder, purge_people
@@ -105,6 +106,7 @@ def seed_apps(*, seed, log):
     seed_campaigns(district, seed=seed, log=log)  # before the wishes it gathers
     seed_volunteering(district, seed=seed, log=log)
     seed_alliances(district, seed=seed, log=log)
+    seed_deliberation(district, seed=seed, log=log)
 
 
 def summarize(district=None):
@@ -147,6 +149,7 @@ def delete_demo_data(usernames, log=None):
     with transaction.atomic():
         if district is not None:
             purge_alliances(district)
+            purge_deliberation(district)
             purge_volunteering(district)
             purge_campaigns(district)
             purge_registry(district)

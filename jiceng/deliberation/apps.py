@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DeliberationConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "jiceng.deliberation"
+    verbose_name = "议事协商"
