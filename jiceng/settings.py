@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "jiceng.cases",
     "jiceng.notices",
     "jiceng.volunteer",
+    "jiceng.accounts",
     "jiceng.home",
     "jiceng.demo",  # seeds every app above: installed last
 ]
@@ -113,6 +114,7 @@ MIDDLEWARE = [
     "jiceng.core.middleware.RequestContextMiddleware",
     "jiceng.core.middleware.RefuseNulMiddleware",
     "axes.middleware.AxesMiddleware",
+    "jiceng.accounts.middleware.InitialPasswordMiddleware",
 ]
 
 ROOT_URLCONF = "jiceng.urls"
