@@ -41,7 +41,8 @@ def qr_svg(url):
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
     buffer = io.BytesIO()
     image.save(buffer)
-    return buffer.getvalue().decode("utf-8")
+    svg = buffer.getvalue().decode("utf-8")
+    return svg[svg.index("<svg") :]  # inline in HTML: without the XML declaration
 
 
 # --- the approval queue ------------------------------------------------------------
