@@ -217,7 +217,11 @@ def approve_registration(*, actor, registration, version=None):
         actor=actor,
         action=AuditAction.UPDATE,
         target=registration,
-        changes={"status": [RegistrationStatus.PENDING, RegistrationStatus.APPROVED]},
+        changes={
+            "status": [RegistrationStatus.PENDING, RegistrationStatus.APPROVED],
+            "resident": resident.pk if resident else None,
+            "gig_worker": registration.gig_worker_id,
+        },
     )
     return registration
 
