@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "jiceng.volunteer",
     "jiceng.alliances",
     "jiceng.deliberation",
+    "jiceng.accounts",
     "jiceng.home",
     "jiceng.demo",  # seeds every app above: installed last
 ]
@@ -118,6 +119,7 @@ MIDDLEWARE = [
     "jiceng.core.middleware.RequestContextMiddleware",
     "jiceng.core.middleware.RefuseNulMiddleware",
     "axes.middleware.AxesMiddleware",
+    "jiceng.accounts.middleware.InitialPasswordMiddleware",
 ]
 
 ROOT_URLCONF = "jiceng.urls"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("volunteer/", include("jiceng.volunteer.urls")),
     path("alliances/", include("jiceng.alliances.urls")),
     path("deliberation/", include("jiceng.deliberation.urls")),
+    path("accounts/", include("jiceng.accounts.urls")),
     path("open311/v2/", include("jiceng.cases.open311_urls")),
     path("api/v1/", api.urls),
 ]

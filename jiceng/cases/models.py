@@ -114,6 +114,7 @@ class Channel(models.TextChoices):
     BUILDING = "building", _("楼栋长")
     VIDEO = "video", _("城市之眼（视频）")
     OPEN311 = "open311", _("Open311")
+    GIG = "gig", _("新就业群体")
 
 
 DUE_SOON = timedelta(hours=24)
@@ -469,6 +470,10 @@ class Open311Key(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept by the key's every accepted request; rotation keeps the row and counts.
+    use_count = models.PositiveIntegerField(_("使用次数"), default=0)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    rotated_at = models.DateTimeField(_("最近轮换"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("Open311密钥")
@@ -531,6 +536,9 @@ class VideoSource(models.Model):
     secret = EncryptedCharField(_("签名密钥"))
     active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    use_count = models.PositiveIntegerField(_("使用次数"), default=0)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    rotated_at = models.DateTimeField(_("最近轮换"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("视频监控来源")

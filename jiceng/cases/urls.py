@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases, configuration, kpi
+from .views import cases, configuration, keys, kpi
 
 app_name = "cases"
 
@@ -25,4 +25,6 @@ urlpatterns = [
     path("<int:pk>/merge/", cases.merge, name="merge"),
     path("s/<str:token>/", cases.public, name="public"),
     path("grids.geojson", cases.grids_geojson, name="grids"),
+    path("keys/", keys.key_list, name="keys"),
+    path("keys/<str:kind>/<int:pk>/<str:action>/", keys.key_action, name="key_action"),
 ]

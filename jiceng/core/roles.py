@@ -160,6 +160,22 @@ _DELIBERATION_PERMISSIONS = {
 for _role, _extra in _DELIBERATION_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)
 
+# 居民账号: community staff and their streets and district open accounts for
+# residents, members and gig workers (from the registry, in batches, by printed
+# invitations) and approve self-registrations in their subtree (accounts.manage);
+# district administrators manage the outside clients' keys (Open311 API keys,
+# 城市之眼 video sources: cases.keys).
+_ACCOUNT_PERMISSIONS = {
+    Role.DISTRICT_ADMIN: {"accounts.view", "accounts.manage", "cases.keys"},
+    Role.STREET_ADMIN: {"accounts.view", "accounts.manage"},
+    Role.COMMUNITY_SECRETARY: {"accounts.view", "accounts.manage"},
+    Role.COMMUNITY_STAFF: {"accounts.view", "accounts.manage"},
+    # accounts.own: one's own registry details (我的登记信息), the gig workers' H5.
+    Role.MEMBER: {"accounts.own"},
+}
+for _role, _extra in _ACCOUNT_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)
+
 # Which place kinds a place-scoped role is assigned to (checked on assignment).
 ROLE_PLACE_KINDS = {
     Role.DISTRICT_ADMIN: {"district"},

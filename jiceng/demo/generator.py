@@ -36,6 +36,7 @@ from .cases import purge_cases, seed_case_loop
 from .common import SIZES, find_district, stream
 from .deliberation import purge_deliberation, seed_deliberation
 from .identity import Identities
+from .member_accounts import purge_member_accounts, seed_member_accounts
 from .party import PartyBuilder, purge_party
 from .people import PeopleBuilder, purge_people
 from .places import build_places, purge_places
@@ -107,6 +108,7 @@ def seed_apps(*, seed, log):
     seed_volunteering(district, seed=seed, log=log)
     seed_alliances(district, seed=seed, log=log)
     seed_deliberation(district, seed=seed, log=log)
+    seed_member_accounts(district, seed=seed, log=log)
 
 
 def summarize(district=None):
@@ -150,6 +152,7 @@ def delete_demo_data(usernames, log=None):
         if district is not None:
             purge_alliances(district)
             purge_deliberation(district)
+            purge_member_accounts(district)
             purge_volunteering(district)
             purge_campaigns(district)
             purge_registry(district)

@@ -66,6 +66,9 @@ MENU = [
         _("台账导入"), "transfer:index", "upload", ("people.change", "party.change")
     ),
     MenuItem(_("账号管理"), "home:user_list", "person-gear"),
+    MenuItem(_("居民账号"), "accounts:registration_list", "person-check"),
+    MenuItem(_("外部接入密钥"), "cases:keys", "key"),
+    MenuItem(_("我的登记信息"), "accounts:me", "person-vcard"),
     MenuItem(_("审计日志"), "core:audit_list", "journal-text"),
     MenuItem(_("账号与安全"), "home:account", "shield-lock"),
 ]

@@ -19,7 +19,7 @@ from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
 from jiceng.core.models import ApiToken, Assignment
 from jiceng.core.roles import ADMIN_ROLES
-from jiceng.core.scope import permission_required, user_roles
+from jiceng.core.scope import has_permission, permission_required, user_roles
 
 from .forms import NewUserForm, OtpConfirmForm, PasswordForm, RoleForm, TokenForm
 from .workbench import scope_places, summary_cards, tasks_for
@@ -64,6 +64,7 @@ def account(request, password_form=None):
             "assignments": user.assignments.select_related(
                 "place", "unit", "department"
             ),
+            "has_own_record": has_permission(user, "accounts.own"),
         },
     )
 

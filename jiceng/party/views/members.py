@@ -38,6 +38,7 @@ def member_list(request):
             "page": page,
             "query": query_without_page(request),
             "can_reveal": has_permission(request.user, "people.reveal"),
+            "can_open_accounts": has_permission(request.user, "accounts.manage"),
         },
         partial="party/partials/member_table.html",
     )
@@ -59,6 +60,7 @@ def member_detail(request, pk):
             if member.org
             else [],
             "can_change": can(request.user, member, "change"),
+            "can_open_account": has_permission(request.user, "accounts.manage"),
         },
     )
 

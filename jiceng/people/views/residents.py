@@ -38,7 +38,10 @@ def resident_list(request):
         filterset_class=ResidentFilter,
         template="people/resident_list.html",
         partial="people/partials/resident_table.html",
-        extra={"can_create": has_permission(request.user, "people.change")},
+        extra={
+            "can_create": has_permission(request.user, "people.change"),
+            "can_open_accounts": has_permission(request.user, "accounts.manage"),
+        },
     )
 
 
@@ -64,6 +67,7 @@ def resident_detail(request, pk):
             .filter(resident=resident)
             .first(),
             "can_register_member": has_permission(user, "party.change"),
+            "can_open_account": has_permission(user, "accounts.manage"),
             "tags": ResidentTag.objects.visible_to(user)
             .filter(resident=resident)
             .select_related("category")

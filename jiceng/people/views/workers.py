@@ -53,6 +53,7 @@ def worker_detail(request, pk):
             "worker": worker,
             "can_reveal": can(request.user, worker, "reveal"),
             "can_change": can(request.user, worker, "change"),
+            "can_open_account": has_permission(request.user, "accounts.manage"),
         },
     )
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from jiceng.cases.models import VideoSource
+from jiceng.cases.services.keys import set_video_source_active
 from jiceng.cases.webhook import create_source
 
 
@@ -18,8 +19,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, name, disable, **options):
         if disable:
-            if not VideoSource.objects.filter(name=name).update(active=False):
+            source = VideoSource.objects.filter(name=name).first()
+            if source is None:
                 raise CommandError(f"没有名为“{name}”的视频来源")
+            set_video_source_active(actor=None, source=source, active=False)
             self.stdout.write(f"已停用：{name}")
             return
         try:
