@@ -122,6 +122,7 @@ class Household(models.Model):
         verbose_name=_("户主"),
     )
     note = models.TextField(_("备注"), blank=True)
+    version = models.PositiveIntegerField(default=0)
 
     scope = Scope(place="place")
     objects = ScopedQuerySet.as_manager()

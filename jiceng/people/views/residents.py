@@ -175,6 +175,7 @@ def household_list(request):
         filterset_class=HouseholdFilter,
         template="people/household_list.html",
         partial="people/partials/household_table.html",
+        extra={"can_create": has_permission(request.user, "people.change")},
     )
 
 
@@ -196,5 +197,6 @@ def household_detail(request, pk):
             .filter(household=household)
             .select_related("resident", "place")[:100],
             "ancestors": Place.objects.get_ancestors(household.place),
+            "can_change": can(request.user, household, "change"),
         },
     )
