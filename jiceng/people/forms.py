@@ -3,7 +3,7 @@
 from django import forms
 
 from jiceng.core.validators import validate_id_number, validate_mobile
-from jiceng.places.picker import PlacePicker
+from jiceng.places.picker import PlacePicker, give_user
 
 from .models import (
     Incubation,
@@ -74,6 +74,10 @@ class ResidentForm(PersonForm):
     ethnicity = forms.CharField(
         label="民族", max_length=20, required=False, initial="汉族"
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        give_user(self, user)
 
 
 class UnitForm(forms.Form):
@@ -193,6 +197,10 @@ class HouseholdForm(forms.Form):
         label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        give_user(self, user)
+
 
 class SplitForm(forms.Form):
     residents = ResidentsChoiceField(
@@ -218,8 +226,9 @@ class SplitForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        give_user(self, user)
         for name in ("residents", "head", "remaining_head"):
             self.fields[name].queryset = members
 

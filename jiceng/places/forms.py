@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .models import Place
-from .picker import PlacePicker
+from .picker import PlacePicker, give_user
 from .resolver import place_by_code
 
 
@@ -51,6 +51,7 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["new_parent_code"].widget.kinds = tuple(kinds)
+        give_user(self, user)
 
     def clean_new_parent_code(self):
         """Resolve the code among the places the user may change: a missing place

@@ -109,15 +109,28 @@ class PlacePicker(forms.TextInput):
     def __init__(self, *, permission, kinds=(), key="code", attrs=None):
         super().__init__(attrs)
         self.permission, self.kinds, self.key = permission, tuple(kinds), key
+        self.user = None  # set by the form: names are shown only within its area
 
     def chosen(self, value):
+        """(key, name) of the chosen places; a place outside the user's area (or
+        with no user given) shows only what was submitted, never its name."""
         values = value if isinstance(value, list | tuple) else [value]
-        values = [v for v in values if v not in (None, "")]
+        values = [str(v) for v in values if v not in (None, "")]
         if not values:
             return []
-        lookup = {f"{self.key}__in": [str(v) for v in values]}
-        places = list(Place.objects.filter(**lookup))
-        return [(getattr(p, self.key), p.full_name()) for p in places]
+        named = {}
+        prefixes = None
+        if self.user is not None:
+            open_area = self.permission in OPEN_PERMISSIONS and has_permission(
+                self.user, self.permission
+            )
+            prefixes = [""] if open_area else _area(self.user, self.permission, None)
+        if prefixes:
+            places = Place.objects.filter(
+                _within(prefixes), **{f"{self.key}__in": values}
+            )
+            named = {str(getattr(p, self.key)): p.full_name() for p in places}
+        return [(v, named.get(v, v)) for v in values]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -132,6 +145,13 @@ class PlacePicker(forms.TextInput):
             }
         )
         return context
+
+
+def give_user(form, user):
+    """Let the form's place pickers show chosen names within the user's area."""
+    for field in form.fields.values():
+        if isinstance(field.widget, PlacePicker):
+            field.widget.user = user
 
 
 class PlaceMultiPicker(PlacePicker):

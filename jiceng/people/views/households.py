@@ -55,7 +55,7 @@ def household_create(request):
             pk=int(request.GET["resident"][:12]),
         )
     initial = {"place_code": head.place.code if head else ""}
-    form = HouseholdForm(request.POST or None, initial=initial)
+    form = HouseholdForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -94,6 +94,7 @@ def household_split(request, pk):
     form = SplitForm(
         request.POST or None,
         members=members,
+        user=request.user,
         initial={
             "number": _free_number(household),
             "place_code": household.place.code,

@@ -106,7 +106,9 @@ def _resident_fields(actor, data):
 @permission_required("people.change")
 def resident_create(request):
     form = ResidentForm(
-        request.POST or None, initial={"place_code": request.GET.get("place", "")}
+        request.POST or None,
+        initial={"place_code": request.GET.get("place", "")},
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -139,7 +141,9 @@ def resident_edit(request, pk):
         "ethnicity": resident.ethnicity,
         "note": resident.note,
     }
-    form = ResidentForm(request.POST or None, initial=initial, editing=True)
+    form = ResidentForm(
+        request.POST or None, initial=initial, editing=True, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_resident(
