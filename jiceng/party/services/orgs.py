@@ -189,7 +189,7 @@ def move_org(*, actor, org, new_parent, version=None) -> PartyOrg:
             code=PartyError.ORG_KIND,
         )
     validate_org_placement(org.kind, new_parent, org.place)
-    old_parent = org.get_parent()
+    old_parent = PartyOrg.objects.get_parent(org)
     if old_parent is not None and old_parent.pk == new_parent.pk:
         return org
     org.move(new_parent, pos="last-child")

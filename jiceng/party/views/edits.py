@@ -150,11 +150,12 @@ def org_move(request, pk):
 
 def member_targets(user, org):
     """Where a dissolved organisation's members may go: organisations in the user's
-    change scope under the same parent (or anywhere in scope for a top one)."""
-    parent = org.get_parent()
+    change scope near it, under its grandparent (a group's members to another
+    group or branch of the community), or anywhere in scope for a top one."""
+    ancestors = list(PartyOrg.objects.get_ancestors(org))
     rows = PartyOrg.objects.visible_to(user, "change").exclude(pk=org.pk)
-    if parent is not None:
-        rows = rows.filter(path_prefix(parent.path))
+    if ancestors:
+        rows = rows.filter(path_prefix(ancestors[-2:][0].path))
     return rows.order_by("path")
 
 
@@ -169,7 +170,7 @@ def org_dissolve(request, pk):
     members = PartyMember.objects.filter(org=org).count()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        parent = org.get_parent()
+        parent = PartyOrg.objects.get_parent(org)
         if _try(
             form,
             lambda: services.dissolve_org(

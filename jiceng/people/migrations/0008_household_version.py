@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0007_occupancy_past_only'),
+        ("people", "0007_occupancy_past_only"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='household',
-            name='version',
+            model_name="household",
+            name="version",
             field=models.PositiveIntegerField(db_default=0, default=0),
         ),
     ]
