@@ -35,7 +35,11 @@ class MemberForm(forms.Form):
         required=False,
         empty_label="（组织关系在工作单位）",
     )
-    status = forms.ChoiceField(label="党员状态", choices=MemberStatus.choices)
+    # 已转出 is reached only by a transfer (party.services.transfer_out)
+    status = forms.ChoiceField(
+        label="党员状态",
+        choices=[c for c in MemberStatus.choices if c[0] != "transferred_out"],
+    )
     joined_on = forms.DateField(
         label="入党日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -174,7 +178,10 @@ class TransferForm(VersionForm):
     )
     status = forms.ChoiceField(
         label="转入后党员状态",
-        choices=[("", "保持不变"), *MemberStatus.choices[:-1]],
+        choices=[
+            ("", "保持不变"),
+            *[c for c in MemberStatus.choices if c[0] != "transferred_out"],
+        ],
         required=False,
     )
     destination = forms.CharField(
