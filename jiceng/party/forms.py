@@ -132,6 +132,7 @@ class DissolveForm(VersionForm):
         label="党员转入",
         queryset=PartyOrg.objects.none(),
         required=False,
+        empty_label="（请选择，本组织无党员时可不选）",
         help_text="本组织的党员全部转入所选党组织",
     )
     on = forms.DateField(label="撤销日期", required=False, widget=DATE)
@@ -174,7 +175,10 @@ class TransferForm(VersionForm):
         initial=WITHIN,
     )
     org = OrgChoiceField(
-        label="转入党组织", queryset=PartyOrg.objects.none(), required=False
+        label="转入党组织",
+        queryset=PartyOrg.objects.none(),
+        required=False,
+        empty_label="（请选择）",
     )
     status = forms.ChoiceField(
         label="转入后党员状态",

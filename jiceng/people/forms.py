@@ -215,6 +215,7 @@ class SplitForm(forms.Form):
         label="原户新户主",
         queryset=None,
         required=False,
+        empty_label="（原户主留在原户时不必选）",
         help_text="原户主迁出时，从留在原户的成员中指定",
     )
     number = forms.CharField(label="新户户号", max_length=32)
@@ -237,12 +238,14 @@ class MergeForm(forms.Form):
     other = forms.ModelChoiceField(
         label="并入本户的户",
         queryset=None,
+        empty_label="（请选择）",
         help_text="所选户的全部成员迁入本户，所选户注销",
     )
     head = ResidentChoiceField(
         label="合户后户主",
         queryset=None,
         required=False,
+        empty_label="（保留本户户主）",
         help_text="不选则保留本户户主",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
