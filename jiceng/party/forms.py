@@ -119,7 +119,9 @@ class OrgChoiceField(forms.ModelChoiceField):
 
 class OrgMoveForm(VersionForm):
     new_parent = OrgChoiceField(
-        label="新的上级党组织", queryset=PartyOrg.objects.none()
+        label="新的上级党组织",
+        queryset=PartyOrg.objects.none(),
+        empty_label="（请选择）",
     )
 
     def __init__(self, *args, parents, **kwargs):
@@ -145,7 +147,9 @@ class DissolveForm(VersionForm):
 
 class PartTimeForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
-    unit = forms.ModelChoiceField(label="所在成员单位", queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(
+        label="所在成员单位", queryset=Unit.objects.none(), empty_label="（请选择）"
+    )
     position = forms.CharField(label="单位职务", max_length=100, required=False)
     since = forms.DateField(label="任职日期", required=False, widget=DATE)
 
