@@ -65,6 +65,8 @@ class Surface:
     permission: what opening the list page needs (default "<app>.view").
     refused_roles: usernames that hold the permission but whose role the page
         turns away on purpose (403), e.g. members sent to their own H5 page.
+    action: the scope action the pages read rows for; an edit page ("change",
+        "manage") opens exactly the rows `visible_to(user, action)` returns.
     """
 
     model: type
@@ -76,6 +78,7 @@ class Surface:
     rows: Callable | None = None
     permission: str | None = None
     refused_roles: frozenset = field(default_factory=frozenset)
+    action: str = "view"
 
     @property
     def name(self) -> str:
@@ -163,7 +166,7 @@ def _check_details(get, url_for, inside, outside, user, surface):
 
 
 def check_user(surface: Surface, user, client, api_client):
-    visible = surface.all_rows().visible_to(user)
+    visible = surface.all_rows().visible_to(user, surface.action)
     expected = visible.count()
     inside = visible.order_by("pk").first()
     outside = surface.all_rows().exclude(pk__in=visible.values("pk")).order_by("pk")

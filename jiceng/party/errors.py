@@ -15,3 +15,8 @@ class PartyError(models.TextChoices):
     PART_TIME_UNIT = "part_time_unit", "兼职委员须来自成员单位"
     ROSTER_UNREADABLE = "unreadable", "名单文件无法读取"
     ROSTER_EMPTY = "empty", "名单中没有人员"
+    ORG_MOVE_CYCLE = "org_move_cycle", "不能移到本组织或其下级组织之下"
+    ORG_HAS_CHILDREN = "org_has_children", "该组织仍有下级组织"
+    ORG_TARGET = "org_target", "党员须转入另一个党组织"
+    MEMBER_STATUS = "member_status", "党员状态不符"
+    JOINT_UNIT_IN_USE = "joint_unit_in_use", "该单位仍有兼职委员"

@@ -34,8 +34,14 @@ class MemberForm(forms.Form):
         required=False,
         empty_label="（组织关系在工作单位）",
     )
-    status = forms.ChoiceField(label="党员状态", choices=MemberStatus.choices)
-    joined_on = forms.DateField(label="入党日期", required=False, widget=DateInput())
+    # 已转出 is reached only by a transfer (party.services.transfer_out)
+    status = forms.ChoiceField(
+        label="党员状态",
+        choices=[c for c in MemberStatus.choices if c[0] != "transferred_out"],
+    )
+    joined_on = forms.DateField(
+        label="入党日期", required=False, widget=DateInput()
+    )
     is_probationary = forms.BooleanField(label="预备党员", required=False)
     note = forms.CharField(
         label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -81,3 +87,125 @@ class CheckForm(forms.Form):
             self.fields["community"].queryset = communities
             self.fields["unit"].queryset = Unit.objects.filter(pk__in=unit_ids(user))
             self.fields["unit"].required = True
+
+
+DATE = DateInput()
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class OrgEditForm(VersionForm):
+    name = forms.CharField(label="组织名称", max_length=120)
+    is_joint_committee = forms.BooleanField(label="大工委/大党委", required=False)
+    founded_on = forms.DateField(label="成立日期", required=False, widget=DATE)
+    note = forms.CharField(
+        label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def org_label(org):
+    return f"{org.name}（{org.get_kind_display()}）"
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return org_label(obj)
+
+
+class OrgMoveForm(VersionForm):
+    new_parent = OrgChoiceField(
+        label="新的上级党组织",
+        queryset=PartyOrg.objects.none(),
+        empty_label="（请选择）",
+    )
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_parent"].queryset = parents
+
+
+class DissolveForm(VersionForm):
+    members_to = OrgChoiceField(
+        label="党员转入",
+        queryset=PartyOrg.objects.none(),
+        required=False,
+        empty_label="（请选择，本组织无党员时可不选）",
+        help_text="本组织的党员全部转入所选党组织",
+    )
+    on = forms.DateField(label="撤销日期", required=False, widget=DATE)
+    confirm = forms.BooleanField(label="确认撤销该党组织")
+
+    def __init__(self, *args, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members_to"].queryset = targets
+
+
+class PartTimeForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    unit = forms.ModelChoiceField(
+        label="所在成员单位", queryset=Unit.objects.none(), empty_label="（请选择）"
+    )
+    position = forms.CharField(label="单位职务", max_length=100, required=False)
+    since = forms.DateField(label="任职日期", required=False, widget=DATE)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class MemberEditForm(VersionForm):
+    status = forms.ChoiceField(
+        label="党员状态",
+        choices=[c for c in MemberStatus.choices if c[0] != "transferred_out"],
+    )
+    joined_on = forms.DateField(label="入党日期", required=False, widget=DATE)
+    is_probationary = forms.BooleanField(label="预备党员", required=False)
+    note = forms.CharField(
+        label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class TransferForm(VersionForm):
+    WITHIN, OUT = "within", "out"
+    kind = forms.ChoiceField(
+        label="转接方式",
+        choices=[(WITHIN, "转至区内党组织（含转入）"), (OUT, "转出本区")],
+        widget=forms.RadioSelect,
+        initial=WITHIN,
+    )
+    org = OrgChoiceField(
+        label="转入党组织",
+        queryset=PartyOrg.objects.none(),
+        required=False,
+        empty_label="（请选择）",
+    )
+    status = forms.ChoiceField(
+        label="转入后党员状态",
+        choices=[
+            ("", "保持不变"),
+            *[c for c in MemberStatus.choices if c[0] != "transferred_out"],
+        ],
+        required=False,
+    )
+    destination = forms.CharField(
+        label="转往（区外党组织）",
+        max_length=200,
+        required=False,
+        help_text="转出本区时填写，如：某市某区某社区党委",
+    )
+    reason = forms.CharField(label="转接原因", max_length=200)
+    on = forms.DateField(label="转接日期", required=False, widget=DATE)
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == self.WITHIN and not data.get("org"):
+            self.add_error("org", "请选择转入的党组织")
+        if data.get("kind") == self.OUT and not data.get("destination"):
+            self.add_error("destination", "请填写转往的党组织")
+        return data

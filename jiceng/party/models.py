@@ -51,6 +51,7 @@ class MemberStatus(models.TextChoices):
     RETIRED = "retired", _("离退休")
     MOBILE = "mobile", _("流动")
     OTHER = "other", _("其他")
+    TRANSFERRED_OUT = "transferred_out", _("已转出")
 
 
 class PartyOrgQuerySet(MP_NodeQuerySet, ScopedQuerySet):
@@ -89,6 +90,7 @@ class PartyOrg(MP_Node):
     )
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
+    version = models.PositiveIntegerField(default=0)
 
     scope = Scope(place="place")
     objects = PartyOrgManager()
@@ -143,6 +145,7 @@ class PartyMember(models.Model):
     joined_on = models.DateField(_("入党日期"), null=True, blank=True)
     is_probationary = models.BooleanField(_("预备党员"), default=False)
     note = models.TextField(_("备注"), blank=True)
+    version = models.PositiveIntegerField(default=0)
 
     scope = Scope(place="place", unit="unit", self_field="resident__user")
     objects = ScopedQuerySet.as_manager()
@@ -157,6 +160,64 @@ class PartyMember(models.Model):
 
     def get_absolute_url(self):
         return reverse("party:member_detail", args=[self.pk])
+
+
+class TransferKind(models.TextChoices):
+    WITHIN = "within", _("区内转接")
+    IN = "in", _("转入")
+    OUT = "out", _("转出本区")
+
+
+class MemberTransfer(models.Model):
+    """组织关系转接: one change of a member's organisation, with its reason and date."""
+
+    member = models.ForeignKey(
+        PartyMember,
+        on_delete=models.CASCADE,
+        related_name="transfers",
+        verbose_name=_("党员"),
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=TransferKind.choices)
+    from_org = models.ForeignKey(
+        PartyOrg,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("原党组织"),
+    )
+    to_org = models.ForeignKey(
+        PartyOrg,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("转入党组织"),
+    )
+    # names as they were, so the record reads right after an org is renamed or dissolved
+    from_name = models.CharField(_("原组织名称"), max_length=120, blank=True)
+    to_name = models.CharField(_("转至"), max_length=200, blank=True)
+    transferred_on = models.DateField(_("转接日期"))
+    reason = models.CharField(_("转接原因"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("经办人"),
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope = Scope(place="member__place", self_field="member__resident__user")
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-transferred_on", "-pk"]
+        verbose_name = _("组织关系转接")
+        verbose_name_plural = _("组织关系转接")
+
+    def __str__(self):
+        return f"{self.member} {self.get_kind_display()} {self.to_name}"
 
 
 class JointCommitteeUnit(models.Model):

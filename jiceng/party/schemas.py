@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Annotated
 
 from ninja import Field, Schema
 
@@ -53,3 +54,36 @@ class MemberIn(Schema):
     joined_on: date | None = None
     is_probationary: bool = False
     note: str = ""
+
+
+Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+class OrgMoveIn(Schema):
+    new_parent_id: Id
+    version: Version
+
+
+class OrgDissolveIn(Schema):
+    members_to_id: Id | None = Field(None, description="党员转入的党组织")
+    on: date | None = None
+    version: Version
+
+
+class TransferIn(Schema):
+    org_id: Id | None = Field(None, description="区内转入的党组织；不填表示转出本区")
+    destination: str = Field("", max_length=200, description="转出本区时转往的组织")
+    reason: str = Field(..., min_length=1, max_length=200)
+    on: date | None = None
+    status: MemberStatus | None = None
+    version: Version
+
+
+class TransferOut(Schema):
+    id: int
+    member_id: int
+    kind: str
+    from_name: str
+    to_name: str
+    transferred_on: date
+    reason: str

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import members, orgs, roster
+from .views import edits, members, orgs, roster
 
 app_name = "party"
 
@@ -9,6 +9,18 @@ urlpatterns = [
     path("orgs/<int:pk>/", orgs.org_detail, name="org_detail"),
     path("orgs/<int:parent_pk>/new/", orgs.org_create, name="org_create"),
     path("orgs/<int:pk>/units/", orgs.joint_unit_add, name="joint_unit_add"),
+    path("orgs/<int:pk>/edit/", edits.org_edit, name="org_edit"),
+    path("orgs/<int:pk>/move/", edits.org_move, name="org_move"),
+    path("orgs/<int:pk>/dissolve/", edits.org_dissolve, name="org_dissolve"),
+    path("orgs/<int:pk>/part-time/new/", edits.part_time_add, name="part_time_add"),
+    path(
+        "joint-units/<int:pk>/remove/",
+        edits.joint_unit_remove,
+        name="joint_unit_remove",
+    ),
+    path("part-time/<int:pk>/remove/", edits.part_time_remove, name="part_time_remove"),
+    path("members/<int:pk>/edit/", edits.member_edit, name="member_edit"),
+    path("members/<int:pk>/transfer/", edits.member_transfer, name="member_transfer"),
     path("roster-checks/", roster.check_list, name="roster_list"),
     path("roster-checks/new/", roster.check_create, name="roster_create"),
     path("roster-checks/<int:pk>/", roster.check_detail, name="roster_check"),

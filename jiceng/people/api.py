@@ -1,5 +1,6 @@
 """Residents, households and units API. Protected values are masked; reveal is audited."""
 
+from django.core.exceptions import ValidationError
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -8,6 +9,7 @@ from jiceng.core.scope import get_visible_or_404
 from jiceng.places.resolver import place_by_code
 
 from . import services
+from .errors import PeopleError
 from .filters import (
     HouseholdFilter,
     ResidentFilter,
@@ -19,11 +21,13 @@ from .models import GigWorker, Household, Resident, ResidentTag, Unit
 from .schemas import (
     HouseholdOut,
     HouseholdQuery,
+    MergeIn,
     ResidentIn,
     ResidentOut,
     ResidentQuery,
     RevealIn,
     RevealOut,
+    SplitIn,
     TagOut,
     TagQuery,
     UnitOut,
@@ -115,3 +119,83 @@ def list_tags(request, filters: Query[TagQuery]):
         .order_by("pk")
     )
     return filtered(TagFilter, filters, queryset)
+
+
+def _household_to_change(request, household_id):
+    return get_visible_or_404(
+        Household.objects.select_related("place"),
+        request.user,
+        "change",
+        pk=household_id,
+    )
+
+
+def _members(household, ids):
+    """Residents of the household among ids (others are refused by the service)."""
+    return list(Resident.objects.filter(household=household, pk__in=ids))
+
+
+@router.post(
+    "households/{int:household_id}/split",
+    response={201: HouseholdOut},
+    summary="分户：所选成员迁入新户",
+)
+def split_household(request, household_id: int, payload: SplitIn):
+    household = _household_to_change(request, household_id)
+    members = {r.pk: r for r in _members(household, payload.resident_ids)}
+    if len(members) != len(set(payload.resident_ids)):
+        raise ValidationError(
+            {"resident_ids": "请选择本户的成员"}, code=PeopleError.HOUSEHOLD_MEMBERS
+        )
+    place = (
+        place_by_code(
+            request.user,
+            payload.place_code,
+            permission="people.change",
+            kinds=services.HOUSEHOLD_PLACE_KINDS,
+        )
+        if payload.place_code
+        else None
+    )
+    stays = (
+        Resident.objects.filter(
+            household=household, pk=payload.remaining_head_id
+        ).first()
+        if payload.remaining_head_id
+        else None
+    )
+    new = services.split_household(
+        actor=request.user,
+        household=household,
+        residents=list(members.values()),
+        head=members.get(payload.head_id),
+        number=payload.number,
+        place=place,
+        remaining_head=stays,
+        version=payload.version,
+    )
+    return Status(201, new)
+
+
+@router.post(
+    "households/{int:household_id}/merge",
+    response=HouseholdOut,
+    summary="合户：另一户的全部成员并入本户",
+)
+def merge_households(request, household_id: int, payload: MergeIn):
+    household = _household_to_change(request, household_id)
+    other = _household_to_change(request, payload.other_id)
+    head = (
+        Resident.objects.filter(
+            household__in=[household, other], pk=payload.head_id
+        ).first()
+        if payload.head_id
+        else None
+    )
+    return services.merge_households(
+        actor=request.user,
+        household=household,
+        other=other,
+        head=head,
+        version=payload.version,
+    )

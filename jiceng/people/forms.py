@@ -4,6 +4,7 @@ from django import forms
 
 from jiceng.core.forms import DateInput
 from jiceng.core.validators import validate_id_number, validate_mobile
+from jiceng.places.picker import PlacePicker, give_user
 
 from .models import (
     Incubation,
@@ -59,9 +60,13 @@ class ResidentForm(PersonForm):
     )
 
     place_code = forms.CharField(
-        label="住址编码",
+        label="住址",
         max_length=32,
-        help_text="户、单元、楼栋、小区或网格的编码",
+        help_text="按名称或编码搜索，或逐级选择户、单元、楼栋、小区或网格",
+        widget=PlacePicker(
+            permission="people.change",
+            kinds=("grid", "compound", "building", "entrance", "dwelling"),
+        ),
     )
     relation = forms.ChoiceField(
         label="与户主关系", choices=[("", "—"), *Relation.choices], required=False
@@ -70,6 +75,10 @@ class ResidentForm(PersonForm):
     ethnicity = forms.CharField(
         label="民族", max_length=20, required=False, initial="汉族"
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        give_user(self, user)
 
 
 class UnitForm(forms.Form):
@@ -158,3 +167,93 @@ class CategoryForm(forms.Form):
     description = forms.CharField(label="说明", max_length=200, required=False)
     active = forms.BooleanField(label="启用", required=False, initial=True)
     order = forms.IntegerField(label="排序", min_value=0, initial=0)
+
+
+HOUSEHOLD_KINDS = ("compound", "building", "entrance", "dwelling")
+
+
+class ResidentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        relation = obj.get_relation_display() or "—"
+        return f"{obj.name}（{relation}）"
+
+
+class ResidentsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        relation = obj.get_relation_display() or "—"
+        return f"{obj.name}（{relation}）"
+
+
+class HouseholdForm(forms.Form):
+    number = forms.CharField(label="户号", max_length=32)
+    place_code = forms.CharField(
+        label="住址",
+        max_length=32,
+        help_text="按名称或编码搜索，或逐级选择户所在的房屋",
+        widget=PlacePicker(permission="people.change", kinds=HOUSEHOLD_KINDS),
+    )
+    note = forms.CharField(
+        label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        give_user(self, user)
+
+
+class SplitForm(forms.Form):
+    residents = ResidentsChoiceField(
+        label="迁入新户的成员",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    head = ResidentChoiceField(
+        label="新户户主", queryset=None, widget=forms.RadioSelect, empty_label=None
+    )
+    remaining_head = ResidentChoiceField(
+        label="原户新户主",
+        queryset=None,
+        required=False,
+        empty_label="（原户主留在原户时不必选）",
+        help_text="原户主迁出时，从留在原户的成员中指定",
+    )
+    number = forms.CharField(label="新户户号", max_length=32)
+    place_code = forms.CharField(
+        label="新户住址",
+        max_length=32,
+        help_text="默认与原户同一住址；另立门户的，搜索或逐级选择新住址",
+        widget=PlacePicker(permission="people.change", kinds=HOUSEHOLD_KINDS),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, members, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        give_user(self, user)
+        for name in ("residents", "head", "remaining_head"):
+            self.fields[name].queryset = members
+
+
+class MergeForm(forms.Form):
+    other = forms.ModelChoiceField(
+        label="并入本户的户",
+        queryset=None,
+        empty_label="（请选择）",
+        help_text="所选户的全部成员迁入本户，所选户注销",
+    )
+    head = ResidentChoiceField(
+        label="合户后户主",
+        queryset=None,
+        required=False,
+        empty_label="（保留本户户主）",
+        help_text="不选则保留本户户主",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    confirm = forms.BooleanField(label="确认合户")
+
+    def __init__(self, *args, candidates, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].queryset = candidates
+        self.fields["other"].label_from_instance = lambda h: (
+            f"{h.number} · {h.place.name}（户主：{h.head or '—'}）"
+        )
+        self.fields["head"].queryset = members

@@ -1,5 +1,5 @@
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
@@ -60,6 +60,7 @@ class HouseholdOut(Schema):
     number: str
     place_id: int
     head_id: int | None
+    version: int
 
 
 class HouseholdQuery(Schema):
@@ -122,3 +123,21 @@ class TagQuery(Schema):
     category: Id | None = None
     status: str | None = None
     place: Id | None = None
+
+
+Version = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+class SplitIn(Schema):
+    resident_ids: list[Id] = Field(..., min_length=1, max_length=50)
+    head_id: Id
+    number: str = Field(..., min_length=1, max_length=32)
+    place_code: str | None = Field(None, max_length=32, description="默认原住址")
+    remaining_head_id: Id | None = None
+    version: Version
+
+
+class MergeIn(Schema):
+    other_id: Id = Field(..., description="并入本户的户")
+    head_id: Id | None = None
+    version: Version

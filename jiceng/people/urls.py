@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import residents, tags, units, workers
+from .views import households, residents, tags, units, workers
 
 app_name = "people"
 
@@ -17,6 +17,17 @@ urlpatterns = [
     path("tags/<int:pk>/review/", tags.tag_review, name="tag_review"),
     path("households/", residents.household_list, name="household_list"),
     path("households/<int:pk>/", residents.household_detail, name="household_detail"),
+    path("households/new/", households.household_create, name="household_create"),
+    path(
+        "households/<int:pk>/split/",
+        households.household_split,
+        name="household_split",
+    ),
+    path(
+        "households/<int:pk>/merge/",
+        households.household_merge,
+        name="household_merge",
+    ),
     path("units/", units.unit_list, name="unit_list"),
     path("units/new/", units.unit_form, name="unit_create"),
     path("units/<int:pk>/", units.unit_detail, name="unit_detail"),

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .models import Place
+from .picker import PlacePicker, give_user
 from .resolver import place_by_code
 
 
@@ -40,14 +41,17 @@ class PlaceForm(forms.ModelForm):
 
 class MoveForm(forms.Form):
     new_parent_code = forms.CharField(
-        label="新上级编码",
+        label="新上级",
         max_length=32,
-        help_text="填写要移入的上级地点编码；移动后本级及下级编码随新上级自动调整",
+        help_text="搜索或逐级选择要移入的上级地点；移动后本级及下级编码随新上级自动调整",
+        widget=PlacePicker(permission="places.change"),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.fields["new_parent_code"].widget.kinds = tuple(kinds)
+        give_user(self, user)
 
     def clean_new_parent_code(self):
         """Resolve the code among the places the user may change: a missing place

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
@@ -20,8 +22,9 @@ from . import services
 from .errors import PlaceError
 from .filters import PlaceFilter
 from .forms import MoveForm, PlaceForm
-from .models import Place, PlaceKind, child_kinds
+from .models import ALLOWED_PARENT_KINDS, Place, PlaceKind, child_kinds
 from .panels import SIDE, SUMMARY, render_panels
+from .picker import PICK_PERMISSIONS, search_places
 
 
 @permission_required("places.view")
@@ -240,7 +243,11 @@ def edit(request, pk):
 @login_required
 def move(request, pk):
     place = get_visible_or_404(Place.objects, request.user, "change", pk=pk)
-    form = MoveForm(request.POST or None, user=request.user)
+    form = MoveForm(
+        request.POST or None,
+        user=request.user,
+        kinds=ALLOWED_PARENT_KINDS[PlaceKind(place.kind)],
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.move_place(
@@ -260,4 +267,47 @@ def move(request, pk):
         "places/move.html",
         {"form": form, "place": place},
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def pick(request):
+    """The place picker's answer (an htmx fragment): search or one tree level, in
+    the area where the user holds the permission the form asks for."""
+    permission = request.GET.get("perm", "")
+    if permission not in PICK_PERMISSIONS or not has_permission(
+        request.user, permission
+    ):
+        raise PermissionDenied
+    kinds = [k for k in request.GET.get("kinds", "").split(",") if k in PlaceKind]
+    key = "pk" if request.GET.get("key") == "pk" else "code"
+
+    def place_param(name):
+        value = request.GET.get(name, "")
+        if not value.isdigit() or len(value) > 12:
+            return None
+        return Place.objects.filter(pk=int(value)).first()
+
+    within = place_param("within") or place_param("community")
+    query = {"perm": permission, "kinds": ",".join(kinds), "key": key}
+    if within is not None:
+        query["within"] = within.pk
+    q = request.GET.get("q", "")[:50]
+    places = search_places(
+        request.user,
+        permission=permission,
+        kinds=kinds,
+        q=q,
+        parent=place_param("parent"),
+        within=within,
+    )
+    return render(
+        request,
+        "places/partials/pick_results.html",
+        {
+            "places": places,
+            "q": q,
+            "key": key,
+            "url": reverse("places:pick") + "?" + urlencode(query),
+        },
     )

@@ -60,6 +60,7 @@ from .schemas import (
     ResourceOut,
     SignupOut,
     StatusQuery,
+    VersionIn,
     VolunteerOut,
     VolunteerQuery,
     WishIn,
@@ -134,6 +135,14 @@ def list_activities(request):
 @router.get("activities/{int:pk}", response=ActivityOut, summary="活动详情")
 def get_activity(request, pk: int):
     return get_visible_or_404(Activity.objects, request.user, pk=pk)
+
+
+@router.post("activities/{int:pk}/cancel", response=ActivityOut, summary="取消活动")
+def cancel_activity(request, pk: int, payload: VersionIn):
+    activity = get_visible_or_404(Activity.objects, request.user, "manage", pk=pk)
+    return services.cancel_activity(
+        actor=request.user, activity=activity, version=payload.version
+    )
 
 
 @router.post("activities/{int:pk}/signup", response={201: SignupOut}, summary="报名")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from jiceng.core.forms import DateInput, DateTimeInput
 from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.places.models import Place, PlaceKind
+from jiceng.places.picker import PlaceMultiPicker
 
 from .models import (
     ActivityKind,
@@ -93,7 +94,12 @@ class UnitRegistrationForm(StyledForm):
         label="结对小区",
         queryset=Place.objects.none(),
         required=False,
-        help_text="可多选（按住Ctrl）",
+        help_text="先选报到社区，再按名称搜索或逐级选择社区内的小区，可选多个",
+        widget=PlaceMultiPicker(
+            permission="volunteer.join",
+            kinds=("compound",),
+            include="[name='community']",
+        ),
     )
     commitments = forms.CharField(
         label="服务承诺", widget=forms.Textarea(attrs={"rows": 2}), max_length=500
@@ -445,3 +451,52 @@ class StatsForm(StyledForm):
             "volunteer.view",
             [PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY],
         )
+
+
+class ActivityEditForm(StyledForm):
+    title = forms.CharField(label="活动名称", max_length=120)
+    venue = forms.CharField(label="活动地点", max_length=200)
+    starts_at = forms.DateTimeField(label="开始时间", widget=DATETIME)
+    ends_at = forms.DateTimeField(label="结束时间", widget=DATETIME)
+    capacity = forms.IntegerField(label="招募人数", min_value=1)
+    skills = forms.CharField(label="技能要求", max_length=200, required=False)
+    target_group = forms.CharField(label="服务对象", max_length=100, required=False)
+    points_per_hour = forms.IntegerField(label="每小时积分", min_value=0)
+    lat = forms.FloatField(label="纬度", required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(label="经度", required=False, min_value=-180, max_value=180)
+    checkin_radius = forms.IntegerField(
+        label="签到范围（米）", min_value=50, required=False
+    )
+    description = forms.CharField(
+        label="活动内容", widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class NeedEditForm(StyledForm):
+    title = forms.CharField(label="需求", max_length=120)
+    skills = forms.CharField(label="所需技能/资源", max_length=200, required=False)
+    time_slots = TimeSlotsField(label="服务时间", help_text="不勾选表示不限")
+    people = forms.IntegerField(label="需要份数", min_value=1)
+    description = forms.CharField(
+        label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_slots"].widget.attrs["class"] = ""
+
+
+class ResourceEditForm(StyledForm):
+    kind = forms.ChoiceField(label="资源类型", choices=ResourceKind.choices)
+    title = forms.CharField(label="资源", max_length=120)
+    skills = forms.CharField(label="技能/资源标签", max_length=200, required=False)
+    time_slots = TimeSlotsField(label="可服务时间", help_text="不勾选表示不限")
+    capacity = forms.IntegerField(label="可服务份数", min_value=1)
+    max_distance = forms.IntegerField(label="服务半径（米）", min_value=100)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_slots"].widget.attrs["class"] = ""

@@ -63,6 +63,7 @@ class ActivityOut(Schema):
     status: str
     need_id: int | None
     points_per_hour: int
+    version: int
 
 
 class SignupOut(Schema):
@@ -239,3 +240,7 @@ class ProgressIn(Schema):
     progress: int
     note: str
     version: int | None = None
+
+
+class VersionIn(Schema):
+    version: int = Field(..., ge=0, le=2**31 - 1, description="读取时的版本号")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import activities, lists, overview, points, registrations, wishes
+from .views import activities, edits, lists, overview, points, registrations, wishes
 
 app_name = "volunteer"
 
@@ -121,4 +121,22 @@ urlpatterns = [
         "projects/<int:pk>/<str:action>/", lists.project_action, name="project_action"
     ),
     path("practical/", lists.practical, name="practical"),
+    # corrections
+    path("activities/<int:pk>/edit/", edits.activity_edit, name="activity_edit"),
+    path(
+        "activities/<int:pk>/cancel-activity/",
+        edits.activity_cancel,
+        name="activity_cancel",
+    ),
+    path("needs/<int:pk>/edit/", edits.need_edit, name="need_edit"),
+    path("needs/<int:pk>/close/", edits.need_close, name="need_close"),
+    path("resources/<int:pk>/edit/", edits.resource_edit, name="resource_edit"),
+    path("resources/<int:pk>/active/", edits.resource_active, name="resource_active"),
+    path("mall/<int:pk>/listed/", edits.item_listed, name="item_listed"),
+    path(
+        "teams/<int:pk>/remove-member/",
+        edits.team_member_remove,
+        name="team_member_remove",
+    ),
+    path("teams/<int:pk>/leader/", edits.team_leader, name="team_leader"),
 ]

@@ -4,11 +4,23 @@ Views, API, importers and commands all call these keyword-only functions; one
 module per subject, all importable from here.
 """
 
-from .members import MEMBER_FIELDS, managed_place_for, register_member, update_member
+from .members import (
+    MEMBER_FIELDS,
+    managed_place_for,
+    register_member,
+    transfer_member,
+    transfer_out,
+    update_member,
+)
 from .orgs import (
     add_joint_unit,
     add_part_time_member,
     create_org,
+    dissolve_org,
+    move_org,
+    remove_joint_unit,
+    remove_part_time_member,
+    update_org,
     validate_org_placement,
 )
 from .roster import (
@@ -29,10 +41,17 @@ __all__ = [
     "counts",
     "create_org",
     "decide",
+    "dissolve_org",
     "managed_place_for",
+    "move_org",
     "register_member",
+    "remove_joint_unit",
+    "remove_part_time_member",
     "start_check",
+    "transfer_member",
+    "transfer_out",
     "unit_ids",
     "update_member",
+    "update_org",
     "validate_org_placement",
 ]

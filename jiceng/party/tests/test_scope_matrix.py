@@ -15,6 +15,7 @@ from jiceng.party import services
 from jiceng.party.models import (
     JointCommitteeUnit,
     MemberStatus,
+    MemberTransfer,
     PartTimeMember,
     PartyMember,
     PartyOrg,
@@ -44,6 +45,26 @@ SURFACES = [
     ),
     Surface(JointCommitteeUnit),
     Surface(PartTimeMember),
+    Surface(MemberTransfer),
+    # the edit pages open exactly the rows the user may change
+    *[
+        Surface(
+            PartyOrg,
+            detail_url=lambda o, step=step: f"/party/orgs/{o.pk}/{step}/",
+            action="change",
+            permission="party.change",
+        )
+        for step in ("edit", "move", "dissolve", "part-time/new")
+    ],
+    *[
+        Surface(
+            PartyMember,
+            detail_url=lambda m, step=step: f"/party/members/{m.pk}/{step}/",
+            action="change",
+            permission="party.change",
+        )
+        for step in ("edit", "transfer")
+    ],
 ]
 
 test_scope_matrix = scope_matrix(SURFACES)

@@ -18,7 +18,7 @@ from jiceng.people.models import Resident
 from .. import services
 from ..filters import PartyMemberFilter
 from ..forms import MemberForm
-from ..models import PartyMember, PartyOrg
+from ..models import MemberTransfer, PartyMember, PartyOrg
 
 
 @permission_required("party.view")
@@ -61,6 +61,9 @@ def member_detail(request, pk):
             else [],
             "can_change": can(request.user, member, "change"),
             "can_open_account": has_permission(request.user, "accounts.manage"),
+            "transfers": MemberTransfer.objects.visible_to(request.user).filter(
+                member=member
+            ),
         },
     )
 

@@ -122,6 +122,8 @@ class Household(models.Model):
         verbose_name=_("户主"),
     )
     note = models.TextField(_("备注"), blank=True)
+    # db_default: the household importer inserts rows in raw SQL
+    version = models.PositiveIntegerField(default=0, db_default=0)
 
     scope = Scope(place="place")
     objects = ScopedQuerySet.as_manager()

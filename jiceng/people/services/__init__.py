@@ -5,7 +5,14 @@ module per subject, all importable from here.
 """
 
 from .common import PROTECTED_FIELDS, reveal
-from .households import HOUSEHOLD_FIELDS, create_household, update_household
+from .households import (
+    HOUSEHOLD_FIELDS,
+    HOUSEHOLD_PLACE_KINDS,
+    create_household,
+    merge_households,
+    split_household,
+    update_household,
+)
 from .residents import (
     RESIDENT_FIELDS,
     RESIDENT_PLACE_KINDS,
@@ -30,6 +37,7 @@ __all__ = [
     "CATEGORY_FIELDS",
     "DUE_SOON_DAYS",
     "HOUSEHOLD_FIELDS",
+    "HOUSEHOLD_PLACE_KINDS",
     "PROTECTED_FIELDS",
     "RESIDENT_FIELDS",
     "RESIDENT_PLACE_KINDS",
@@ -42,10 +50,12 @@ __all__ = [
     "create_worker",
     "due_for_review",
     "ends_stay",
+    "merge_households",
     "reveal",
     "review_tag",
     "save_category",
     "sensitivity_at",
+    "split_household",
     "tag_resident",
     "update_household",
     "update_resident",

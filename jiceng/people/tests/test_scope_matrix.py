@@ -54,6 +54,16 @@ SURFACES = [
     ),
     Surface(ResidentTag, api_list="/api/v1/key-population-tags/"),
     Surface(Occupancy),
+    # the split and merge pages open exactly the households the user may change
+    *[
+        Surface(
+            Household,
+            detail_url=lambda h, step=step: f"/people/households/{h.pk}/{step}/",
+            action="change",
+            permission="people.change",
+        )
+        for step in ("split", "merge")
+    ],
 ]
 
 test_scope_matrix = scope_matrix(SURFACES)

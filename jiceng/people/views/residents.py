@@ -110,7 +110,9 @@ def _resident_fields(actor, data):
 @permission_required("people.change")
 def resident_create(request):
     form = ResidentForm(
-        request.POST or None, initial={"place_code": request.GET.get("place", "")}
+        request.POST or None,
+        initial={"place_code": request.GET.get("place", "")},
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -143,7 +145,9 @@ def resident_edit(request, pk):
         "ethnicity": resident.ethnicity,
         "note": resident.note,
     }
-    form = ResidentForm(request.POST or None, initial=initial, editing=True)
+    form = ResidentForm(
+        request.POST or None, initial=initial, editing=True, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_resident(
@@ -179,6 +183,7 @@ def household_list(request):
         filterset_class=HouseholdFilter,
         template="people/household_list.html",
         partial="people/partials/household_table.html",
+        extra={"can_create": has_permission(request.user, "people.change")},
     )
 
 
@@ -200,5 +205,6 @@ def household_detail(request, pk):
             .filter(household=household)
             .select_related("resident", "place")[:100],
             "ancestors": Place.objects.get_ancestors(household.place),
+            "can_change": can(request.user, household, "change"),
         },
     )

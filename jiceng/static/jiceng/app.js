@@ -91,3 +91,30 @@ document.addEventListener("click", function (evt) {
   }
   link.href = link.dataset.exportHref + (params.toString() ? "?" + params.toString() : "");
 });
+// Place picker (places/widgets/place_picker.html): a result fills the field, or adds
+// a ticked box when the picker takes several places.
+document.addEventListener("click", function (evt) {
+  var button = evt.target.closest("[data-pick]");
+  var picker = button && button.closest("[data-place-picker]");
+  if (!picker) { return; }
+  evt.preventDefault();
+  var results = picker.querySelector(".place-picker-results");
+  if (picker.dataset.multiple) {
+    var chosen = picker.querySelector("[data-pick-chosen]");
+    var taken = Array.prototype.some.call(chosen.querySelectorAll("input"), function (el) { return el.value === button.dataset.pick; });
+    if (!taken) {
+      var label = document.createElement("label");
+      label.className = "form-check-label border rounded px-2 py-1";
+      var box = document.createElement("input");
+      box.type = "checkbox"; box.className = "form-check-input me-1";
+      box.name = picker.dataset.name; box.value = button.dataset.pick; box.checked = true;
+      label.appendChild(box);
+      label.appendChild(document.createTextNode(button.dataset.pickLabel));
+      chosen.appendChild(label);
+    }
+  } else {
+    picker.querySelector("[data-pick-input]").value = button.dataset.pick;
+    picker.querySelector("[data-pick-label]").textContent = button.dataset.pickLabel;
+  }
+  results.innerHTML = "";
+});

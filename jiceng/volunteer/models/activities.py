@@ -180,6 +180,7 @@ class Activity(models.Model):
     )
     points_per_hour = models.PositiveIntegerField(_("每小时积分"), default=10)
     checkin_token = models.CharField(max_length=32, unique=True, default=new_token)
+    version = models.PositiveIntegerField(default=0)
     organiser = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -17,6 +17,7 @@ class NeedStatus(models.TextChoices):
     MATCHED = "matched", _("已对接")
     PROJECT = "project", _("已立项")
     DONE = "done", _("已解决")
+    CLOSED = "closed", _("已撤销")
 
 
 class Need(models.Model):
@@ -58,6 +59,7 @@ class Need(models.Model):
         verbose_name=_("登记人"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=0)
 
     scope = Scope(place="community")
     objects = ScopedQuerySet.as_manager()
@@ -117,6 +119,7 @@ class Resource(models.Model):
     max_distance = models.PositiveIntegerField(_("服务半径（米）"), default=3000)
     active = models.BooleanField(_("有效"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=0)
 
     scope = Scope(place="community", unit="unit", self_field="volunteer__user")
     objects = ScopedQuerySet.as_manager()

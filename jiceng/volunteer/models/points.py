@@ -139,6 +139,7 @@ class MallItem(models.Model):
     stock = models.PositiveIntegerField(_("库存"))
     sponsor = models.CharField(_("提供单位"), max_length=100, blank=True)
     active = models.BooleanField(_("上架"), default=True)
+    version = models.PositiveIntegerField(default=0)
 
     # Items on the shelf are open to every member and unit (volunteer.join); who
     # may redeem which is the redeem service's rule (one's own community's mall).

@@ -183,6 +183,7 @@ class Team(models.Model):
     )
     active = models.BooleanField(_("在册"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=0)
 
     scope = Scope(place="community")
     objects = ScopedQuerySet.as_manager()

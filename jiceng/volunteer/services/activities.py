@@ -163,7 +163,8 @@ def set_activity_status(*, actor, activity, status):
     if activity.status != ActivityStatus.PUBLISHED:
         raise bad_state("活动已取消或已结束")
     activity.status = status
-    activity.save(update_fields=["status"])
+    activity.version += 1
+    activity.save(update_fields=["status", "version"])
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,

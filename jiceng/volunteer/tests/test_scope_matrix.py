@@ -131,6 +131,26 @@ SURFACES = [
         api_list=f"{API}/projects/",
         api_detail=lambda p: f"{API}/projects/{p.pk}",
     ),
+    # the edit pages open exactly the rows the user may manage
+    Surface(
+        Activity,
+        detail_url=lambda a: f"/volunteer/activities/{a.pk}/edit/",
+        action="manage",
+        permission="volunteer.manage",
+    ),
+    Surface(
+        Need,
+        detail_url=lambda n: f"/volunteer/needs/{n.pk}/edit/",
+        action="manage",
+        permission="volunteer.manage",
+    ),
+    # the community's own resources (whoever offered one may also edit theirs)
+    Surface(
+        Resource,
+        detail_url=lambda r: f"/volunteer/resources/{r.pk}/edit/",
+        rows=lambda: Resource.objects.filter(unit=None, volunteer=None),
+        action="manage",
+    ),
 ]
 
 test_scope_matrix = scope_matrix(SURFACES)

@@ -19,7 +19,8 @@ from ..forms import (
     ResourceForm,
     communities_for,
 )
-from ..models import Match, Need, Project, Resource
+from ..models import Match, MatchStatus, Need, Project, Resource
+from ..services.edits import editable_resource_ids
 from ..services.lists import is_claimant
 from ..services.wishes import unit_of
 from .common import act, flags
@@ -65,11 +66,13 @@ def resources(request):
     rows = Resource.objects.visible_to(request.user).select_related(
         "community", "unit", "volunteer"
     )
+    page = paginate(request, rows)
     return render(
         request,
         "volunteer/resources.html",
         {
-            "page": paginate(request, rows),
+            "page": page,
+            "editable": editable_resource_ids(request.user, list(page)),
             "query": query_without_page(request),
             "form": form,
             "is_unit": unit_of(request.user) is not None,

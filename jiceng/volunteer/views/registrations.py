@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
 from jiceng.core.scope import can, get_visible_or_404, permission_required
+from jiceng.places.picker import give_user
 
 from .. import services
 from ..filters import RegistrationFilter
@@ -92,6 +93,7 @@ def register_unit(request):
     if unit is None:
         raise PermissionDenied
     form = UnitRegistrationForm(request.POST or None)
+    give_user(form, request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
