@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("volunteer", "0002_ledger_no_update"),
+        ("volunteer", "0003_series_campaign_match_withdrawn"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_case_is_open'),
+        ('cases', '0010_case_compound_handler_hold'),
     ]
 
     operations = [
