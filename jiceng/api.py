@@ -25,6 +25,7 @@ from jiceng.core.api import router as core_router
 from jiceng.core.apiutils import BODY_UNREADABLE, TOO_LARGE, NulFreeParser
 from jiceng.core.errors import Conflict
 from jiceng.core.services import user_for_token
+from jiceng.onewindow.api import router as onewindow_router
 from jiceng.party.api import router as party_router
 from jiceng.people.api import router as people_router
 from jiceng.places.api import router as places_router
@@ -154,3 +155,4 @@ api.add_router("/volunteer/", volunteer_router)
 api.add_router("/party-orgs/", party_router.orgs)
 api.add_router("/members/", party_router.members)
 api.add_router("/", people_router)
+api.add_router("/", onewindow_router)

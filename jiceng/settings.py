@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "jiceng.cases",
     "jiceng.notices",
     "jiceng.volunteer",
+    "jiceng.onewindow",
     "jiceng.home",
     "jiceng.demo",  # seeds every app above: installed last
 ]

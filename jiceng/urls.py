@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", include("jiceng.cases.urls")),
     path("notices/", include("jiceng.notices.urls")),
     path("volunteer/", include("jiceng.volunteer.urls")),
+    path("onewindow/", include("jiceng.onewindow.urls")),
     path("open311/v2/", include("jiceng.cases.open311_urls")),
     path("api/v1/", api.urls),
 ]

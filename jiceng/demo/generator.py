@@ -33,6 +33,7 @@ from .accounts import (
 from .cases import purge_cases, seed_case_loop
 from .common import SIZES, find_district, stream
 from .identity import Identities
+from .onewindow import purge_onewindow, seed_onewindow
 from .party import PartyBuilder, purge_party
 from .people import PeopleBuilder, purge_people
 from .places import build_places, purge_places
@@ -101,6 +102,7 @@ def seed_apps(*, seed, log):
     seed_registry_extras(district, seed=seed, log=log)
     seed_case_loop(district, seed=seed, log=log)
     seed_volunteering(district, seed=seed, log=log)
+    seed_onewindow(district, seed=seed, log=log)
 
 
 def summarize(district=None):
@@ -142,6 +144,7 @@ def delete_demo_data(usernames, log=None):
     district = find_district()
     with transaction.atomic():
         if district is not None:
+            purge_onewindow(district)
             purge_volunteering(district)
             purge_registry(district)
             purge_cases(district)

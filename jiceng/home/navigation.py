@@ -47,6 +47,9 @@ MENU = [
     ),
     MenuItem(_("微心愿"), "volunteer:wishes", "balloon-heart", ("volunteer.view",)),
     MenuItem(_("三张清单"), "volunteer:projects", "list-check", ("volunteer.view",)),
+    MenuItem(
+        _("一窗受理·办事"), "onewindow:index", "window-stack", ("onewindow.view",)
+    ),
     MenuItem(_("党组织"), "party:org_index", "flag", ("party.view",)),
     MenuItem(_("党员"), "party:member_list", "person-badge", ("party.view",)),
     MenuItem(_("双向核查"), "party:roster_list", "arrow-left-right", ("party.view",)),

@@ -15,6 +15,7 @@ LAYERS = [
     {"places"},
     {"people", "party", "transfer", "notices"},
     {"cases", "volunteer"},
+    {"onewindow"},
     {"home", "demo"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
