@@ -83,7 +83,10 @@ def race_bookings(slot, users):
     def worker(user):
         def run():
             try:
-                barrier.wait()
+                try:
+                    connection.ensure_connection()  # connecting is not booking
+                finally:
+                    barrier.wait(timeout=120)
                 started = time.perf_counter()
                 try:
                     services.book(actor=user, slot=slot)

@@ -19,24 +19,24 @@ from .errors import Code
 from .filters import ApplicationFilter, ItemFilter, PointFilter
 from .models import Application, ServiceItem, ServicePoint, Slot
 from .schemas import (
-    ApplicationIn,
-    ApplicationOut,
-    ApplicationQuery,
-    AppointmentOut,
-    BookingIn,
-    CollectIn,
-    DecideIn,
-    ErrorOut,
-    ItemOut,
-    ItemQuery,
-    MaterialsIn,
-    NoticeIn,
-    PointOut,
-    PointQuery,
-    RateIn,
-    SlotOut,
-    SlotQuery,
-    VersionIn,
+    OwApplicationIn,
+    OwApplicationOut,
+    OwApplicationQuery,
+    OwAppointmentOut,
+    OwBookingIn,
+    OwCollectIn,
+    OwDecideIn,
+    OwErrorOut,
+    OwItemOut,
+    OwItemQuery,
+    OwMaterialsIn,
+    OwNoticeIn,
+    OwPointOut,
+    OwPointQuery,
+    OwRateIn,
+    OwSlotOut,
+    OwSlotQuery,
+    OwVersionIn,
 )
 
 router = Router(tags=["一窗受理与便民服务"])
@@ -45,14 +45,14 @@ NEAR = re.compile(
 )
 
 
-@router.get("service-items/", response=list[ItemOut], summary="服务事项目录")
+@router.get("service-items/", response=list[OwItemOut], summary="服务事项目录")
 @paginate
-def list_items(request, filters: Query[ItemQuery]):
+def list_items(request, filters: Query[OwItemQuery]):
     rows = ServiceItem.objects.visible_to(request.user).select_related("refused_proof")
     return filtered(ItemFilter, filters, rows.prefetch_related("materials"))
 
 
-@router.get("service-items/{int:pk}", response=ItemOut, summary="事项详情")
+@router.get("service-items/{int:pk}", response=OwItemOut, summary="事项详情")
 def get_item(request, pk: int):
     return get_visible_or_404(
         ServiceItem.objects.select_related("refused_proof"), request.user, pk=pk
@@ -67,23 +67,23 @@ def _applications(request, action="view"):
     )
 
 
-@router.get("applications/", response=list[ApplicationOut], summary="办件")
+@router.get("applications/", response=list[OwApplicationOut], summary="办件")
 @paginate
-def list_applications(request, filters: Query[ApplicationQuery]):
+def list_applications(request, filters: Query[OwApplicationQuery]):
     return filtered(ApplicationFilter, filters, _applications(request))
 
 
-@router.get("applications/{int:pk}", response=ApplicationOut, summary="办件详情")
+@router.get("applications/{int:pk}", response=OwApplicationOut, summary="办件详情")
 def get_application(request, pk: int):
     return get_visible_or_404(_applications(request), request.user, pk=pk)
 
 
 @router.post(
     "applications/",
-    response={201: ApplicationOut},
+    response={201: OwApplicationOut},
     summary="提交申请（窗口/手机/代办）",
 )
-def create_application(request, payload: ApplicationIn):
+def create_application(request, payload: OwApplicationIn):
     from jiceng.people.models import Resident
 
     item = get_visible_or_404(ServiceItem.objects, request.user, pk=payload.item)
@@ -116,9 +116,9 @@ def _step(request, pk, call, action="view"):
 
 
 @router.post(
-    "applications/{int:pk}/materials", response=ApplicationOut, summary="勾选材料"
+    "applications/{int:pk}/materials", response=OwApplicationOut, summary="勾选材料"
 )
-def tick_materials(request, pk: int, payload: MaterialsIn):
+def tick_materials(request, pk: int, payload: OwMaterialsIn):
     return _step(
         request,
         pk,
@@ -133,9 +133,9 @@ def tick_materials(request, pk: int, payload: MaterialsIn):
 
 
 @router.post(
-    "applications/{int:pk}/notice", response=ApplicationOut, summary="一次性告知"
+    "applications/{int:pk}/notice", response=OwApplicationOut, summary="一次性告知"
 )
-def notice(request, pk: int, payload: NoticeIn):
+def notice(request, pk: int, payload: OwNoticeIn):
     return _step(
         request,
         pk,
@@ -149,8 +149,8 @@ def notice(request, pk: int, payload: NoticeIn):
     )
 
 
-@router.post("applications/{int:pk}/accept", response=ApplicationOut, summary="受理")
-def accept(request, pk: int, payload: VersionIn):
+@router.post("applications/{int:pk}/accept", response=OwApplicationOut, summary="受理")
+def accept(request, pk: int, payload: OwVersionIn):
     return _step(
         request,
         pk,
@@ -161,8 +161,8 @@ def accept(request, pk: int, payload: VersionIn):
     )
 
 
-@router.post("applications/{int:pk}/decide", response=ApplicationOut, summary="办结")
-def decide(request, pk: int, payload: DecideIn):
+@router.post("applications/{int:pk}/decide", response=OwApplicationOut, summary="办结")
+def decide(request, pk: int, payload: OwDecideIn):
     return _step(
         request,
         pk,
@@ -177,8 +177,8 @@ def decide(request, pk: int, payload: DecideIn):
     )
 
 
-@router.post("applications/{int:pk}/collect", response=ApplicationOut, summary="领取")
-def collect(request, pk: int, payload: CollectIn):
+@router.post("applications/{int:pk}/collect", response=OwApplicationOut, summary="领取")
+def collect(request, pk: int, payload: OwCollectIn):
     return _step(
         request,
         pk,
@@ -189,8 +189,8 @@ def collect(request, pk: int, payload: CollectIn):
     )
 
 
-@router.post("applications/{int:pk}/rate", response=ApplicationOut, summary="评价")
-def rate(request, pk: int, payload: RateIn):
+@router.post("applications/{int:pk}/rate", response=OwApplicationOut, summary="评价")
+def rate(request, pk: int, payload: OwRateIn):
     return _step(
         request,
         pk,
@@ -217,11 +217,11 @@ def _near(text):
 
 @router.get(
     "service-points/",
-    response=list[PointOut],
+    response=list[OwPointOut],
     summary="服务阵地（near=纬度,经度 时按距离排序，附距离米数）",
 )
 @paginate
-def list_points(request, filters: Query[PointQuery]):
+def list_points(request, filters: Query[OwPointQuery]):
     near = _near(filters.near)
     rows = filtered(
         PointFilter,
@@ -233,7 +233,7 @@ def list_points(request, filters: Query[PointQuery]):
     return services.nearest(rows, *near, limit=100)
 
 
-@router.get("service-points/{int:pk}", response=PointOut, summary="阵地详情")
+@router.get("service-points/{int:pk}", response=OwPointOut, summary="阵地详情")
 def get_point(request, pk: int):
     return get_visible_or_404(
         ServicePoint.objects.prefetch_related("items"), request.user, pk=pk
@@ -241,10 +241,10 @@ def get_point(request, pk: int):
 
 
 @router.get(
-    "service-points/{int:pk}/slots/", response=list[SlotOut], summary="可预约时段"
+    "service-points/{int:pk}/slots/", response=list[OwSlotOut], summary="可预约时段"
 )
 @paginate
-def list_slots(request, pk: int, filters: Query[SlotQuery]):
+def list_slots(request, pk: int, filters: Query[OwSlotQuery]):
     point = get_point(request, pk)
     rows = Slot.objects.visible_to(request.user).filter(point=point)
     if filters.item:
@@ -254,10 +254,10 @@ def list_slots(request, pk: int, filters: Query[SlotQuery]):
 
 @router.post(
     "service-points/{int:pk}/appointments/",
-    response={201: AppointmentOut, 409: ErrorOut},
+    response={201: OwAppointmentOut, 409: OwErrorOut},
     summary="预约（时段约满时 409）",
 )
-def book(request, pk: int, payload: BookingIn):
+def book(request, pk: int, payload: OwBookingIn):
     point = get_point(request, pk)
     slot = services.slot_for(point, payload.item, payload.slot)
     if (

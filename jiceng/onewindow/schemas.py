@@ -3,12 +3,12 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from jiceng.core.bounds import Id, Latitude, Longitude
+from jiceng.core.bounds import Id
 
 from .models import AppointmentStatus, Channel, Collection
 
 
-class MaterialOut(Schema):
+class OwMaterialOut(Schema):
     id: int
     name: str
     form: str
@@ -19,7 +19,7 @@ class MaterialOut(Schema):
     note: str
 
 
-class ItemOut(Schema):
+class OwItemOut(Schema):
     id: int
     code: str
     name: str
@@ -35,7 +35,7 @@ class ItemOut(Schema):
     channels: list[str]
     refused: str | None = None
     active: bool
-    materials: list[MaterialOut]
+    materials: list[OwMaterialOut]
     version: int
 
     @staticmethod
@@ -47,14 +47,14 @@ class ItemOut(Schema):
         return obj.refused_proof.refusal_text if obj.refused_proof_id else None
 
 
-class ItemQuery(Schema):
+class OwItemQuery(Schema):
     q: str | None = Field(None, max_length=50, description="名称或编码包含")
     category: str | None = Field(None, max_length=16, description="类别")
     handle_level: str | None = Field(None, max_length=16, description="办理层级")
     channel: str | None = Field(None, max_length=16, description="渠道")
 
 
-class LineOut(Schema):
+class OwLineOut(Schema):
     material_id: int
     name: str
     required: bool
@@ -74,7 +74,7 @@ class LineOut(Schema):
         return bool(obj.file)
 
 
-class ApplicationOut(Schema):
+class OwApplicationOut(Schema):
     id: int
     number: str
     item_id: int
@@ -99,7 +99,7 @@ class ApplicationOut(Schema):
     collected_at: datetime | None
     rating: int | None
     missing: list[str]
-    materials: list[LineOut]
+    materials: list[OwLineOut]
     version: int
 
     @staticmethod
@@ -119,7 +119,7 @@ class ApplicationOut(Schema):
         ]
 
 
-class ApplicationQuery(Schema):
+class OwApplicationQuery(Schema):
     status: str | None = Field(None, max_length=16, description="状态")
     channel: str | None = Field(None, max_length=16, description="渠道")
     item: Id | None = Field(None, description="事项ID")
@@ -127,7 +127,7 @@ class ApplicationQuery(Schema):
     number: str | None = Field(None, max_length=24, description="办件编号前缀")
 
 
-class ApplicationIn(Schema):
+class OwApplicationIn(Schema):
     item: Id
     channel: Channel = Channel.ONLINE
     applicant_name: str = Field("", max_length=50)
@@ -138,33 +138,33 @@ class ApplicationIn(Schema):
     note: str = Field("", max_length=300)
 
 
-class VersionIn(Schema):
+class OwVersionIn(Schema):
     version: int | None = Field(None, ge=1, le=2**31 - 1)
 
 
-class MaterialsIn(VersionIn):
+class OwMaterialsIn(OwVersionIn):
     provided: list[Id] = Field(default_factory=list, max_length=50)
 
 
-class NoticeIn(VersionIn):
+class OwNoticeIn(OwVersionIn):
     note: str = Field("", max_length=300)
 
 
-class DecideIn(VersionIn):
+class OwDecideIn(OwVersionIn):
     approve: bool
     note: str = Field("", max_length=300)
 
 
-class CollectIn(Schema):
+class OwCollectIn(Schema):
     method: Collection
 
 
-class RateIn(Schema):
+class OwRateIn(Schema):
     score: int = Field(ge=1, le=5)
     comment: str = Field("", max_length=300)
 
 
-class PointOut(Schema):
+class OwPointOut(Schema):
     id: int
     name: str
     kind: str
@@ -189,7 +189,7 @@ class PointOut(Schema):
         return getattr(obj, "distance", None)
 
 
-class PointQuery(Schema):
+class OwPointQuery(Schema):
     near: str | None = Field(
         None,
         max_length=60,
@@ -199,7 +199,7 @@ class PointQuery(Schema):
     amenity: str | None = Field(None, max_length=16, description="服务（如 charging）")
 
 
-class SlotOut(Schema):
+class OwSlotOut(Schema):
     id: int
     point_id: int
     item_id: int
@@ -210,16 +210,16 @@ class SlotOut(Schema):
     left: int
 
 
-class SlotQuery(Schema):
+class OwSlotQuery(Schema):
     item: Id | None = Field(None, description="事项ID")
 
 
-class BookingIn(Schema):
+class OwBookingIn(Schema):
     item: Id
     slot: datetime = Field(description="时段开始时间（ISO-8601；不带时区按北京时间）")
 
 
-class AppointmentOut(Schema):
+class OwAppointmentOut(Schema):
     id: int
     slot_id: int
     point_id: int
@@ -242,11 +242,6 @@ class AppointmentOut(Schema):
         return obj.slot.starts_at
 
 
-class ErrorOut(Schema):
+class OwErrorOut(Schema):
     code: str
     message: str
-
-
-class NearQuery(Schema):
-    lat: Latitude
-    lng: Longitude

@@ -462,7 +462,8 @@ def rate(*, actor, application, score, comment=""):
     if not 1 <= int(score) <= 5:
         raise ValidationError({"score": "满意度为1至5分"})
     row.rating, row.rating_comment = int(score), (comment or "").strip()[:300]
-    return _save(row, actor, {"rating": row.rating}, "rating", "rating_comment")
+    who = actor or "申请人（凭进度链接）"
+    return _save(row, who, {"rating": row.rating}, "rating", "rating_comment")
 
 
 @transaction.atomic

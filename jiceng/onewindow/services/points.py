@@ -84,10 +84,11 @@ def _box(lat, lng, radius):
     }
 
 
-def _measured(rows, lat, lng):
+def _measured(queryset, lat, lng):
+    """(distance, pk) of every row, nearest first; only three columns are read."""
     return sorted(
-        ((distance_metres(lat, lng, p.lat, p.lng), p.pk, p) for p in rows),
-        key=lambda t: (t[0], t[1]),
+        (distance_metres(lat, lng, p_lat, p_lng), pk)
+        for pk, p_lat, p_lng in queryset.values_list("pk", "lat", "lng")
     )
 
 
@@ -104,19 +105,21 @@ def nearest(queryset, lat, lng, *, limit=20, max_radius=MAX_RADIUS):
         ]
         if len(found) >= limit or radius >= max_radius:
             break
-        radius *= 4
-    return _with_distance(found[:limit])
+        radius *= 2
+    return _load(queryset, found[:limit])
 
 
 def nearest_by_scan(queryset, lat, lng, *, limit=20, max_radius=MAX_RADIUS):
     """The same answer by measuring every point (the benchmark's baseline)."""
     found = [t for t in _measured(queryset, lat, lng) if t[0] <= max_radius]
-    return _with_distance(found[:limit])
+    return _load(queryset, found[:limit])
 
 
-def _with_distance(found):
+def _load(queryset, found):
+    rows = queryset.in_bulk([pk for _distance, pk in found])
     points = []
-    for distance, _pk, point in found:
+    for distance, pk in found:
+        point = rows[pk]
         point.distance = round(distance)
         point.distance_text = (
             f"{distance / 1000:.1f}公里" if distance >= 1000 else f"{point.distance}米"
