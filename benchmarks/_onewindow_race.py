@@ -69,8 +69,13 @@ def make_fixture(*, people, capacity, label="race"):
     return slot, users
 
 
-def race_bookings(slot, users):
-    """Each user books the slot once, all at the same moment (a barrier)."""
+def race_bookings(slot, users, *, workers=None):
+    """Every user books the slot once, all released at the same moment.
+
+    workers: how many threads (database connections) serve the requests, as a
+    server's pool would (PostgreSQL allows ~100 connections in all); by default
+    one thread per request.
+    """
     from django.core.exceptions import ValidationError
     from django.db import connection
 
@@ -78,34 +83,41 @@ def race_bookings(slot, users):
 
     outcomes, latencies, errors = Counter(), [], []
     lock = threading.Lock()
-    barrier = threading.Barrier(len(users))
+    waiting = list(users)
+    count = min(workers or len(users), len(users))
+    barrier = threading.Barrier(count)
 
-    def worker(user):
-        def run():
+    def book(user):
+        started = time.perf_counter()
+        try:
+            services.book(actor=user, slot=slot)
+            result = "booked"
+        except ValidationError as exc:
+            result = exc.code
+        elapsed = time.perf_counter() - started
+        with lock:
+            outcomes[result] += 1
+            latencies.append(elapsed)
+
+    def run():
+        try:
             try:
-                try:
-                    connection.ensure_connection()  # connecting is not booking
-                finally:
-                    barrier.wait(timeout=120)
-                started = time.perf_counter()
-                try:
-                    services.book(actor=user, slot=slot)
-                    result = "booked"
-                except ValidationError as exc:
-                    result = exc.code
-                elapsed = time.perf_counter() - started
-                with lock:
-                    outcomes[result] += 1
-                    latencies.append(elapsed)
-            except Exception as exc:  # counted, reported by the caller
-                with lock:
-                    errors.append(repr(exc))
+                connection.ensure_connection()  # connecting is not booking
             finally:
-                connection.close()
+                barrier.wait(timeout=120)
+            while True:
+                with lock:
+                    if not waiting:
+                        break
+                    user = waiting.pop()
+                book(user)
+        except Exception as exc:  # counted, reported by the caller
+            with lock:
+                errors.append(repr(exc))
+        finally:
+            connection.close()
 
-        return run
-
-    threads = [threading.Thread(target=worker(u)) for u in users]
+    threads = [threading.Thread(target=run) for _ in range(count)]
     for t in threads:
         t.start()
     for t in threads:
