@@ -28,6 +28,7 @@ from jiceng.core.errors import Conflict
 from jiceng.core.services import user_for_token
 from jiceng.deliberation.api import disputes as disputes_router
 from jiceng.deliberation.api import topics as topics_router
+from jiceng.onewindow.api import router as onewindow_router
 from jiceng.party.api import router as party_router
 from jiceng.people.api import router as people_router
 from jiceng.places.api import router as places_router
@@ -168,3 +169,4 @@ api.add_router("/tasks/", alliances_api.tasks)
 api.add_router("/meetings/", alliances_api.meetings)
 api.add_router("/topics/", topics_router)
 api.add_router("/disputes/", disputes_router)
+api.add_router("/", onewindow_router)

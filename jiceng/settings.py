@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "jiceng.alliances",
     "jiceng.deliberation",
     "jiceng.accounts",
+    "jiceng.onewindow",
     "jiceng.home",
     "jiceng.demo",  # seeds every app above: installed last
 ]

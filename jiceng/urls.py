@@ -17,6 +17,7 @@ urlpatterns = [
     path("alliances/", include("jiceng.alliances.urls")),
     path("deliberation/", include("jiceng.deliberation.urls")),
     path("accounts/", include("jiceng.accounts.urls")),
+    path("onewindow/", include("jiceng.onewindow.urls")),
     path("open311/v2/", include("jiceng.cases.open311_urls")),
     path("api/v1/", api.urls),
 ]

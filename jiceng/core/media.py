@@ -14,7 +14,7 @@ from django.urls import reverse
 
 SALT = "jiceng.media"
 LINK_DAYS = 30
-SERVED_FOLDERS = ("cases/", "volunteer/", "alliances/")
+SERVED_FOLDERS = ("cases/", "volunteer/", "alliances/", "onewindow/")
 
 
 def signed_url(file):

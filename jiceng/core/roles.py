@@ -243,3 +243,43 @@ _ALLIANCES_PERMISSIONS = {
 }
 for _role, _extra in _ALLIANCES_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)
+
+# 一窗受理 (onewindow): view the catalogue, service points and the district's lists;
+# apply (a resident on the phone) and book appointments; proxy (代办: a grid worker
+# applies for a resident); accept (全科受理 at any community window: check materials,
+# 一次性告知, accept, record the collection); handle (the handling level decides:
+# communities, streets, departments for what was handed to them); manage (service
+# points, slots, attendance, 上门服务); configure (the catalogue and the district's
+# lists, deciding 准入 requests); request (a department asks to hand a task down).
+_ONEWINDOW_PERMISSIONS = {
+    Role.DISTRICT_ADMIN: {
+        "onewindow.view",
+        "onewindow.accept",
+        "onewindow.handle",
+        "onewindow.manage",
+        "onewindow.configure",
+    },
+    Role.STREET_ADMIN: {
+        "onewindow.view",
+        "onewindow.accept",
+        "onewindow.handle",
+        "onewindow.manage",
+    },
+    Role.COMMUNITY_SECRETARY: {
+        "onewindow.view",
+        "onewindow.accept",
+        "onewindow.handle",
+        "onewindow.manage",
+    },
+    Role.COMMUNITY_STAFF: {
+        "onewindow.view",
+        "onewindow.accept",
+        "onewindow.handle",
+        "onewindow.manage",
+    },
+    Role.GRID_WORKER: {"onewindow.view", "onewindow.proxy"},
+    Role.DEPARTMENT: {"onewindow.view", "onewindow.handle", "onewindow.request"},
+    Role.MEMBER: {"onewindow.view", "onewindow.apply", "onewindow.book"},
+}
+for _role, _extra in _ONEWINDOW_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)

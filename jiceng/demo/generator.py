@@ -30,13 +30,14 @@ from .accounts import (
     purge_accounts,
     purge_departments,
 )
-from .campaigns import purge_campaigns, seed_campaigns
 from .alliances import purge_alliances, seed_alliances
+from .campaigns import purge_campaigns, seed_campaigns
 from .cases import purge_cases, seed_case_loop
 from .common import SIZES, find_district, stream
 from .deliberation import purge_deliberation, seed_deliberation
 from .identity import Identities
 from .member_accounts import purge_member_accounts, seed_member_accounts
+from .onewindow import purge_onewindow, seed_onewindow
 from .party import PartyBuilder, purge_party
 from .people import PeopleBuilder, purge_people
 from .places import build_places, purge_places
@@ -109,6 +110,7 @@ def seed_apps(*, seed, log):
     seed_alliances(district, seed=seed, log=log)
     seed_deliberation(district, seed=seed, log=log)
     seed_member_accounts(district, seed=seed, log=log)
+    seed_onewindow(district, seed=seed, log=log)
 
 
 def summarize(district=None):
@@ -153,6 +155,7 @@ def delete_demo_data(usernames, log=None):
             purge_alliances(district)
             purge_deliberation(district)
             purge_member_accounts(district)
+            purge_onewindow(district)
             purge_volunteering(district)
             purge_campaigns(district)
             purge_registry(district)

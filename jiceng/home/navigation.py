@@ -53,6 +53,9 @@ MENU = [
     MenuItem(_("议事会议"), "deliberation:meeting_list", "people"),
     MenuItem(_("矛盾纠纷调解"), "deliberation:dispute_list", "shield-check"),
     MenuItem(_("小区治理档案"), "deliberation:compound_list", "buildings"),
+    MenuItem(
+        _("一窗受理·办事"), "onewindow:index", "window-stack", ("onewindow.view",)
+    ),
     MenuItem(_("党组织"), "party:org_index", "flag", ("party.view",)),
     MenuItem(_("党员"), "party:member_list", "person-badge", ("party.view",)),
     MenuItem(_("双向核查"), "party:roster_list", "arrow-left-right", ("party.view",)),

@@ -15,7 +15,7 @@ LAYERS = [
     {"places"},
     {"people", "party", "transfer", "notices"},
     {"cases", "volunteer"},
-    {"accounts", "alliances", "deliberation"},
+    {"accounts", "alliances", "deliberation", "onewindow"},
     {"home", "demo"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}

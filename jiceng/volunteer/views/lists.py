@@ -19,7 +19,7 @@ from ..forms import (
     ResourceForm,
     communities_for,
 )
-from ..models import Match, MatchStatus, Need, Project, Resource
+from ..models import Match, Need, Project, Resource
 from ..services.edits import editable_resource_ids
 from ..services.lists import is_claimant
 from ..services.wishes import unit_of
