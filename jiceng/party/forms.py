@@ -39,9 +39,7 @@ class MemberForm(forms.Form):
         label="党员状态",
         choices=[c for c in MemberStatus.choices if c[0] != "transferred_out"],
     )
-    joined_on = forms.DateField(
-        label="入党日期", required=False, widget=DateInput()
-    )
+    joined_on = forms.DateField(label="入党日期", required=False, widget=DateInput())
     is_probationary = forms.BooleanField(label="预备党员", required=False)
     note = forms.CharField(
         label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -4,45 +4,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_case_compound_handler_hold'),
+        ("cases", "0010_case_compound_handler_hold"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='open311key',
-            name='last_used_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='最近使用'),
+            model_name="open311key",
+            name="last_used_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="最近使用"),
         ),
         migrations.AddField(
-            model_name='open311key',
-            name='rotated_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='最近轮换'),
+            model_name="open311key",
+            name="rotated_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="最近轮换"),
         ),
         migrations.AddField(
-            model_name='open311key',
-            name='use_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='使用次数'),
+            model_name="open311key",
+            name="use_count",
+            field=models.PositiveIntegerField(default=0, verbose_name="使用次数"),
         ),
         migrations.AddField(
-            model_name='videosource',
-            name='last_used_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='最近使用'),
+            model_name="videosource",
+            name="last_used_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="最近使用"),
         ),
         migrations.AddField(
-            model_name='videosource',
-            name='rotated_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='最近轮换'),
+            model_name="videosource",
+            name="rotated_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="最近轮换"),
         ),
         migrations.AddField(
-            model_name='videosource',
-            name='use_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='使用次数'),
+            model_name="videosource",
+            name="use_count",
+            field=models.PositiveIntegerField(default=0, verbose_name="使用次数"),
         ),
         migrations.AlterField(
-            model_name='case',
-            name='channel',
-            field=models.CharField(choices=[('snapshot', '随手拍'), ('patrol', '网格巡查'), ('hotline', '热线'), ('building', '楼栋长'), ('video', '城市之眼（视频）'), ('open311', 'Open311'), ('gig', '新就业群体')], max_length=16, verbose_name='来源'),
+            model_name="case",
+            name="channel",
+            field=models.CharField(
+                choices=[
+                    ("snapshot", "随手拍"),
+                    ("patrol", "网格巡查"),
+                    ("hotline", "热线"),
+                    ("building", "楼栋长"),
+                    ("video", "城市之眼（视频）"),
+                    ("open311", "Open311"),
+                    ("gig", "新就业群体"),
+                ],
+                max_length=16,
+                verbose_name="来源",
+            ),
         ),
     ]
