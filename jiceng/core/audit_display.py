@@ -77,6 +77,18 @@ KEY_LABELS = {
     "checked_in_at": "签到时间",
     "lat": "纬度",
     "lng": "经度",
+    "split_from": "分户自",
+    "split_to": "分户至",
+    "moved": "迁移成员",
+    "merged": "并入的户",
+    "merged_into": "并入",
+    "joined": "加入",
+    "members": "成员",
+    "members_to": "党员转入",
+    "transfer": "组织关系转接",
+    "on": "日期",
+    "to": "转往",
+    "removed": "移除",
 }
 VALUE_LABELS = {
     "enabled": "已启用",
