@@ -38,12 +38,14 @@ def make_fixture(*, households, label="vote"):
 
     tag = uuid.uuid4().hex[:6]
     root = Place.objects.add_root(
-        {"name": "表决测试区", "kind": "district", "code": f"{label}{tag}"}
+        {"name": "表决测试区", "kind": "district", "code": f"V{tag}"}
     )
     place = root
-    for kind in ("street", "community", "grid", "compound", "building"):
+    for level, kind in enumerate(
+        ("street", "community", "grid", "compound", "building")
+    ):
         place = Place.objects.add_child(
-            place, {"name": kind, "kind": kind, "code": f"{place.code}-{kind[:2]}"}
+            place, {"name": kind, "kind": kind, "code": f"V{tag}-{level}"}
         )
         if kind == "community":
             community = place
@@ -54,7 +56,7 @@ def make_fixture(*, households, label="vote"):
     for n in range(households):
         dwelling = Place.objects.add_child(
             building,
-            {"name": f"{n}室", "kind": "dwelling", "code": f"{building.code}-{n}"},
+            {"name": f"{n}室", "kind": "dwelling", "code": f"V{tag}-d{n}"},
         )
         household = Household.objects.create(number=f"{tag}{n:05d}", place=dwelling)
         user = User.objects.create(username=f"{label}-{tag}-{n}")
