@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 
 from jiceng.cases.forms import PhotosField, grouped_categories
 from jiceng.cases.models import Category
+from jiceng.core.forms import DateInput
 from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.places.models import Place, PlaceKind
 
@@ -36,7 +37,7 @@ class InvitationForm(forms.Form):
     expires_on = forms.DateField(
         label="有效期至",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="不填则长期有效",
     )
     max_uses = forms.IntegerField(

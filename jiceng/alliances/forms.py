@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from jiceng.core.forms import DateInput
 from jiceng.core.models import Department
 from jiceng.people.models import Unit
 from jiceng.places.models import PlaceKind
@@ -23,7 +24,7 @@ from .models import (
 )
 
 CHANGE = "alliances.change"
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from jiceng.core.forms import DateInput, DateTimeInput
 from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.places.models import Place, PlaceKind
 
@@ -20,10 +21,8 @@ from .models import (
 from .rules import Rule
 from .workflow import Grade
 
-DATETIME = forms.DateTimeInput(
-    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-)
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = DateTimeInput()
+DATE = DateInput()
 
 
 def places_for(user, permission, kinds):

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from jiceng.core.forms import DateInput, DateTimeInput
 from jiceng.core.models import Department
 from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.places.models import Place, PlaceKind
@@ -16,10 +17,8 @@ from .models import (
     ServiceItem,
 )
 
-DATETIME = forms.DateTimeInput(
-    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-)
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = DateTimeInput()
+DATE = DateInput()
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 

@@ -184,7 +184,7 @@ class ActivityForm(StyledForm):
     repeat_until = forms.DateField(
         label="重复至",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="选择重复时必填，一个系列最多60场",
     )
 
@@ -209,15 +209,9 @@ class CampaignForm(StyledForm):
         required=False,
         help_text="不填则为“某社区某年“微心愿”征集”",
     )
-    collect_from = forms.DateField(
-        label="征集开始", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    collect_until = forms.DateField(
-        label="征集截止", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    fulfil_until = forms.DateField(
-        label="完成期限", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    collect_from = forms.DateField(label="征集开始", widget=DateInput())
+    collect_until = forms.DateField(label="征集截止", widget=DateInput())
+    fulfil_until = forms.DateField(label="完成期限", widget=DateInput())
     hotline = forms.CharField(label="心愿热线", max_length=30, required=False)
     description = forms.CharField(
         label="说明", widget=forms.Textarea(attrs={"rows": 3}), required=False
