@@ -4,25 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
+from jiceng.core.actions import act, error_text  # noqa: F401  (re-exported for the views)
 from jiceng.core.forms import add_service_errors
 from jiceng.core.scope import has_permission
-
-
-def error_text(exc):
-    if isinstance(exc, PermissionDenied):
-        return str(exc) or "超出权限范围"
-    return "；".join(exc.messages)
-
-
-def act(request, call, success, target):
-    """Call a service; flash its outcome and go back to target (POST-redirect-GET)."""
-    try:
-        call()
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_text(exc))
-        return redirect(target)
-    messages.success(request, success)
-    return redirect(target)
 
 
 def form_page(request, form, call, *, title, submit, success, lead=""):
