@@ -216,7 +216,7 @@ def _column(letters: str) -> int:
 
 
 def _number(text, style, dated):
-    if text is None:
+    if not text:  # <v/> or <v></v>: writers that use lxml leave empty numbers so
         return None
     value = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
     if style in dated:

@@ -13,6 +13,15 @@ import jiceng.alliances.models.venues
 import jiceng.core.tokens
 
 
+class BtreeGistOnPostgres(BtreeGistExtension):
+    """btree_gist for the booking exclusion constraint, on PostgreSQL only: Django's
+    backwards step does not check the engine and would query pg_extension on SQLite."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 class Migration(migrations.Migration):
     initial = True
 
@@ -29,7 +38,7 @@ class Migration(migrations.Migration):
     operations = [
         # btree_gist: the exclusion constraint compares venue ids with = in GiST
         # (PostgreSQL only; a no-op elsewhere)
-        BtreeGistExtension(),
+        BtreeGistOnPostgres(),
         migrations.CreateModel(
             name="Alliance",
             fields=[

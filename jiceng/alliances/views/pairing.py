@@ -1,6 +1,5 @@
 """包联: coverage page and map, pairs, visits that can turn into a case or a task."""
 
-import json
 from datetime import timedelta
 
 from django.contrib import messages
@@ -45,8 +44,8 @@ def coverage(request):
             if place.lat is not None and place.lng is not None:
                 points.append(
                     {
-                        "lat": place.lat,
-                        "lng": place.lng,
+                        "lat": float(place.lat),
+                        "lng": float(place.lng),
                         "name": place.name,
                         "kind": "unpaired",
                         "label": f"未包联{row['label'][-2:]}",
@@ -56,8 +55,8 @@ def coverage(request):
             if pair.place.lat is not None and pair.place.lng is not None:
                 points.append(
                     {
-                        "lat": pair.place.lat,
-                        "lng": pair.place.lng,
+                        "lat": float(pair.place.lat),
+                        "lng": float(pair.place.lng),
                         "name": f"{pair.place.name}（{pair.partner}）",
                         "kind": "stale",
                         "label": f"{days}天未走访",
@@ -69,7 +68,7 @@ def coverage(request):
         {
             "figures": figures,
             "days": days,
-            "points_json": json.dumps(points, ensure_ascii=False),
+            "points": points,
             "can_change": has_permission(request.user, "alliances.change"),
         },
     )

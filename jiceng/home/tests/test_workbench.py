@@ -59,3 +59,21 @@ def test_workbench_queries_are_bounded(client_for, django_assert_max_num_queries
     client = client_for("quadmin")
     with django_assert_max_num_queries(25):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_workbench_counts_no_check_of_ones_own_handling(people):
+    # given the grid worker's checks (核查 is for someone other than the handler)
+    from jiceng.cases.models import Case
+    from jiceng.cases.workflow import Status
+    from jiceng.home.workbench import case_cards
+
+    wangge = people["wangge"]
+    checks = {c.label: c.value for c in case_cards(wangge)}
+    # then 待核查 leaves out the cases wangge handled
+    assert checks["待核查"] == (
+        Case.objects.visible_to(wangge, "verify")
+        .filter(status=Status.HANDLED)
+        .exclude(handler=wangge)
+        .count()
+    )

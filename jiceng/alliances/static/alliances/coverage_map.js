@@ -5,7 +5,8 @@
   if (!el || !data || typeof L === "undefined") { return; }
   var points = JSON.parse(data.textContent);
   var map = L.map(el, { attributionControl: false, zoomSnap: 0.25 });
-  if (el.dataset.tileUrl) { L.tileLayer(el.dataset.tileUrl, { maxZoom: 19 }).addTo(map); }
+  // The district's own geometry underneath (and the intranet tiles where configured).
+  var base = window.jicengBaseMap ? jicengBaseMap(map) : Promise.resolve(null);
   var bounds = [];
   points.forEach(function (p) {
     var colour = p.kind === "unpaired" ? "#dc3545" : "#fd7e14";
@@ -13,5 +14,8 @@
       .bindPopup(p.name + "<br>" + p.label).addTo(map);
     bounds.push([p.lat, p.lng]);
   });
-  if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); } else { map.setView([28.87, 105.44], 12); }
+  if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); return; }
+  base.then(function (fit) {
+    if (fit && fit.isValid && fit.isValid()) { map.fitBounds(fit); } else { map.setView([28.87, 105.44], 12); }
+  });
 })();
