@@ -143,12 +143,25 @@ def key_label(model, key) -> str:
 
 def _as_time(value):
     if isinstance(value, str) and len(value) >= 16 and value[4:5] == "-":
-        moment = parse_datetime(value)
+        try:
+            moment = parse_datetime(value)
+        except ValueError:  # shaped like a time but not one (month 13)
+            return None
         if moment is not None:
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
             return moment
     return value if isinstance(value, datetime) else None
+
+
+def _as_pk(value):
+    """A primary key, or None: a long digit string is a code (地点编码, 户号), not a
+    row id, and must neither name the wrong row nor overflow the database."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.isdigit() and len(value) <= 9:
+        value = int(value)
+    return value if isinstance(value, int) and 0 < value < 2**31 else None
 
 
 class Reader:
@@ -164,10 +177,9 @@ class Reader:
                 field = _field(model, key)
                 if field is not None and field.is_relation and field.related_model:
                     for v in value if isinstance(value, list) else [value]:
-                        if isinstance(v, int) or (isinstance(v, str) and v.isdigit()):
-                            self.wanted.setdefault(field.related_model, set()).add(
-                                int(v)
-                            )
+                        pk = _as_pk(v)
+                        if pk is not None:
+                            self.wanted.setdefault(field.related_model, set()).add(pk)
         self.names = {
             related: {
                 obj.pk: str(obj)
@@ -194,10 +206,7 @@ class Reader:
         field = _field(model, key)
         if field is not None and field.is_relation and field.related_model:
             names = self.names.get(field.related_model, {})
-            try:
-                return names.get(int(value), str(value))
-            except (TypeError, ValueError):
-                return str(value)
+            return names.get(_as_pk(value), str(value))
         if field is not None and field.choices:
             labels = {str(k): str(v) for k, v in field.flatchoices}
             if str(value) in labels:

@@ -75,3 +75,19 @@ def test_audit_viewer_filters_by_actor_and_action(client_for, people):
         .content.decode()
     )
     assert "某居民" not in html
+
+
+@pytest.mark.django_db
+def test_a_long_code_in_an_audit_row_reads_as_itself(client_for, people):
+    # given an audit row whose related-looking key holds a 24-digit code, not an id
+    code = "510104001001002003004005"
+    audit.record(
+        actor=people["shuji"],
+        action=AuditAction.UPDATE,
+        target=people["wangge"],
+        changes={"groups": code, "last_login": "2026-13-45 10:00"},
+    )
+    # when the district admin opens the audit log, then it shows the code as typed
+    page = client_for("quadmin").get("/audit/")
+    assert page.status_code == 200
+    assert code in page.content.decode()

@@ -192,7 +192,7 @@ def move_org(*, actor, org, new_parent, version=None) -> PartyOrg:
     old_parent = PartyOrg.objects.get_parent(org)
     if old_parent is not None and old_parent.pk == new_parent.pk:
         return org
-    org.move(new_parent, pos="last-child")
+    PartyOrg.objects.move(org, new_parent, pos="last-child")
     org = PartyOrg.objects.get(pk=org.pk)
     org.version += 1
     org.save(update_fields=["version"])

@@ -125,7 +125,7 @@ def test_moving_a_group_under_another_branch_keeps_the_tree_consistent(
     group.refresh_from_db()
     assert PartyOrg.objects.get_parent(group) == twin_branch
     assert group.path.startswith(twin_branch.path)
-    assert PartyOrg.find_problems() == ([], [], [], [], [])
+    assert PartyOrg.objects.find_problems() == ([], [], [], [], [])
     # and its members go with it, still in scope, and the move is audited
     member.refresh_from_db()
     assert member.org == group
