@@ -4,8 +4,8 @@ from django import forms
 from django.utils import timezone
 
 from jiceng.core.forms import DateInput, DateTimeInput
-from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.places.models import Place, PlaceKind
+from jiceng.volunteer.forms import places_for  # one definition, shared with alliances
 
 from .models import (
     BodyKind,
@@ -23,16 +23,6 @@ from .workflow import Grade
 
 DATETIME = DateTimeInput()
 DATE = DateInput()
-
-
-def places_for(user, permission, kinds):
-    prefixes = place_prefixes(user, permission)
-    if not prefixes:
-        return Place.objects.none()
-    condition = path_prefix(prefixes[0])
-    for prefix in prefixes[1:]:
-        condition |= path_prefix(prefix)
-    return Place.objects.filter(condition, kind__in=kinds).order_by("path")
 
 
 class StyledForm(forms.Form):
