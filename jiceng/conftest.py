@@ -24,6 +24,13 @@ DEMO_PASSWORD = "Jiceng2026demo"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_itemcollected(item):
+    # The browser flows share one served demo district (session fixtures) and walk it
+    # in order: under pytest-xdist (--dist loadgroup) they all run in one worker.
+    if item.get_closest_marker("browser"):
+        item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -104,7 +111,9 @@ def _free_port():
 
 
 def fresh_database_url(workdir, name="jiceng_e2e"):
-    """A throwaway database for another process, on the engine under test."""
+    """A throwaway database for another process, on the engine under test (one per
+    pytest-xdist worker, so parallel workers never share it)."""
+    name = "_".join(filter(None, [name, os.environ.get("PYTEST_XDIST_WORKER")]))
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg

@@ -13,9 +13,13 @@ fi
 # Install Debian's Chromium for the browser tests when we can (root); never a downloaded build.
 bash scripts/ensure_chromium.sh || [ "${CI:-}" != "true" ] || { echo "Chromium missing in CI"; exit 1; }
 
+# One pytest-xdist worker per CPU (JICENG_TEST_WORKERS=0 runs in one process); the
+# browser flows stay together in one worker (jiceng/conftest.py).
+PARALLEL=(-n "${JICENG_TEST_WORKERS:-auto}" --dist loadgroup)
+
 status=0
 echo "== pytest on SQLite =="
-env -u DATABASE_URL "$PY" -m pytest "$@" || status=$?
+env -u DATABASE_URL "$PY" -m pytest "${PARALLEL[@]}" "$@" || status=$?
 
 if "$PY" - <<'PYEOF'
 import os, sys
@@ -28,7 +32,7 @@ except Exception as exc:
 PYEOF
 then
   echo "== pytest on PostgreSQL ($PG_URL) =="
-  DATABASE_URL="$PG_URL" "$PY" -m pytest "$@" || status=$?
+  DATABASE_URL="$PG_URL" "$PY" -m pytest "${PARALLEL[@]}" "$@" || status=$?
 elif [ "${CI:-}" = "true" ]; then
   echo "CI=true: PostgreSQL is required but not reachable" >&2
   status=1

@@ -190,7 +190,7 @@ def test_threads_racing_for_a_slot_never_overbook(race_database_url):
         env=env,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,  # hang guard: migrating a fresh database is slow on a busy machine
         check=True,
     )
     result = json.loads(completed.stdout)

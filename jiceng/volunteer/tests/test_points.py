@@ -254,7 +254,7 @@ def test_concurrent_redemptions_never_oversell_or_overdraw(race_database_url):
         env=env,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=600,  # hang guard: migrating a fresh database is slow on a busy machine
         check=True,
     )
     result = json.loads(completed.stdout)
