@@ -80,6 +80,26 @@ def test_riders_find_the_nearest_rider_home_without_logging_in(client):
     assert "0米" in response.content.decode()
 
 
+def test_the_nearby_list_offers_booking_without_a_query_per_point(
+    client_for, django_assert_max_num_queries
+):
+    # given a resident near the demo's service points, some of which take bookings
+    point = ServicePoint.objects.filter(active=True, items__isnull=False).first()
+    client = client_for("dangyuan")
+    # when the resident opens the nearby list (20 points)
+    with django_assert_max_num_queries(20):  # one query per point would be 36
+        response = client.get(
+            "/onewindow/nearby/", {"lat": point.lat, "lng": point.lng}
+        )
+    # then the points that take bookings offer 预约办事, the others do not
+    assert response.status_code == 200
+    points = response.context["points"]
+    assert len(points) > 1
+    bookable = {p.pk for p in points if p.items.exists()}
+    assert {p.pk for p in points if p.bookable} == bookable and point.pk in bookable
+    assert response.content.decode().count("预约办事") == len(bookable)
+
+
 def test_the_public_map_shows_every_open_point_offline(client):
     response = client.get("/onewindow/map/")
     assert response.status_code == 200

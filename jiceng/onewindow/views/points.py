@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -215,7 +216,12 @@ def nearby(request, rider=False):
     """Open points nearest to the phone's position (the page asks the browser)."""
     position = _position(request)
     kind = PointKind.RIDER_HOME if rider else request.GET.get("kind", "")
-    rows = public_points()
+    # One EXISTS in the query instead of one query per listed point for 预约办事.
+    rows = public_points().annotate(
+        bookable=Exists(
+            ServicePoint.items.through.objects.filter(servicepoint=OuterRef("pk"))
+        )
+    )
     if kind in PointKind.values:
         rows = rows.filter(kind=kind)
     points = services.nearest(rows, *position, limit=20) if position else []
