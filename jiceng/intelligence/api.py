@@ -1,12 +1,15 @@
 """/api/v1/cases/{id}/suggestions (the dispatcher's screen) and 未诉先办 tasks."""
 
+from datetime import datetime
+
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from jiceng.cases.models import Case
 from jiceng.core.scope import get_visible_or_404, require_permission
 
 from .models import ProactiveTask, TaskStatus
-from .services import dispatch, hotspots
+from .services import dispatch
 
 router = Router(tags=["智能派遣与未诉先办"])
 
@@ -42,10 +45,22 @@ class TaskOut(Schema):
     center: list[float | None]
     radius_m: float
     case_ids: list[int]
-    first: str
-    last: str
+    first: datetime
+    last: datetime
     status: str
     summary: str
+
+    @staticmethod
+    def resolve_category_name(task):
+        return task.category.name
+
+    @staticmethod
+    def resolve_center(task):
+        return [task.lat, task.lng]
+
+    @staticmethod
+    def resolve_case_ids(task):
+        return sorted(c.pk for c in task.cases.all())
 
 
 @router.get(
@@ -82,29 +97,19 @@ def suggestions(request, case_id: int):
     }
 
 
-def _task_out(task):
-    return {
-        **hotspots.as_json(task),
-        "id": task.pk,
-        "status": task.status,
-        "summary": task.summary,
-    }
-
-
 @router.get("proactive-tasks/", response=list[TaskOut], summary="未诉先办任务（待办）")
+@paginate
 def task_list(request):
-    require_permission(request.user, "cases.view")
+    require_permission(request.user, "intelligence.view")
     tasks = ProactiveTask.objects.visible_to(request.user).filter(
         status=TaskStatus.OPEN
     )
-    return [_task_out(t) for t in tasks.select_related("category")[:500]]
+    return tasks.select_related("category").prefetch_related("cases")
 
 
 @router.get("proactive-tasks/{int:pk}", response=TaskOut, summary="未诉先办任务")
 def task_detail(request, pk: int):
-    require_permission(request.user, "cases.view")
-    return _task_out(
-        get_visible_or_404(
-            ProactiveTask.objects.select_related("category"), request.user, pk=pk
-        )
+    require_permission(request.user, "intelligence.view")
+    return get_visible_or_404(
+        ProactiveTask.objects.select_related("category"), request.user, pk=pk
     )

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from jiceng.core.roles import Role
 from jiceng.core.scope import Scope, ScopedQuerySet
 
 
@@ -142,7 +143,8 @@ class ProactiveTask(models.Model):
     created_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
     version = models.PositiveIntegerField(default=0)
 
-    scope = Scope(place="place")
+    # departments see the cases dispatched to them, not an area's hot spots
+    scope = Scope(place="place", place_excluded_roles=frozenset({Role.DEPARTMENT}))
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

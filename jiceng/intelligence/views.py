@@ -32,7 +32,7 @@ def _tasks(user, data):
     return form, tasks
 
 
-@permission_required("cases.view")
+@permission_required("intelligence.view")
 def task_list(request):
     form, tasks = _tasks(request.user, request.GET)
     return render(
@@ -42,7 +42,7 @@ def task_list(request):
     )
 
 
-@permission_required("cases.view")
+@permission_required("intelligence.view")
 def task_detail(request, pk):
     task = get_visible_or_404(
         ProactiveTask.objects.select_related("category", "place", "closed_by"),
@@ -66,17 +66,17 @@ def _detail(request, task, form, status=200):
             "cases": cases,
             "form": form,
             "can_close": task.status == TaskStatus.OPEN
-            and can(request.user, task, "cases.dispatch"),
+            and can(request.user, task, "dispatch"),
         },
         status=status,
     )
 
 
 @require_POST
-@permission_required("cases.dispatch")
+@permission_required("intelligence.dispatch")
 def task_close(request, pk):
     task = get_visible_or_404(ProactiveTask.objects.all(), request.user, pk=pk)
-    if not can(request.user, task, "cases.dispatch"):
+    if not can(request.user, task, "dispatch"):
         raise PermissionDenied("您无权办结该任务")
     form = CloseForm(request.POST)
     if form.is_valid():
@@ -94,7 +94,7 @@ def task_close(request, pk):
     return _detail(request, task, form, status=400)
 
 
-@permission_required("cases.view")
+@permission_required("intelligence.view")
 def task_geojson(request):
     tasks = (
         ProactiveTask.objects.visible_to(request.user)
@@ -120,7 +120,7 @@ def task_geojson(request):
     )
 
 
-@permission_required("cases.configure")
+@permission_required("intelligence.configure")
 def dispatch_overview(request):
     """Model versions, recent corrections and each street's auto-dispatch."""
     streets = Place.objects.visible_to(request.user).filter(kind=PlaceKind.STREET)
@@ -144,7 +144,7 @@ def dispatch_overview(request):
     )
 
 
-@permission_required("cases.configure")
+@permission_required("intelligence.configure")
 def street_setting(request, pk):
     street = get_visible_or_404(
         Place.objects.filter(kind=PlaceKind.STREET), request.user, "change", pk=pk
