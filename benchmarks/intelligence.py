@@ -14,7 +14,6 @@ matching at 5,000 needs × 2,000 resources. Writes benchmarks/results/intelligen
 
 import math
 import random
-import resource
 import sys
 import time
 import tracemalloc
@@ -139,9 +138,10 @@ def bench_dispatch():
         model._matrix([s])
         bare.append(time.perf_counter() - started)
         started = time.perf_counter()
-        top = model.suggest([s])[0]
-        model.explain(s, top[0].category)
-        model.similar(s)
+        x = model._matrix([s])
+        top = model.suggest([s], x=x)[0]
+        model.explain(s, top[0].category, x=x)
+        model.similar(s, x=x)
         full.append(time.perf_counter() - started)
 
     def p95(values):
@@ -230,59 +230,46 @@ def _score(found, truth):
 
 
 def bench_detection():
-    from sklearn.cluster import DBSCAN
 
     count = env_int("BENCH_BACKGROUND", 1_000_000 if full_run() else 200_000)
     rng = random.Random(5)
     background, frame = _background(count, rng)
     injected, truth = _inject(rng, frame)
     points = background + injected
-    tracemalloc.start()
     started = time.perf_counter()
     ours = detection.find_clusters(points, eps=200, window=7, min_cases=6)
     ours_s = time.perf_counter() - started
-    ours_mb = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
+    ours_mb = _peak_mb(
+        lambda: detection.find_clusters(points, eps=200, window=7, min_cases=6)
+    )
     p, r = _score(ours, truth)
     # DBSCAN on the same points per group, days scaled so 7 days weigh as 200 m
-    import numpy as np
 
     lat0, lng0, per_deg_lng = frame
+
+    def dbscan():
+        found = []
+        by_group = {}
+        for point in points:
+            by_group.setdefault(point.group, []).append(point)
+        for members in by_group.values():
+            found += _dbscan_group(members, lat0, lng0, per_deg_lng)
+        return found
+
     started = time.perf_counter()
-    theirs = []
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    by_group = {}
-    for point in points:
-        by_group.setdefault(point.group, []).append(point)
-    for members in by_group.values():
-        xyz = np.array(
-            [
-                (
-                    (q.lng - lng0) * per_deg_lng,
-                    (q.lat - lat0) * detection.METRES_PER_DEGREE,
-                    q.day * 200 / 7,
-                )
-                for q in members
-            ]
-        )
-        labels = DBSCAN(eps=200, min_samples=6).fit_predict(xyz)
-        clusters = {}
-        for q, label in zip(members, labels, strict=True):
-            if label >= 0:
-                clusters.setdefault(label, []).append(q)
-        theirs += clusters.values()
+    theirs = dbscan()
     theirs_s = time.perf_counter() - started
-    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    theirs_mb = _peak_mb(dbscan)
     tp, tr = _score(theirs, truth)
     table(
         [
             (
-                "ours (space×time cells)",
+                "ours (k-d tree, space×time)",
                 p,
                 r,
                 len(ours),
                 f"{ours_s:.1f}",
-                f"{ours_mb:.0f} (traced)",
+                f"{ours_mb:.0f}",
             ),
             (
                 "sklearn DBSCAN",
@@ -290,10 +277,10 @@ def bench_detection():
                 tr,
                 len(theirs),
                 f"{theirs_s:.1f}",
-                f"+{rss_after - rss_before:.0f} RSS",
+                f"{theirs_mb:.0f}",
             ),
         ],
-        ["", "precision", "recall", "clusters", "seconds", "MB"],
+        ["", "precision", "recall", "clusters", "seconds", "peak MB (traced)"],
     )
     return {
         "background": count,
@@ -310,9 +297,39 @@ def bench_detection():
             "recall": tr,
             "clusters": len(theirs),
             "seconds": round(theirs_s, 2),
-            "rss_growth_mb": round(rss_after - rss_before, 1),
+            "peak_mb": round(theirs_mb, 1),
         },
     }
+
+
+def _peak_mb(fn):
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return peak
+
+
+def _dbscan_group(members, lat0, lng0, per_deg_lng):
+    import numpy as np
+    from sklearn.cluster import DBSCAN
+
+    xyz = np.array(
+        [
+            (
+                (q.lng - lng0) * per_deg_lng,
+                (q.lat - lat0) * detection.METRES_PER_DEGREE,
+                q.day * 200 / 7,
+            )
+            for q in members
+        ]
+    )
+    labels = DBSCAN(eps=200, min_samples=6).fit_predict(xyz)
+    clusters = {}
+    for q, label in zip(members, labels, strict=True):
+        if label >= 0:
+            clusters.setdefault(label, []).append(q)
+    return list(clusters.values())
 
 
 def bench_matching():

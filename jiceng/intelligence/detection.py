@@ -4,12 +4,11 @@ find_clusters is DBSCAN over space and time at once: two reports are neighbours
 when they lie within eps metres and window days of each other and belong to the
 same group (a big class: related categories); a report with at least min_cases
 neighbours (itself included) is a core, and cores that are neighbours share a
-cluster with the reports around them. Points are bucketed into cells of eps × eps
-metres × window days, so each report compares only with the 27 cells around it.
+cluster with the reports around them. A k-d tree over (x, y, scaled day, group)
+finds the candidate pairs; the exact space and time limits then filter them.
 """
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 METRES_PER_DEGREE = 111_320.0
@@ -33,48 +32,49 @@ def _xy(lat, lng, lat0):
 
 def find_clusters(points, *, eps=200.0, window=7.0, min_cases=5):
     """Lists of points, one list per cluster (noise left out)."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial import cKDTree
+
     if not points:
         return []
     lat0 = sum(p.lat for p in points) / len(points)
-    xy = [_xy(p.lat, p.lng, lat0) for p in points]
-    cells = defaultdict(list)
-    for i, (p, (x, y)) in enumerate(zip(points, xy, strict=True)):
-        cells[(p.group, int(x // eps), int(y // eps), int(p.day // window))].append(i)
-    neighbours = []
-    eps2 = eps * eps
-    for p, (x, y) in zip(points, xy, strict=True):
-        cx, cy, ct = int(x // eps), int(y // eps), int(p.day // window)
-        found = []
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for dt in (-1, 0, 1):
-                    for j in cells.get((p.group, cx + dx, cy + dy, ct + dt), ()):
-                        q, (qx, qy) = points[j], xy[j]
-                        if (
-                            abs(q.day - p.day) <= window
-                            and (qx - x) ** 2 + (qy - y) ** 2 <= eps2
-                        ):
-                            found.append(j)
-        neighbours.append(found)
-    core = [len(found) >= min_cases for found in neighbours]
-    label = [-1] * len(points)
-    clusters = []
-    for i in range(len(points)):
-        if not core[i] or label[i] != -1:
-            continue
-        members, stack = [], [i]
-        label[i] = len(clusters)
-        while stack:
-            j = stack.pop()
-            members.append(j)
-            if not core[j]:
-                continue
-            for k in neighbours[j]:
-                if label[k] == -1:
-                    label[k] = len(clusters)
-                    stack.append(k)
-        clusters.append([points[j] for j in sorted(members)])
-    return clusters
+    groups = {}
+    coords = np.array(
+        [
+            (
+                *_xy(p.lat, p.lng, lat0),
+                p.day * eps / window,
+                # groups far apart: never neighbours of each other
+                groups.setdefault(p.group, len(groups)) * 1e9,
+            )
+            for p in points
+        ]
+    )
+    # a ball of radius eps·√2 holds the cylinder (eps in space, window in time)
+    pairs = cKDTree(coords).query_pairs(eps * 1.4143, output_type="ndarray")
+    if len(pairs):
+        a, b = pairs[:, 0], pairs[:, 1]
+        flat = np.hypot(*(coords[a, :2] - coords[b, :2]).T) <= eps
+        late = np.abs(coords[a, 2] - coords[b, 2]) <= eps
+        pairs = pairs[flat & late]
+    n = len(points)
+    counts = np.bincount(pairs.ravel(), minlength=n) + 1  # itself included
+    core = counts >= min_cases
+    a, b = (pairs[:, 0], pairs[:, 1]) if len(pairs) else (np.array([], int),) * 2
+    both = core[a] & core[b]
+    graph = coo_matrix((np.ones(both.sum()), (a[both], b[both])), shape=(n, n))
+    _count, component = connected_components(graph, directed=False)
+    label = np.where(core, component, -1)
+    # a border report joins the cluster of a core it neighbours (the first found)
+    for x, y in ((a, b), (b, a)):
+        border = ~core[x] & core[y] & (label[x] == -1)
+        label[x[border]] = component[y[border]]
+    clusters = {}
+    for i in np.flatnonzero(label >= 0):
+        clusters.setdefault(int(label[i]), []).append(points[i])
+    return sorted(clusters.values(), key=lambda c: c[0].day)
 
 
 def centre(points):

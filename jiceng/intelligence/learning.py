@@ -69,9 +69,9 @@ class Model:
     def _matrix(self, samples):
         return self.vectorizer.transform(samples)
 
-    def suggest(self, samples, k=3):
+    def suggest(self, samples, k=3, *, x=None):
         """For each sample, k suggestions, most likely first."""
-        x = self._matrix(samples)
+        x = self._matrix(samples) if x is None else x
         category_p = self.categories.predict_proba(x)
         handler_p = self.handlers.predict_proba(x)
         handler_names = list(self.handlers.classes_)
@@ -99,13 +99,13 @@ class Model:
             for row in self.handlers.predict_proba(x)
         ]
 
-    def explain(self, sample, category, limit=6):
+    def explain(self, sample, category, limit=6, *, x=None):
         """The features of this report that weighed most for the category."""
-        x = self._matrix([sample]).tocsr()
+        x = (self._matrix([sample]) if x is None else x).tocsr()
         index = list(self.categories.classes_).index(category)
         coef = self.categories.coef_
         row = coef[index] if coef.shape[0] > 1 else coef[0]
-        names = self.vectorizer.get_feature_names_out()
+        names = self._names()
         weights = [
             (float(value * row[col]), names[col])
             for col, value in zip(x.indices, x.data, strict=True)
@@ -113,11 +113,19 @@ class Model:
         weights.sort(reverse=True)
         return [(name, round(w, 3)) for w, name in weights[:limit] if w > 0]
 
-    def similar(self, sample, limit=3):
+    def _names(self):
+        names = self.__dict__.get("_feature_names")
+        if names is None:
+            names = self.__dict__["_feature_names"] = (
+                self.vectorizer.get_feature_names_out()
+            )
+        return names
+
+    def similar(self, sample, limit=3, *, x=None):
         """Keys of the kept past cases nearest in words (cosine of TF-IDF)."""
         if self.similar_matrix is None or not self.similar_keys:
             return []
-        x = self._matrix([sample])
+        x = self._matrix([sample]) if x is None else x
         scores = (self.similar_matrix @ x.T).toarray().ravel()
         best = np.argsort(-scores)[:limit]
         return [(self.similar_keys[i], float(scores[i])) for i in best if scores[i] > 0]

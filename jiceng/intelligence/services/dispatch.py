@@ -281,7 +281,8 @@ def suggest(text, *, place=None, compound=None, channel="", at=None, explain=Fal
         return _cold_start(text, place, departments)
     grid = grid_of(place) if place is not None else None
     features = sample(text, grid=grid, compound=compound, channel=channel, at=at)
-    picks = model.suggest([features])[0]
+    x = model._matrix([features])  # one transform for the scores, reasons, neighbours
+    picks = model.suggest([features], x=x)[0]
     categories = _categories([p.category for p in picks])
     items = []
     for pick in picks:
@@ -298,12 +299,12 @@ def suggest(text, *, place=None, compound=None, channel="", at=None, explain=Fal
                 to_grid,
                 pick.confidence,
                 by_rule,
-                model.explain(features, pick.category) if explain else [],
+                model.explain(features, pick.category, x=x) if explain else [],
             )
         )
     similar = []
     if explain:
-        found = model.similar(features)
+        found = model.similar(features, x=x)
         cases = Case.objects.in_bulk([key for key, _score in found])
         similar = [(cases[k], score) for k, score in found if k in cases]
     return Suggestions(items, "model", row.version, similar)
