@@ -12,7 +12,10 @@ places/panels.py does for place pages, the higher app registers:
 - dispatch listeners: (case, actor, step name) after a dispatch or a transfer.
 """
 
+import logging
 from collections.abc import Callable
+
+logger = logging.getLogger(__name__)
 
 PANELS: dict[str, list[Callable]] = {"detail": [], "queue": [], "map": []}
 MAP_OVERLAYS: list[Callable] = []  # (request) → url or None
@@ -47,5 +50,12 @@ def auto_dispatch(case):
 
 
 def dispatched(case, actor, step):
+    """Tell the listeners; the dispatch has committed, so a listener's failure is
+    logged and never undoes it or fails the dispatcher's request."""
     for listener in DISPATCH_LISTENERS:
-        listener(case, actor, step)
+        try:
+            listener(case, actor, step)
+        except Exception:
+            logger.exception(
+                "dispatch listener %s failed for case %s", listener, case.pk
+            )
