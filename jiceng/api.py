@@ -170,3 +170,7 @@ api.add_router("/meetings/", alliances_api.meetings)
 api.add_router("/topics/", topics_router)
 api.add_router("/disputes/", disputes_router)
 api.add_router("/", onewindow_router)
+# 智能派遣与未诉先办
+from jiceng.intelligence.api import router as intelligence_router  # noqa: E402
+
+api.add_router("/", intelligence_router)

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "jiceng.deliberation",
     "jiceng.accounts",
     "jiceng.onewindow",
+    "jiceng.intelligence",
     "jiceng.home",
     "jiceng.demo",  # seeds every app above: installed last
 ]
@@ -338,3 +339,11 @@ LOGGING = {
 FORM_RENDERER = "jiceng.core.forms.FormRenderer"
 FORMAT_MODULE_PATH = ["jiceng.formats"]
 FILTERS_EMPTY_CHOICE_LABEL = "全部"
+
+# 智能派遣与未诉先办 (jiceng.intelligence): below this many closed cases suggestions
+# come from routing rules and keywords; detection's cluster, repeat and rise limits.
+INTELLIGENCE_MIN_CASES = int(os.environ.get("JICENG_DISPATCH_MIN_CASES", "100"))
+INTELLIGENCE_CLUSTER_METRES = float(os.environ.get("JICENG_CLUSTER_METRES", "200"))
+INTELLIGENCE_CLUSTER_DAYS = float(os.environ.get("JICENG_CLUSTER_DAYS", "7"))
+INTELLIGENCE_CLUSTER_MIN_CASES = int(os.environ.get("JICENG_CLUSTER_MIN_CASES", "5"))
+INTELLIGENCE_REPEAT_DAYS = int(os.environ.get("JICENG_REPEAT_DAYS", "30"))

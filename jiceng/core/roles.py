@@ -176,6 +176,16 @@ _ACCOUNT_PERMISSIONS = {
 for _role, _extra in _ACCOUNT_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)
 
+# 智能派遣与未诉先办 (intelligence): who sees cases sees the 未诉先办 tasks of their
+# area (view), dispatchers close them (dispatch), who configures routing sets the
+# street's auto-dispatch and reads the model versions (configure).
+for _role, _permissions in list(ROLE_PERMISSIONS.items()):
+    ROLE_PERMISSIONS[_role] = _permissions | frozenset(
+        "intelligence." + p.split(".")[1]
+        for p in _permissions
+        if p in {"cases.view", "cases.dispatch", "cases.configure"}
+    )
+
 # Which place kinds a place-scoped role is assigned to (checked on assignment).
 ROLE_PLACE_KINDS = {
     Role.DISTRICT_ADMIN: {"district"},

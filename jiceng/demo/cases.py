@@ -14,6 +14,7 @@ from jiceng.cases import kpi, services
 from jiceng.cases.models import Case, CaseEvent, Category, Channel, RoutingRule
 from jiceng.core.models import Assignment, Department
 from jiceng.core.scope import path_prefix
+from jiceng.intelligence.corpus import describe
 from jiceng.places.models import Place, PlaceKind
 
 from .common import stream
@@ -94,6 +95,7 @@ def seed_case_loop(district, *, seed, log=print):
         ):
             workers.append((users[name], users[street_admin], assignment.place))
     categories = {c.code: c for c in Category.objects.filter(code__in=DESCRIPTIONS)}
+    words = stream(seed, "case_texts")  # the reports' wording, apart from rng
     for number in range(CASES):
         worker, dispatcher, grid = workers[number % len(workers)]
         code = rng.choice(sorted(categories))
@@ -101,7 +103,7 @@ def seed_case_loop(district, *, seed, log=print):
         case = services.report_case(
             actor=worker,
             category=categories[code],
-            description=DESCRIPTIONS[code],
+            description=describe(code, words),
             place=grid,
             channel=rng.choice([Channel.SNAPSHOT, Channel.PATROL, Channel.HOTLINE]),
             reporter_name=str(worker),
@@ -110,7 +112,7 @@ def seed_case_loop(district, *, seed, log=print):
         _advance(
             case, rng.choice(STAGES), worker, dispatcher, users["bumen"], grid, rng
         )
-    _seed_history(district, rng)
+    _seed_history(district, rng, words)
     kpi.rebuild()
     log(
         f"事件案卷 {CASES} 件（另有历史结案 {HISTORY_CASES} 件），"
@@ -132,7 +134,7 @@ def _spot(grid, turn):
     return {"lat": compound.lat, "lng": compound.lng, "address": compound.address}
 
 
-def _seed_history(district, rng):
+def _seed_history(district, rng, words):
     """Closed cases spread over every grid and the past months, so the KPI pages
     have trends and a ranking; each community gets its own pace and satisfaction."""
     admin = get_user_model().objects.filter(is_superuser=True).first()
@@ -154,7 +156,7 @@ def _seed_history(district, rng):
         case = services.report_case(
             actor=admin,
             category=category,
-            description=DESCRIPTIONS[category.code],
+            description=describe(category.code, words),
             place=grid,
             channel=rng.choice(list(Channel.values[:4])),
             reporter_name="居民",

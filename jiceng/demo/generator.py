@@ -36,6 +36,7 @@ from .cases import purge_cases, seed_case_loop
 from .common import SIZES, find_district, stream
 from .deliberation import purge_deliberation, seed_deliberation
 from .identity import Identities
+from .intelligence import purge_intelligence, seed_intelligence
 from .member_accounts import purge_member_accounts, seed_member_accounts
 from .onewindow import purge_onewindow, seed_onewindow
 from .party import PartyBuilder, purge_party
@@ -111,6 +112,7 @@ def seed_apps(*, seed, log):
     seed_deliberation(district, seed=seed, log=log)
     seed_member_accounts(district, seed=seed, log=log)
     seed_onewindow(district, seed=seed, log=log)
+    seed_intelligence(district, seed=seed, log=log)
 
 
 def summarize(district=None):
@@ -155,6 +157,7 @@ def delete_demo_data(usernames, log=None):
             purge_alliances(district)
             purge_deliberation(district)
             purge_member_accounts(district)
+            purge_intelligence()
             purge_onewindow(district)
             purge_volunteering(district)
             purge_campaigns(district)

@@ -42,6 +42,8 @@ MENU = [
     MenuItem(_("事件案卷"), "cases:list", "megaphone", ("cases.view",)),
     MenuItem(_("考核统计"), "cases:kpi", "bar-chart", ("cases.kpi",)),
     MenuItem(_("类别与派遣规则"), "cases:config", "sliders", ("cases.configure",)),
+    MenuItem(_("未诉先办"), "intelligence:task_list", "lightning-charge"),
+    MenuItem(_("智能派遣"), "intelligence:dispatch", "cpu"),
     MenuItem(
         _("双报到与志愿服务"), "volunteer:index", "people-fill", ("volunteer.view",)
     ),

@@ -16,7 +16,7 @@ LAYERS = [
     {"places"},
     {"people", "party", "transfer", "notices"},
     {"cases", "volunteer"},
-    {"accounts", "alliances", "deliberation", "onewindow"},
+    {"accounts", "alliances", "deliberation", "onewindow", "intelligence"},
     {"home", "demo"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}

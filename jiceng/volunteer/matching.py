@@ -5,13 +5,14 @@ need with no skills takes any resource), their time slots meet (either side blan
 means any time) and the need lies within the resource's service radius. Each
 resource serves at most `capacity` needs.
 
-match() finds a maximum number of served needs and keeps distances short:
-1. the most constrained needs (fewest candidates) choose first, each taking the
-   nearest candidate with capacity left;
-2. every need still unserved searches an augmenting path (need → full resource →
-   a need there that can move to another resource → … → a resource with room), so
-   the count of served needs reaches the maximum of the bipartite b-matching;
-3. a last pass moves each need to a nearer resource that still has room.
+match() is exact: among all assignments it serves the most needs that skills,
+slots, radii and capacities allow, and among those it takes the least total
+distance. Each resource becomes `capacity` seats; each need also gets a seat of
+its own meaning "unserved" whose cost exceeds any total distance, so a minimum-
+cost full matching of needs to seats (scipy's LAPJVsp on the sparse cost matrix)
+first minimises the unserved count, then the distance. match_augmenting() is the
+earlier heuristic (greedy, augmenting paths to depth 8, nearer-resource pass),
+kept as a baseline for the benchmark.
 
 greedy_first_fit() is the baseline a clerk with a spreadsheet would do: needs in
 list order, each taking the first resource in list order that can serve it.
@@ -106,7 +107,7 @@ def greedy_first_fit(needs, resources, options=None):
     return result
 
 
-def match(needs, resources, options=None, max_depth=8):
+def match_augmenting(needs, resources, options=None, max_depth=8):
     options = options if options is not None else candidates(needs, resources)
     distance = [dict((j, d) for d, j in found) for found in options]
     left = [r.capacity for r in resources]
@@ -155,6 +156,48 @@ def match(needs, resources, options=None, max_depth=8):
     result = Result()
     for i, j in pairs.items():
         result.pairs[i], result.distances[i] = j, distance[i][j]
+    return result
+
+
+def match(needs, resources, options=None):
+    """The exact maximum-count, minimum-distance assignment (see the module doc)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    options = options if options is not None else candidates(needs, resources)
+    result = Result()
+    if not needs:
+        return result
+    seats = []  # seat column → resource index
+    first_seat = []
+    for r in resources:
+        first_seat.append(len(seats))
+        seats.extend([len(first_seat) - 1] * max(r.capacity, 0))
+    longest = max((d for found in options for d, _j in found), default=0.0)
+    # unserved costs more than every real distance together, so count comes first;
+    # real costs start at 1 so a zero distance is still an edge of the sparse matrix
+    unserved = (longest + 1.0) * len(needs) + 1.0
+    rows, cols, costs = [], [], []
+    for i, found in enumerate(options):
+        for d, j in found:
+            for seat in range(first_seat[j], first_seat[j] + resources[j].capacity):
+                rows.append(i)
+                cols.append(seat)
+                costs.append(d + 1.0)
+        rows.append(i)
+        cols.append(len(seats) + i)
+        costs.append(unserved)
+    matrix = csr_matrix(
+        (np.asarray(costs), (np.asarray(rows), np.asarray(cols))),
+        shape=(len(needs), len(seats) + len(needs)),
+    )
+    need_index, seat_index = min_weight_full_bipartite_matching(matrix)
+    distance = [dict((j, d) for d, j in found) for found in options]
+    for i, seat in zip(need_index, seat_index, strict=True):
+        if seat < len(seats):
+            j = seats[seat]
+            result.pairs[int(i)], result.distances[int(i)] = j, distance[i][j]
     return result
 
 

@@ -11,7 +11,7 @@ from jiceng.core.scope import path_prefix
 from jiceng.core.validators import validate_mobile
 from jiceng.places.models import Place, PlaceKind
 
-from .. import kpi, notify, photos, workdays
+from .. import extensions, kpi, notify, photos, workdays
 from ..errors import CaseError, field_error
 from ..models import Case, CaseCounter, CaseEvent, Category, Channel, RoutingRule
 from ..workflow import Status
@@ -194,6 +194,15 @@ def report_case(
                 f"按派遣规则自动派往{rule.department or '所在网格'}",
                 from_status=Status.REPORTED,
             )
+        )
+    elif (proposal := extensions.auto_dispatch(case)) is not None:
+        # no rule: a registered dispatcher (intelligence) may propose one
+        department, grid, note = proposal
+        rule = proposal
+        case.status = Status.DISPATCHED
+        assign(case, department=department, grid=grid, now=now)
+        events.append(
+            new_event(case, "dispatch", None, note, from_status=Status.REPORTED)
         )
     with transaction.atomic():
         case.number = _next_number(now)

@@ -21,7 +21,7 @@ from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
 from jiceng.core.scope import can, require_in_scope
 
-from .. import notify, photos, workdays
+from .. import extensions, notify, photos, workdays
 from ..errors import CaseError, field_error
 from ..models import Case
 from ..workflow import (
@@ -148,6 +148,7 @@ def _assigning(step, *, department, grid, **taking):
     with _taking(step, **taking) as case:
         check_assignee(case, department=department, grid=grid)
         assign(case, department=department, grid=grid, now=timezone.now())
+    extensions.dispatched(case, taking["actor"], step.name)
     return case
 
 

@@ -18,7 +18,7 @@ from jiceng.core.scope import (
 )
 from jiceng.places.models import Place, PlaceKind
 
-from .. import duplicates, services
+from .. import duplicates, extensions, services
 from ..filters import cases_for
 from ..forms import RatingForm, ReportForm, StepForm
 from ..models import Case
@@ -44,6 +44,7 @@ def case_list(request):
             "kind": "cases",
             "can_reveal": has_permission(request.user, "people.reveal"),
             "can_see_kpi": has_permission(request.user, "cases.kpi"),
+            "panels": extensions.render_panels("queue", request),
         },
         partial="cases/partials/table.html",
     )
@@ -118,6 +119,7 @@ def _detail_context(request, case, form=None, failed_step=None):
         or StepForm(user=request.user, case=case, initial={"version": case.version}),
         "failed_step": failed_step,
         "checks_own": checks_own,
+        "panels": extensions.render_panels("detail", request, case),
     }
 
 
@@ -253,6 +255,8 @@ def case_map(request):
             "filter": case_filter.form,
             "query": request.GET.urlencode(),
             "limit": MAP_LIMIT,
+            "overlays": extensions.overlay_urls(request),
+            "panels": extensions.render_panels("map", request),
         },
     )
 

@@ -80,7 +80,7 @@ FINGERPRINTS = {
     "members": "897452e181347ac9",
     "joint": "571996bd2e0d8699",
     "gig_workers": "45e51f1d748be426",
-    "cases": "354d3c1b7e9c4ebd",
+    "cases": "cd0cf0631b1f0e91",
     "accounts": "643c7cd2b5343408",
 }
 

@@ -28,5 +28,18 @@ document.addEventListener("DOMContentLoaded", function () {
         base.then(function (b) { if (b) { map.fitBounds(b); } });
       }
       el.dataset.loaded = String(data.features.length);
+      // areas other apps add (未诉先办 hot spots): circles with a label and a link
+      (el.dataset.overlays || "").split(" ").filter(Boolean).forEach(function (url) {
+        fetch(url, { credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (extra) {
+            extra.features.forEach(function (f) {
+              var p = f.properties, c = f.geometry.coordinates;
+              L.circle([c[1], c[0]], { radius: Math.max(p.radius_m, 30), color: "#6a1b9a", weight: 2, fillOpacity: 0.12 })
+                .bindTooltip(p.label).on("click", function () { window.location = p.url; }).addTo(map);
+            });
+            el.dataset.overlaysLoaded = String(extra.features.length);
+          });
+      });
     });
 });
