@@ -33,6 +33,7 @@ from jiceng.party.api import router as party_router
 from jiceng.people.api import router as people_router
 from jiceng.places.api import router as places_router
 from jiceng.volunteer.api import router as volunteer_router
+from jiceng.workforce import api as workforce_api
 
 
 class BearerToken(HttpBearer):
@@ -170,3 +171,7 @@ api.add_router("/meetings/", alliances_api.meetings)
 api.add_router("/topics/", topics_router)
 api.add_router("/disputes/", disputes_router)
 api.add_router("/", onewindow_router)
+# 社区工作者与网格
+api.add_router("/patrols/", workforce_api.patrols)
+api.add_router("/visits/", workforce_api.visits)
+api.add_router("/workers/", workforce_api.workers)
