@@ -135,7 +135,7 @@ def _seed(district, u, rng, log):
             worker.grade_since = since
             workers.append(worker)
     # One due a step-up this year, one held back by 不称职, one by a sanction.
-    due, failed, sanctioned = workers[3], workers[15], workers[27]
+    due, failed, sanctioned = workers[3], workers[15], workers[9]
     three_years = date(today.year - 3, 3, 1)
     for w in (due, failed, sanctioned):
         Worker.objects.filter(pk=w.pk).update(grade_since=three_years)

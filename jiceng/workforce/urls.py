@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import careers, grid, mobilisation, phone
+from .views import careers, grid, manage, mobilisation, phone
 
 app_name = "workforce"
 
@@ -10,6 +10,23 @@ urlpatterns = [
     path("workers/", careers.worker_list, name="workers"),
     path("workers/<int:pk>/", careers.worker_detail, name="worker_detail"),
     path("workers/<int:pk>/assess/", careers.assess, name="assess"),
+    path("workers/new/", manage.worker_new, name="worker_new"),
+    path(
+        "workers/<int:pk>/certificates/",
+        manage.certificate_new,
+        name="certificate_new",
+    ),
+    path("workers/<int:pk>/sanctions/", manage.discipline_new, name="discipline_new"),
+    path("rounds/new/", manage.round_new, name="round_new"),
+    path("rounds/<int:pk>/candidates/", manage.round_candidate, name="round_candidate"),
+    path("courses/new/", manage.course_new, name="course_new"),
+    path(
+        "courses/<int:pk>/attendance/",
+        manage.course_attendance,
+        name="course_attendance",
+    ),
+    path("mentors/new/", manage.mentor_new, name="mentor_new"),
+    path("directory/new/", manage.team_member_new, name="team_member_new"),
     path("step-ups/", careers.step_ups, name="step_ups"),
     path("step-ups/<int:pk>/", careers.step_up_apply, name="step_up_apply"),
     path("pay/", careers.pay_tables, name="pay_tables"),

@@ -116,7 +116,7 @@ def finding_to_case(*, actor, finding, category=None):
         category=category,
         description=finding.description,
         channel=Channel.PATROL,
-        place=finding.patrol.grid if finding.lat is None else None,
+        place=finding.patrol.grid,
         lat=finding.lat,
         lng=finding.lng,
     )

@@ -251,6 +251,9 @@ def round_detail(request, pk):
         "workforce/round_detail.html",
         {
             "round": round_,
+            "communities": places_for(request.user, MANAGE, PlaceKind.COMMUNITY).filter(
+                path__startswith=round_.street.path
+            ),
             "ranked": ranked,
             "unscored": unscored,
             "cut": round_.positions,
@@ -347,6 +350,10 @@ def course_detail(request, pk):
         {
             "course": course,
             "roll": roll,
+            "workers": Worker.objects.visible_to(request.user, "manage")
+            .filter(status=WorkerStatus.ACTIVE)
+            .order_by("community", "name")[:300],
+            "present_ids": {r.worker_id for r in roll if r.present},
             "present": sum(1 for r in roll if r.present),
         },
     )

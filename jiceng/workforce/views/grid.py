@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core.actions import act
 from jiceng.core.htmx import paginate
-from jiceng.core.scope import get_visible_or_404, permission_required
+from jiceng.core.scope import get_visible_or_404, has_permission, permission_required
 from jiceng.places.models import PlaceKind
 
 from .. import services
@@ -68,7 +68,12 @@ def directory(request):
     return render(
         request,
         "workforce/directory.html",
-        {"page": paginate(request, rows, 50), "q": q, "grid": grid},
+        {
+            "page": paginate(request, rows, 50),
+            "q": q,
+            "grid": grid,
+            "can_manage": has_permission(request.user, "workforce.manage"),
+        },
     )
 
 
