@@ -48,6 +48,7 @@ def _per_grid_prefix(queryset, field, grids):
         within |= path_prefix(grid.path, field)
     return dict(
         queryset.filter(within)
+        .order_by()
         .annotate(g=Substr(field, 1, length))
         .values("g")
         .annotate(n=Count("pk"))
