@@ -8,7 +8,7 @@ path (benchmarks/workforce.py measures it against the bare query)."""
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -39,21 +39,31 @@ class GridCoverage:
 
 
 def _per_grid_prefix(queryset, field, grids):
-    """Rows of queryset counted per grid, by the grid prefix of field's path."""
+    """Rows of queryset counted per grid, by the grid prefix of field's path.
+
+    One range over the grids' common ancestor (their street or community, as a
+    page lists them) rather than an OR of a range per grid: the database walks
+    one index range and groups it, and the grids not asked about drop out here.
+    """
     if not grids:
         return {}
     length = len(grids[0].path)
-    within = Q(pk__in=[])
-    for grid in grids:
-        within |= path_prefix(grid.path, field)
-    return dict(
-        queryset.filter(within)
+    wanted = {g.path for g in grids}
+    first, last = min(wanted), max(wanted)  # their common prefix is everyone's
+    same = next(
+        (i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b),
+        len(first),
+    )
+    common = first[: same - same % Place.steplen]
+    counts = (
+        queryset.filter(path_prefix(common, field))
         .order_by()
         .annotate(g=Substr(field, 1, length))
         .values("g")
         .annotate(n=Count("pk"))
         .values_list("g", "n")
     )
+    return {g: n for g, n in counts if g in wanted}
 
 
 def coverage(grids, days=30, now=None):
