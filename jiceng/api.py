@@ -33,6 +33,7 @@ from jiceng.party.api import router as party_router
 from jiceng.people.api import router as people_router
 from jiceng.places.api import router as places_router
 from jiceng.volunteer.api import router as volunteer_router
+from jiceng.workforce import api as workforce_api
 
 
 class BearerToken(HttpBearer):
@@ -174,3 +175,8 @@ api.add_router("/", onewindow_router)
 from jiceng.intelligence.api import router as intelligence_router  # noqa: E402
 
 api.add_router("/", intelligence_router)
+# 社区工作者与网格
+api.add_router("/patrols/", workforce_api.patrols)
+api.add_router("/visits/", workforce_api.visits)
+# /workers/ is people's new-employment workers (earlier): community workers here
+api.add_router("/community-workers/", workforce_api.workers)

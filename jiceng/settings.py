@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "jiceng.accounts",
     "jiceng.onewindow",
     "jiceng.intelligence",
+    "jiceng.workforce",
     "jiceng.home",
     "jiceng.demo",  # seeds every app above: installed last
 ]

@@ -293,3 +293,23 @@ _ONEWINDOW_PERMISSIONS = {
 }
 for _role, _extra in _ONEWINDOW_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)
+
+# 社区工作者与网格 (workforce): view (workers, teams, coverage in one's subtree);
+# patrol (a grid worker's patrols, home visits and duty checklist); manage (careers,
+# pay, recruitment, assessment, training, mentors, teams: communities and up);
+# mobilise (declare 平急结合 modes and assign posts: streets and the district);
+# duty (a member or volunteer confirms and checks in at an assigned post).
+_WORKFORCE_MANAGE = {"workforce.view", "workforce.manage", "workforce.patrol"}
+_WORKFORCE_PERMISSIONS = {
+    Role.DISTRICT_ADMIN: _WORKFORCE_MANAGE | {"workforce.mobilise"},
+    Role.STREET_ADMIN: _WORKFORCE_MANAGE | {"workforce.mobilise"},
+    Role.COMMUNITY_SECRETARY: _WORKFORCE_MANAGE,
+    Role.COMMUNITY_STAFF: _WORKFORCE_MANAGE,
+    Role.GRID_WORKER: {"workforce.view", "workforce.patrol", "workforce.duty"},
+    # view: only their own deployments (the scope's owner clause)
+    Role.BUILDING_LEAD: {"workforce.view", "workforce.duty"},
+    Role.UNIT_ORG: {"workforce.view", "workforce.duty"},
+    Role.MEMBER: {"workforce.view", "workforce.duty"},
+}
+for _role, _extra in _WORKFORCE_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)

@@ -45,6 +45,7 @@ from .places import build_places, purge_places
 from .registry import purge_registry, seed_registry_extras
 from .units import build_units, purge_units
 from .volunteer import purge_volunteering, seed_volunteering
+from .workforce import purge_workforce, seed_workforce
 
 GENERATOR_CACHE_KIB = 131072  # SQLite page cache while writing residents
 
@@ -113,6 +114,7 @@ def seed_apps(*, seed, log):
     seed_member_accounts(district, seed=seed, log=log)
     seed_onewindow(district, seed=seed, log=log)
     seed_intelligence(district, seed=seed, log=log)
+    seed_workforce(district, seed=seed, log=log)
 
 
 def summarize(district=None):
@@ -158,6 +160,7 @@ def delete_demo_data(usernames, log=None):
             purge_deliberation(district)
             purge_member_accounts(district)
             purge_intelligence()
+            purge_workforce(district)
             purge_onewindow(district)
             purge_volunteering(district)
             purge_campaigns(district)
