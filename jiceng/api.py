@@ -178,5 +178,4 @@ api.add_router("/", intelligence_router)
 # 社区工作者与网格
 api.add_router("/patrols/", workforce_api.patrols)
 api.add_router("/visits/", workforce_api.visits)
-# /workers/ is people's new-employment workers (earlier): community workers here
-api.add_router("/community-workers/", workforce_api.workers)
+api.add_router("/workers/", workforce_api.workers)

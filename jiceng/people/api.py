@@ -100,7 +100,7 @@ def get_unit(request, unit_id: int):
     return get_visible_or_404(Unit.objects, request.user, pk=unit_id)
 
 
-@router.get("workers/", response=list[WorkerOut], summary="新就业群体列表")
+@router.get("gig-workers/", response=list[WorkerOut], summary="新就业群体列表")
 @paginate
 def list_workers(request, filters: Query[WorkerQuery]):
     return filtered(WorkerFilter, filters, GigWorker.objects.visible_to(request.user))

@@ -1,7 +1,6 @@
 """Workforce under /api/v1/: patrols (POST a GeoJSON LineString with findings),
 home visits (POST {"household", "kind", "notes"}) and community workers, as
-collections. Community workers answer at /community-workers/: /workers/ was
-already people's new-employment workers (快递小哥/外卖骑手)."""
+collections (people's new-employment workers, 快递小哥/外卖骑手, are /gig-workers/)."""
 
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Status

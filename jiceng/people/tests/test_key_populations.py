@@ -154,9 +154,9 @@ def test_the_api_lists_tags_up_to_the_callers_level(api_for, people, resident):
     lead = api_for("loudong").get("/api/v1/key-population-tags/", {"limit": 500}).json()
     assert "严重精神障碍患者" in {t["category"] for t in worker["items"]}
     assert "严重精神障碍患者" not in {t["category"] for t in lead["items"]}
-    riders = api_for("shuji").get("/api/v1/workers/").json()
+    riders = api_for("shuji").get("/api/v1/gig-workers/").json()
     assert riders["count"] > 0 and "*" in riders["items"][0]["phone_masked"]
-    assert api_for("wangge").get("/api/v1/workers/").json()["count"] == 0
+    assert api_for("wangge").get("/api/v1/gig-workers/").json()["count"] == 0
 
 
 def test_the_ledger_column_adds_tags_within_the_importers_level(

@@ -43,7 +43,7 @@ SURFACES = [
         GigWorker,
         list_url="/people/workers/",
         detail_url=lambda w: f"/people/workers/{w.pk}/",
-        api_list="/api/v1/workers/",
+        api_list="/api/v1/gig-workers/",
         export_url="/transfer/export/workers.xlsx",
     ),
     # The tag page lists the open tags (its default tab); the API lists them all.

@@ -27,8 +27,8 @@ SURFACES = [
         Worker,
         list_url="/workforce/workers/",
         detail_url=lambda w: f"/workforce/workers/{w.pk}/",
-        api_list="/api/v1/community-workers/",
-        api_detail=lambda w: f"/api/v1/community-workers/{w.pk}",
+        api_list="/api/v1/workers/",
+        api_detail=lambda w: f"/api/v1/workers/{w.pk}",
     ),
     Surface(PayTable, list_url="/workforce/pay/", permission="workforce.manage"),
     Surface(
