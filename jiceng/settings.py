@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "jiceng.deliberation",
     "jiceng.accounts",
     "jiceng.onewindow",
+    "jiceng.assessment",
     "jiceng.home",
     "jiceng.demo",  # seeds every app above: installed last
 ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("deliberation/", include("jiceng.deliberation.urls")),
     path("accounts/", include("jiceng.accounts.urls")),
     path("onewindow/", include("jiceng.onewindow.urls")),
+    path("assessment/", include("jiceng.assessment.urls")),
     path("open311/v2/", include("jiceng.cases.open311_urls")),
     path("api/v1/", api.urls),
 ]

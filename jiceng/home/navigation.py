@@ -56,6 +56,7 @@ MENU = [
     MenuItem(
         _("一窗受理·办事"), "onewindow:index", "window-stack", ("onewindow.view",)
     ),
+    MenuItem(_("考核评价与督察"), "assessment:index", "award", ("assessment.view",)),
     MenuItem(_("党组织"), "party:org_index", "flag", ("party.view",)),
     MenuItem(_("党员"), "party:member_list", "person-badge", ("party.view",)),
     MenuItem(_("双向核查"), "party:roster_list", "arrow-left-right", ("party.view",)),

@@ -1,7 +1,7 @@
 """Layers read bottom-up: a module imports only from its own layer's apps or below.
 
 core → places → people, party, transfer, notices → cases, volunteer →
-accounts, alliances, deliberation, onewindow → home, demo.
+accounts, alliances, deliberation, onewindow → assessment → home, demo.
 Every `import jiceng.<app>` / `from jiceng.<app> …` in an app's code and tests is
 checked, including imports inside functions (a lazy import is still a dependency).
 """
@@ -17,6 +17,7 @@ LAYERS = [
     {"people", "party", "transfer", "notices"},
     {"cases", "volunteer"},
     {"accounts", "alliances", "deliberation", "onewindow"},
+    {"assessment"},
     {"home", "demo"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
