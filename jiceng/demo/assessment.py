@@ -32,6 +32,7 @@ from jiceng.assessment.models import (
     Problem,
     ProblemStatus,
     Ranking,
+    RankingEntry,
     Rating,
     Review,
     Spending,
@@ -64,9 +65,10 @@ def _ratings(district, period, rng):
         path_prefix(district.path), pk__in=list(served)
     ).values_list("pk", "path")
     rows, mutual = [], []
-    for compound, path in compounds:
+    for n, (compound, path) in enumerate(compounds.order_by("path")):
         company = served[compound]
-        bias = rng.choice([1, 2, 3, 3, 4, 4, 4, 5])
+        # one poorly run compound per four, so the boards have both ends
+        bias = [5, 4, 2, 4][n % 4] if n % 4 != 2 else rng.choice([1, 2])
         homes = Household.objects.filter(path_prefix(path, "place__path")).order_by(
             "pk"
         )[:RATINGS_PER_COMPANY]
@@ -124,14 +126,9 @@ def _seed(district, users, rng, log):
                 continue
             ranking = s.property.approve_ranking(actor=admin, ranking=ranking)
             s.property.publish_ranking(actor=admin, ranking=ranking)
-    black = (
-        Ranking.objects.filter(period=last, place=streets[0])
-        .first()
-        .rows.filter(board="black")
-        .first()
-        if streets
-        else None
-    )
+    black = RankingEntry.objects.filter(
+        ranking__period=last, ranking__place__in=streets, board="black"
+    ).first()
     if black is not None:
         s.property.interview(
             actor=admin,
@@ -151,7 +148,7 @@ def _seed(district, users, rng, log):
 
 def _supervision(district, streets, admin, today):
     communities = list(
-        Place.objects.filter(path_prefix(streets[0].path), kind=PlaceKind.COMMUNITY)[:4]
+        Place.objects.filter(path_prefix(district.path), kind=PlaceKind.COMMUNITY)[:4]
     )
     plan = s.supervision.create_plan(
         actor=admin,
@@ -222,7 +219,7 @@ def _projects(district, streets, users, admin, today):
         kind="demo",
         title=f"{today.year}年城市基层党建示范项目评选",
         place=district,
-        budget=Decimal(1_000_000),
+        budget=Decimal(600_000),
         max_grant=Decimal(300_000),
         criteria=[
             {"name": "党建引领", "weight": 30},
@@ -256,8 +253,8 @@ def _projects(district, streets, users, admin, today):
         s.projects.check_eligibility(
             actor=admin,
             application=app,
-            eligible=n != 5,
-            note="材料不全" if n == 5 else "",
+            eligible=n != 3,
+            note="材料不全" if n == 3 else "",
         )
         apps.append(app)
     members = [
