@@ -116,7 +116,9 @@ def _seed(district, users, rng, log):
             indicators=s.property.DEFAULT_INDICATORS,
         )
         _ratings(district, period, rng)
-    streets = list(district.get_children().filter(kind=PlaceKind.STREET))
+    streets = list(
+        Place.objects.filter(path_prefix(district.path), kind=PlaceKind.STREET)
+    )
     for period in (before, last):
         for place in [district, *streets]:
             ranking = s.property.compute_ranking(

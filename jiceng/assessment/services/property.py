@@ -468,6 +468,7 @@ def _transition(actor, ranking, version, source, target, **fields):
 
 def approve_ranking(*, actor, ranking, version=None):
     """The street (or district) approves the computed board."""
+    require_ranker(actor, ranking.place)
     if not ranking.rows.exists():
         raise ValidationError("榜单为空，请先计算")
     return _transition(
