@@ -116,6 +116,13 @@ def _seed(district, users, rng, log):
             indicators=s.property.DEFAULT_INDICATORS,
         )
         _ratings(district, period, rng)
+    # the running quarter's indicators, so residents can rate now
+    s.property.save_indicator_set(
+        actor=admin,
+        period=periods.quarter_of(today),
+        name="红色物业综合评价指标",
+        indicators=s.property.DEFAULT_INDICATORS,
+    )
     streets = list(
         Place.objects.filter(path_prefix(district.path), kind=PlaceKind.STREET)
     )

@@ -13,6 +13,7 @@ Scoring, on a worked example (tests/test_property.py checks it by hand):
 """
 
 import math
+from datetime import datetime, time, timedelta
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -254,7 +255,9 @@ def rate_mutual(*, actor, direction, company, community, period, score, comment=
         )
         if not mine.exists():
             raise PermissionDenied("只能评价本社区内的物业")
-    elif not Unit.objects.visible_to(actor).filter(pk=company.pk).exists():
+    elif not Assignment.objects.filter(
+        user=actor, role=Role.PROPERTY, unit=company, active=True
+    ).exists():
         raise PermissionDenied("只能以本公司名义评价社区")
     served = set(service_map([company]))
     if not Place.objects.filter(path_prefix(community.path), pk__in=served).exists():
@@ -290,10 +293,12 @@ def companies_under(place):
 def case_figures(period, served) -> dict[int, "kpi.Figures"]:
     """Case KPIs of the cases dispatched to each company's compounds in the period."""
     start, end = periods.bounds(period)
+    tz = timezone.get_current_timezone()
+    # a range on the indexed moment, not a per-row date conversion
     events = CaseEvent.objects.filter(
         case__grid_id__in=list(served),
-        at__date__gte=start,
-        at__date__lte=end,
+        at__gte=datetime.combine(start, time.min, tzinfo=tz),
+        at__lt=datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
     )
     by_company = defaultdict(kpi.Figures)
     for compound, figures in kpi.figures_by(events, "case__grid").items():

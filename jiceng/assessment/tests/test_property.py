@@ -207,3 +207,40 @@ def test_indicator_weights_must_add_up_to_100(people):
             name="错",
             indicators=[("service", "服务", "resident", 60)],
         )
+
+
+def test_community_and_company_rate_each_other(people):
+    # given the wuye account's company and its compound's community
+    assignment = people["wuye"].assignments.get()
+    company = assignment.unit
+    community = assignment.place.ancestor_of_kind("community")
+    # when each side rates the other for the quarter
+    services.property.rate_mutual(
+        actor=people["shuji"]
+        if people["shuji"].assignments.get().place == community
+        else people["quadmin"],
+        direction="community",
+        company=company,
+        community=community,
+        period=PERIOD,
+        score=85,
+    )
+    services.property.rate_mutual(
+        actor=people["wuye"],
+        direction="company",
+        company=company,
+        community=community,
+        period=PERIOD,
+        score=90,
+        comment="社区协调及时",
+    )
+    # then a second rating the same way is refused
+    with pytest.raises(Conflict):
+        services.property.rate_mutual(
+            actor=people["wuye"],
+            direction="company",
+            company=company,
+            community=community,
+            period=PERIOD,
+            score=60,
+        )

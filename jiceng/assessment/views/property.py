@@ -236,9 +236,7 @@ def public_rankings(request):
     shown = [
         (
             r,
-            r.rows.exclude(board=Board.NONE)
-            .select_related("company")
-            .order_by("board", "rank"),
+            r.rows.select_related("company").order_by("rank")[:20],
         )
         for r in rows[:12]
     ]
