@@ -13,8 +13,8 @@ Scoring, on a worked example (tests/test_property.py checks it by hand):
 """
 
 import math
-from datetime import datetime, time, timedelta
 from collections import defaultdict
+from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
