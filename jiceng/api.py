@@ -20,6 +20,7 @@ from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer, django_auth
 
 from jiceng.alliances import api as alliances_api
+from jiceng.assessment import api as assessment_api
 from jiceng.cases.api import router as cases_router
 from jiceng.cases.webhook import router as hooks_router
 from jiceng.core.api import router as core_router
@@ -179,3 +180,6 @@ api.add_router("/", intelligence_router)
 api.add_router("/patrols/", workforce_api.patrols)
 api.add_router("/visits/", workforce_api.visits)
 api.add_router("/workers/", workforce_api.workers)
+# 考核评价与督察
+api.add_router("/ratings/", assessment_api.ratings)
+api.add_router("/rankings/", assessment_api.rankings)

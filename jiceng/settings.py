@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "jiceng.onewindow",
     "jiceng.intelligence",
     "jiceng.workforce",
+    "jiceng.assessment",
     "jiceng.home",
     "jiceng.demo",  # seeds every app above: installed last
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("jiceng.accounts.urls")),
     path("onewindow/", include("jiceng.onewindow.urls")),
     path("workforce/", include("jiceng.workforce.urls")),
+    path("assessment/", include("jiceng.assessment.urls")),
     path("open311/v2/", include("jiceng.cases.open311_urls")),
     path("intelligence/", include("jiceng.intelligence.urls")),
     path("api/v1/", api.urls),

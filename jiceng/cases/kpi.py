@@ -172,6 +172,13 @@ def from_events(dimension, events=None):
             yield row
 
 
+def figures_by(events, key) -> dict:
+    """Figures per value of key (a CaseEvent lookup) straight from the timeline: the
+    cases handed to each compound's property company are key="case__grid"."""
+    rows = events.values(group=F(key)).annotate(**_aggregates()).order_by()
+    return {row.pop("group"): Figures(**row) for row in rows}
+
+
 @transaction.atomic
 def rebuild():
     """Recompute every rollup row from the timeline (repair, or after an import)."""

@@ -185,6 +185,53 @@ for _role, _permissions in list(ROLE_PERMISSIONS.items()):
         for p in _permissions
         if p in {"cases.view", "cases.dispatch", "cases.configure"}
     )
+# 考核评价与督察 (assessment): view; rate (a resident rates the compound's property
+# company); mutual (community ↔ property two-way ratings); rank (compute, approve and
+# publish the 红黑榜, 约谈, approve public bulletins); configure (indicator sets);
+# inspect (督察 plans, inspections, verification); rectify (report a fix with
+# evidence); bulletin (generate and publish 通报, upload the street's template);
+# projects (示范项目/创投 calls, eligibility, panels, allocation); apply (a community
+# or social organisation applies); funds (community budgets and spending);
+# honours (评优表彰, 述职评议).
+_ASSESSMENT_ADMIN = {
+    "assessment.view",
+    "assessment.rank",
+    "assessment.inspect",
+    "assessment.bulletin",
+    "assessment.projects",
+    "assessment.funds",
+    "assessment.honours",
+    "assessment.mutual",
+    "assessment.rectify",
+    "assessment.apply",
+}
+_ASSESSMENT_PERMISSIONS = {
+    Role.DISTRICT_ADMIN: _ASSESSMENT_ADMIN | {"assessment.configure"},
+    Role.STREET_ADMIN: _ASSESSMENT_ADMIN,
+    Role.COMMUNITY_SECRETARY: {
+        "assessment.view",
+        "assessment.mutual",
+        "assessment.inspect",
+        "assessment.rectify",
+        "assessment.bulletin",
+        "assessment.apply",
+        "assessment.funds",
+        "assessment.honours",
+    },
+    Role.COMMUNITY_STAFF: {
+        "assessment.view",
+        "assessment.rectify",
+        "assessment.apply",
+        "assessment.funds",
+    },
+    Role.GRID_WORKER: {"assessment.view", "assessment.rectify"},
+    Role.UNIT_ORG: {"assessment.view", "assessment.apply", "assessment.rectify"},
+    Role.DEPARTMENT: {"assessment.view", "assessment.rectify"},
+    Role.PROPERTY: {"assessment.view", "assessment.mutual", "assessment.rectify"},
+    Role.MEMBER: {"assessment.view", "assessment.rate"},
+}
+for _role, _extra in _ASSESSMENT_PERMISSIONS.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)
 
 # Which place kinds a place-scoped role is assigned to (checked on assignment).
 ROLE_PLACE_KINDS = {

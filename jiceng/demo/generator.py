@@ -31,6 +31,7 @@ from .accounts import (
     purge_departments,
 )
 from .alliances import purge_alliances, seed_alliances
+from .assessment import purge_assessment, seed_assessment
 from .campaigns import purge_campaigns, seed_campaigns
 from .cases import purge_cases, seed_case_loop
 from .common import SIZES, find_district, stream
@@ -115,6 +116,7 @@ def seed_apps(*, seed, log):
     seed_onewindow(district, seed=seed, log=log)
     seed_intelligence(district, seed=seed, log=log)
     seed_workforce(district, seed=seed, log=log)
+    seed_assessment(district, seed=seed, log=log)
 
 
 def summarize(district=None):
@@ -156,6 +158,7 @@ def delete_demo_data(usernames, log=None):
     district = find_district()
     with transaction.atomic():
         if district is not None:
+            purge_assessment(district)
             purge_alliances(district)
             purge_deliberation(district)
             purge_member_accounts(district)

@@ -61,6 +61,7 @@ MENU = [
     MenuItem(_("网格员工作台"), "workforce:my_day", "phone"),
     MenuItem(_("社工与网格队伍"), "workforce:index", "person-workspace"),
     MenuItem(_("我的值守"), "workforce:my_duties", "shield-plus"),
+    MenuItem(_("考核评价与督察"), "assessment:index", "award", ("assessment.view",)),
     MenuItem(_("党组织"), "party:org_index", "flag", ("party.view",)),
     MenuItem(_("党员"), "party:member_list", "person-badge", ("party.view",)),
     MenuItem(_("双向核查"), "party:roster_list", "arrow-left-right", ("party.view",)),

@@ -1,7 +1,8 @@
 """Layers read bottom-up: a module imports only from its own layer's apps or below.
 
 core → places → people, party, transfer, notices → cases, volunteer →
-accounts, alliances, deliberation, onewindow, intelligence, workforce → home, demo.
+accounts, alliances, deliberation, onewindow, intelligence, workforce → assessment →
+home, demo.
 Every `import jiceng.<app>` / `from jiceng.<app> …` in an app's code and tests is
 checked, including imports inside functions (a lazy import is still a dependency).
 """
@@ -17,6 +18,7 @@ LAYERS = [
     {"people", "party", "transfer", "notices"},
     {"cases", "volunteer"},
     {"accounts", "alliances", "deliberation", "onewindow", "intelligence", "workforce"},
+    {"assessment"},
     {"home", "demo"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}

@@ -1,14 +1,13 @@
 """The co-governance overview and the generated 月通报/季调度/年总结 documents."""
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from urllib.parse import urlencode
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
-from jiceng.core import audit
-from jiceng.core.models import AuditAction
 from jiceng.core.scope import permission_required
 
-from .. import reports
 from ..models import (
     Agreement,
     Alliance,
@@ -55,25 +54,9 @@ def index(request):
 
 @permission_required("alliances.view")
 def report(request):
+    """The 月通报 / 季调度 / 年总结 buttons: one bulletin mechanism for the platform
+    (assessment's), asked for its 共建共治 sections of the running period."""
     period = request.GET.get("period", "month")
-    if period not in reports.PERIODS:
-        period = "month"
     kind = "pdf" if request.GET.get("format") == "pdf" else "docx"
-    built = reports.build(request.user, period)
-    body = reports.to_pdf(built) if kind == "pdf" else reports.to_docx(built)
-    audit.record(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        target_type="alliances.report",
-        target_id=period,
-        target_repr=built.title,
-    )
-    content_type = (
-        "application/pdf"
-        if kind == "pdf"
-        else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response = HttpResponse(body, content_type=content_type)
-    filename = f"co-governance-{period}-{timezone.localdate():%Y%m%d}.{kind}"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    query = urlencode({"period": period, "format": kind, "topic": "alliances"})
+    return redirect(f"{reverse('assessment:bulletin_download')}?{query}")

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "jiceng.assessment"
+    verbose_name = "考核评价与督察"
+
+    def ready(self):
+        from .views import panels  # noqa: F401  (registers the place-page panel)

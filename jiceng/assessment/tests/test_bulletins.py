@@ -1,0 +1,91 @@
+"""Bulletins: the generated docx opens with python-docx and carries the figures,
+a street's own template is filled in, the command writes a file, and alliances'
+buttons lead to the same mechanism."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from docx import Document
+
+from jiceng.assessment import services
+from jiceng.assessment.models import BulletinStatus
+from jiceng.assessment.services.supervision import rates
+
+
+def text_of(body):
+    document = Document(io.BytesIO(body))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_docx_carries_the_right_figures(people):
+    # given the district's data
+    admin = people["quadmin"]
+    district = admin.assignments.get().place
+    total, _ = rates(admin, within=district)
+    # when the month's bulletin is generated
+    bulletin = services.bulletins.generate(
+        actor=admin, place=district, period="2026-11"
+    )
+    # then the Word file opens and says what the ledger says
+    text = text_of(bulletin.file.read())
+    assert f"发现问题{total.found}个，已整改{total.fixed}个" in text
+    for heading in (
+        "事件办理",
+        "督察检查与整改",
+        "红黑榜",
+        "双报到",
+        "议事协商",
+        "联席会议",
+    ):
+        assert heading in text
+    assert bulletin.figures["rectification"]["found"] == total.found
+
+
+def test_a_street_template_is_filled_in(people, client_for):
+    # given a street's own template with placeholders
+    template = Document()
+    template.add_paragraph("泸州市中和区{{辖区}}文件")
+    template.add_paragraph("{{标题}}")
+    template.add_paragraph("{{正文}}")
+    template.add_paragraph("（此件公开发布） {{生成时间}}")
+    buffer = io.BytesIO()
+    template.save(buffer)
+    street = people["jiedao"].assignments.get().place
+    services.bulletins.save_template(
+        actor=people["jiedao"],
+        place=street,
+        file=SimpleUploadedFile("t.docx", buffer.getvalue()),
+    )
+    # when the street generates its quarter's bulletin and asks for it public
+    bulletin = services.bulletins.generate(
+        actor=people["jiedao"], place=street, period="2026Q4"
+    )
+    text = text_of(bulletin.file.read())
+    # then the template's own lines hold the values and the sections sit in place
+    assert f"泸州市中和区{street.name}文件" in text and "{{" not in text
+    assert text.index("一、事件办理") < text.index("（此件公开发布）")
+    # and the public sees it only once approved
+    bulletin = services.bulletins.publish(
+        actor=people["jiedao"], bulletin=bulletin, public=True
+    )
+    assert bulletin.status == BulletinStatus.PENDING
+    services.bulletins.approve(actor=people["jiedao"], bulletin=bulletin)
+    page = client_for("dangyuan").get("/assessment/public/bulletins/")
+    assert bulletin.title in page.content.decode()
+
+
+def test_the_command_writes_docx_and_pdf(people, tmp_path):
+    district = people["quadmin"].assignments.get().place
+    out = tmp_path / "b.docx"
+    call_command("bulletin", place=district.code, period="2026-11", out=str(out))
+    assert "事件办理" in text_of(out.read_bytes())
+    pdf = tmp_path / "b.pdf"
+    call_command("bulletin", place=district.code, period="2026Q4", out=str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_bad_period_is_a_clear_error(client_for):
+    response = client_for("jiedao").get("/assessment/bulletins/download/?period=11月")
+    assert response.status_code == 400 and "格式错误" in response.content.decode()
