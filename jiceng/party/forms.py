@@ -8,8 +8,10 @@ from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.people.models import Unit
 from jiceng.places.models import Place
 
-from .models import MemberStatus, PartyOrg, PartyOrgKind
+from .models import Industry, MeetingForm, MemberStatus, PartyOrg, PartyOrgKind
+from .models import OrgForm as CoverageKind
 from .services import unit_ids
+from .services.life import RECORDED_KINDS
 
 
 class OrgForm(forms.Form):
@@ -207,3 +209,52 @@ class TransferForm(VersionForm):
         if data.get("kind") == self.OUT and not data.get("destination"):
             self.add_error("destination", "请填写转往的党组织")
         return data
+
+
+# ---- organisational life, coverage, transfers -------------------------------
+
+
+class MeetingRecordForm(forms.Form):
+    kind = forms.ChoiceField(label="会议类型")
+    form = forms.ChoiceField(label="形式")
+    topic = forms.CharField(label="主题", max_length=200)
+    held_on = forms.DateField(label="召开日期", widget=DateInput())
+    venue = forms.CharField(label="地点", max_length=200, required=False)
+    minutes = forms.CharField(
+        label="会议记录", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.value, k.label) for k in RECORDED_KINDS]
+        self.fields["form"].choices = MeetingForm.choices
+
+
+class MakeUpForm(forms.Form):
+    on = forms.DateField(label="补学日期", widget=DateInput())
+    note = forms.CharField(label="补学方式", max_length=200)
+
+
+class SendTransferForm(forms.Form):
+    org = forms.ModelChoiceField(label="转入党组织", queryset=PartyOrg.objects.none())
+    reason = forms.CharField(label="转接原因", max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+
+
+class CoverageForm(forms.Form):
+    org_form = forms.ChoiceField(label="组织覆盖")
+    work_covered = forms.BooleanField(label="党的工作已覆盖", required=False)
+    industry = forms.ChoiceField(label="行业", required=False)
+    assignee = forms.CharField(
+        label="包联责任人/党建指导员", max_length=50, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_form"].choices = CoverageKind.choices
+        self.fields["industry"].choices = [("", "—"), *Industry.choices]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import edits, members, orgs, roster
+from .views import edits, life, members, orgs, roster, work
 
 app_name = "party"
 
@@ -37,4 +37,28 @@ urlpatterns = [
         members.member_register,
         name="member_register",
     ),
+    path("meetings/", life.meeting_list, name="meeting_list"),
+    path("meetings/new/", life.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", life.meeting_detail, name="meeting_detail"),
+    path(
+        "attendance/<int:pk>/make-up/",
+        life.attendance_make_up,
+        name="attendance_make_up",
+    ),
+    path("compliance/", life.compliance_view, name="compliance"),
+    path("transfers/", work.transfer_list, name="transfer_list"),
+    path("members/<int:pk>/send/", work.transfer_send, name="transfer_send"),
+    path(
+        "transfers/<int:pk>/<str:decision>/",
+        work.transfer_decide,
+        name="transfer_decide",
+    ),
+    path("coverage/", work.coverage_view, name="coverage"),
+    path("coverage/<int:unit_pk>/", work.coverage_edit, name="coverage_edit"),
+    path("flex/", work.flex_list, name="flex_list"),
+    path("flex/<int:pk>/", work.flex_detail, name="flex_detail"),
+    path("flex/<int:pk>/dissolve/", work.flex_dissolve, name="flex_dissolve"),
+    path("standards/", work.standard_list, name="standard_list"),
+    path("recruits/", work.recruit_list, name="recruit_list"),
+    path("orgs/<int:org_pk>/dues.xlsx", work.dues_export, name="dues_export"),
 ]

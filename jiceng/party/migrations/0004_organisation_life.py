@@ -6,499 +6,1227 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('party', '0003_edits'),
-        ('people', '0008_household_version'),
-        ('places', '0001_initial'),
+        ("party", "0003_edits"),
+        ("people", "0008_household_version"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('status', models.CharField(choices=[('self', '已自评'), ('reviewed', '已审核')], max_length=16, verbose_name='状态')),
-                ('self_score', models.DecimalField(decimal_places=1, max_digits=5, verbose_name='自评得分')),
-                ('review_score', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='审核得分')),
-                ('grade', models.CharField(blank=True, choices=[('model', '示范'), ('pass', '达标'), ('behind', '后进')], max_length=8, verbose_name='等次')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='审核时间')),
-                ('version', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("self", "已自评"), ("reviewed", "已审核")],
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=5, verbose_name="自评得分"
+                    ),
+                ),
+                (
+                    "review_score",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="审核得分",
+                    ),
+                ),
+                (
+                    "grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("model", "示范"),
+                            ("pass", "达标"),
+                            ("behind", "后进"),
+                        ],
+                        max_length=8,
+                        verbose_name="等次",
+                    ),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="审核时间"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '标准化评定',
-                'verbose_name_plural': '标准化评定',
-                'ordering': ['-year', 'org__path'],
+                "verbose_name": "标准化评定",
+                "verbose_name_plural": "标准化评定",
+                "ordering": ["-year", "org__path"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentItem',
+            name="AssessmentItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('self_score', models.PositiveSmallIntegerField(verbose_name='自评（百分制）')),
-                ('review_score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='审核（百分制）')),
-                ('evidence', models.CharField(blank=True, max_length=300, verbose_name='佐证材料')),
-                ('evidence_file', models.FileField(blank=True, upload_to='party/evidence/%Y/', verbose_name='佐证附件')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "self_score",
+                    models.PositiveSmallIntegerField(verbose_name="自评（百分制）"),
+                ),
+                (
+                    "review_score",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="审核（百分制）"
+                    ),
+                ),
+                (
+                    "evidence",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="佐证材料"
+                    ),
+                ),
+                (
+                    "evidence_file",
+                    models.FileField(
+                        blank=True,
+                        upload_to="party/evidence/%Y/",
+                        verbose_name="佐证附件",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['standard__order', 'pk'],
+                "ordering": ["standard__order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('present', models.BooleanField(default=True, verbose_name='出席')),
-                ('absence_reason', models.CharField(blank=True, max_length=100, verbose_name='缺席原因')),
-                ('made_up_on', models.DateField(blank=True, null=True, verbose_name='补学日期')),
-                ('made_up_note', models.CharField(blank=True, max_length=200, verbose_name='补学方式')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("present", models.BooleanField(default=True, verbose_name="出席")),
+                (
+                    "absence_reason",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="缺席原因"
+                    ),
+                ),
+                (
+                    "made_up_on",
+                    models.DateField(blank=True, null=True, verbose_name="补学日期"),
+                ),
+                (
+                    "made_up_note",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="补学方式"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '出席记录',
-                'verbose_name_plural': '出席记录',
-                'ordering': ['pk'],
+                "verbose_name": "出席记录",
+                "verbose_name_plural": "出席记录",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='DuesBand',
+            name="DuesBand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('retired', models.BooleanField(default=False, verbose_name='离退休')),
-                ('above', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='月收入高于（元）')),
-                ('rate', models.DecimalField(decimal_places=2, max_digits=4, verbose_name='比例（%）')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("retired", models.BooleanField(default=False, verbose_name="离退休")),
+                (
+                    "above",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="月收入高于（元）"
+                    ),
+                ),
+                (
+                    "rate",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=4, verbose_name="比例（%）"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '党费档次',
-                'verbose_name_plural': '党费档次',
-                'ordering': ['retired', 'above'],
+                "verbose_name": "党费档次",
+                "verbose_name_plural": "党费档次",
+                "ordering": ["retired", "above"],
             },
         ),
         migrations.CreateModel(
-            name='DuesPayment',
+            name="DuesPayment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年')),
-                ('month', models.PositiveSmallIntegerField(verbose_name='月')),
-                ('base', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='缴费基数（元）')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='应缴（元）')),
-                ('paid_on', models.DateField(verbose_name='缴纳日期')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年")),
+                ("month", models.PositiveSmallIntegerField(verbose_name="月")),
+                (
+                    "base",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="缴费基数（元）"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=8, verbose_name="应缴（元）"
+                    ),
+                ),
+                ("paid_on", models.DateField(verbose_name="缴纳日期")),
             ],
             options={
-                'verbose_name': '党费缴纳',
-                'verbose_name_plural': '党费缴纳',
-                'ordering': ['-year', '-month', 'pk'],
+                "verbose_name": "党费缴纳",
+                "verbose_name_plural": "党费缴纳",
+                "ordering": ["-year", "-month", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='FlexMembership',
+            name="FlexMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(blank=True, max_length=50, verbose_name='职务')),
-                ('joined_on', models.DateField(verbose_name='加入日期')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='退出日期')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(blank=True, max_length=50, verbose_name="职务"),
+                ),
+                ("joined_on", models.DateField(verbose_name="加入日期")),
+                (
+                    "left_on",
+                    models.DateField(blank=True, null=True, verbose_name="退出日期"),
+                ),
             ],
             options={
-                'verbose_name': '功能型党组织成员',
-                'verbose_name_plural': '功能型党组织成员',
-                'ordering': ['pk'],
+                "verbose_name": "功能型党组织成员",
+                "verbose_name_plural": "功能型党组织成员",
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='FlexOrg',
+            name="FlexOrg",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='组织名称')),
-                ('kind', models.CharField(choices=[('temporary', '临时党支部'), ('industry', '行业党委'), ('chain', '产业链党委'), ('commercial', '商圈/楼宇党组织')], max_length=16, verbose_name='类别')),
-                ('industry', models.CharField(blank=True, choices=[('express', '快递'), ('delivery', '外卖'), ('transport', '交通'), ('property', '物业'), ('other', '其他')], max_length=16, verbose_name='行业')),
-                ('purpose', models.CharField(blank=True, max_length=200, verbose_name='任务/项目')),
-                ('starts_on', models.DateField(verbose_name='成立日期')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='预计结束')),
-                ('dissolved_on', models.DateField(blank=True, null=True, verbose_name='撤销日期')),
-                ('dissolution_note', models.CharField(blank=True, max_length=300, verbose_name='撤销说明')),
-                ('version', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="组织名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("temporary", "临时党支部"),
+                            ("industry", "行业党委"),
+                            ("chain", "产业链党委"),
+                            ("commercial", "商圈/楼宇党组织"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                (
+                    "industry",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("express", "快递"),
+                            ("delivery", "外卖"),
+                            ("transport", "交通"),
+                            ("property", "物业"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="行业",
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="任务/项目"
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="成立日期")),
+                (
+                    "ends_on",
+                    models.DateField(blank=True, null=True, verbose_name="预计结束"),
+                ),
+                (
+                    "dissolved_on",
+                    models.DateField(blank=True, null=True, verbose_name="撤销日期"),
+                ),
+                (
+                    "dissolution_note",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="撤销说明"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '功能型党组织',
-                'verbose_name_plural': '功能型党组织',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "功能型党组织",
+                "verbose_name_plural": "功能型党组织",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='FlowingMember',
+            name="FlowingMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('direction', models.CharField(choices=[('in', '流入（外地党员在本区）'), ('out', '流出（本区党员在外地）')], max_length=8, verbose_name='流向')),
-                ('formal_org_name', models.CharField(max_length=200, verbose_name='组织关系所在党组织')),
-                ('elsewhere', models.CharField(blank=True, max_length=200, verbose_name='外出地/来源地')),
-                ('since', models.DateField(verbose_name='登记日期')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='结束日期')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("in", "流入（外地党员在本区）"),
+                            ("out", "流出（本区党员在外地）"),
+                        ],
+                        max_length=8,
+                        verbose_name="流向",
+                    ),
+                ),
+                (
+                    "formal_org_name",
+                    models.CharField(max_length=200, verbose_name="组织关系所在党组织"),
+                ),
+                (
+                    "elsewhere",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="外出地/来源地"
+                    ),
+                ),
+                ("since", models.DateField(verbose_name="登记日期")),
+                (
+                    "until",
+                    models.DateField(blank=True, null=True, verbose_name="结束日期"),
+                ),
             ],
             options={
-                'verbose_name': '流动党员',
-                'verbose_name_plural': '流动党员',
-                'ordering': ['-since', 'pk'],
+                "verbose_name": "流动党员",
+                "verbose_name_plural": "流动党员",
+                "ordering": ["-since", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assembly', '支部党员大会'), ('committee', '支委会'), ('group', '党小组会'), ('lesson', '党课'), ('theme_day', '主题党日')], max_length=16, verbose_name='会议类型')),
-                ('form', models.CharField(choices=[('ordinary', '常规'), ('onsite', '现场教学'), ('warning', '警示教育')], default='ordinary', max_length=16, verbose_name='形式')),
-                ('topic', models.CharField(max_length=200, verbose_name='主题')),
-                ('held_on', models.DateField(verbose_name='召开日期')),
-                ('venue', models.CharField(blank=True, max_length=200, verbose_name='地点')),
-                ('minutes', models.TextField(blank=True, verbose_name='会议记录')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('version', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assembly", "支部党员大会"),
+                            ("committee", "支委会"),
+                            ("group", "党小组会"),
+                            ("lesson", "党课"),
+                            ("theme_day", "主题党日"),
+                        ],
+                        max_length=16,
+                        verbose_name="会议类型",
+                    ),
+                ),
+                (
+                    "form",
+                    models.CharField(
+                        choices=[
+                            ("ordinary", "常规"),
+                            ("onsite", "现场教学"),
+                            ("warning", "警示教育"),
+                        ],
+                        default="ordinary",
+                        max_length=16,
+                        verbose_name="形式",
+                    ),
+                ),
+                ("topic", models.CharField(max_length=200, verbose_name="主题")),
+                ("held_on", models.DateField(verbose_name="召开日期")),
+                (
+                    "venue",
+                    models.CharField(blank=True, max_length=200, verbose_name="地点"),
+                ),
+                ("minutes", models.TextField(blank=True, verbose_name="会议记录")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("version", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '组织生活会议',
-                'verbose_name_plural': '组织生活会议',
-                'ordering': ['-held_on', '-pk'],
+                "verbose_name": "组织生活会议",
+                "verbose_name_plural": "组织生活会议",
+                "ordering": ["-held_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingPhoto',
+            name="MeetingPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to='party/meetings/%Y/%m/', verbose_name='照片')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "image",
+                    models.ImageField(
+                        upload_to="party/meetings/%Y/%m/", verbose_name="照片"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='MeetingRule',
+            name="MeetingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assembly', '支部党员大会'), ('committee', '支委会'), ('group', '党小组会'), ('lesson', '党课'), ('theme_day', '主题党日')], max_length=16, verbose_name='会议类型')),
-                ('period', models.CharField(choices=[('month', '每月'), ('quarter', '每季度'), ('half', '每半年'), ('year', '每年')], max_length=8, verbose_name='频次')),
-                ('times', models.PositiveSmallIntegerField(default=1, verbose_name='每期次数')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assembly", "支部党员大会"),
+                            ("committee", "支委会"),
+                            ("group", "党小组会"),
+                            ("lesson", "党课"),
+                            ("theme_day", "主题党日"),
+                        ],
+                        max_length=16,
+                        verbose_name="会议类型",
+                    ),
+                ),
+                (
+                    "period",
+                    models.CharField(
+                        choices=[
+                            ("month", "每月"),
+                            ("quarter", "每季度"),
+                            ("half", "每半年"),
+                            ("year", "每年"),
+                        ],
+                        max_length=8,
+                        verbose_name="频次",
+                    ),
+                ),
+                (
+                    "times",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="每期次数"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '三会一课频次',
-                'verbose_name_plural': '三会一课频次',
+                "verbose_name": "三会一课频次",
+                "verbose_name_plural": "三会一课频次",
             },
         ),
         migrations.CreateModel(
-            name='MemberPost',
+            name="MemberPost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('publicity', '政策宣传岗'), ('environment', '环境监督岗'), ('neighbours', '邻里守望岗'), ('civility', '文明劝导岗'), ('mediation', '矛盾调解岗'), ('vanguard', '党员先锋岗')], max_length=16, verbose_name='岗位')),
-                ('title', models.CharField(blank=True, max_length=100, verbose_name='岗位名称')),
-                ('duties', models.CharField(blank=True, max_length=300, verbose_name='岗位职责')),
-                ('since', models.DateField(verbose_name='上岗日期')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='离岗日期')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("publicity", "政策宣传岗"),
+                            ("environment", "环境监督岗"),
+                            ("neighbours", "邻里守望岗"),
+                            ("civility", "文明劝导岗"),
+                            ("mediation", "矛盾调解岗"),
+                            ("vanguard", "党员先锋岗"),
+                        ],
+                        max_length=16,
+                        verbose_name="岗位",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="岗位名称"
+                    ),
+                ),
+                (
+                    "duties",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="岗位职责"
+                    ),
+                ),
+                ("since", models.DateField(verbose_name="上岗日期")),
+                (
+                    "until",
+                    models.DateField(blank=True, null=True, verbose_name="离岗日期"),
+                ),
             ],
             options={
-                'verbose_name': '党员岗位',
-                'verbose_name_plural': '党员岗位',
-                'ordering': ['kind', 'pk'],
+                "verbose_name": "党员岗位",
+                "verbose_name_plural": "党员岗位",
+                "ordering": ["kind", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Recruit',
+            name="Recruit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('applicant', '入党申请人'), ('activist', '入党积极分子'), ('candidate', '发展对象'), ('probationary', '预备党员'), ('full', '正式党员')], max_length=16, verbose_name='阶段')),
-                ('applied_on', models.DateField(verbose_name='递交申请日期')),
-                ('activist_on', models.DateField(blank=True, null=True, verbose_name='确定积极分子日期')),
-                ('candidate_on', models.DateField(blank=True, null=True, verbose_name='确定发展对象日期')),
-                ('probationary_on', models.DateField(blank=True, null=True, verbose_name='接收预备党员日期')),
-                ('full_on', models.DateField(blank=True, null=True, verbose_name='转正日期')),
-                ('introducers', models.CharField(blank=True, max_length=100, verbose_name='入党介绍人')),
-                ('version', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("applicant", "入党申请人"),
+                            ("activist", "入党积极分子"),
+                            ("candidate", "发展对象"),
+                            ("probationary", "预备党员"),
+                            ("full", "正式党员"),
+                        ],
+                        max_length=16,
+                        verbose_name="阶段",
+                    ),
+                ),
+                ("applied_on", models.DateField(verbose_name="递交申请日期")),
+                (
+                    "activist_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="确定积极分子日期"
+                    ),
+                ),
+                (
+                    "candidate_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="确定发展对象日期"
+                    ),
+                ),
+                (
+                    "probationary_on",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="接收预备党员日期"
+                    ),
+                ),
+                (
+                    "full_on",
+                    models.DateField(blank=True, null=True, verbose_name="转正日期"),
+                ),
+                (
+                    "introducers",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="入党介绍人"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '发展党员',
-                'verbose_name_plural': '发展党员',
-                'ordering': ['org__path', 'applied_on', 'pk'],
+                "verbose_name": "发展党员",
+                "verbose_name_plural": "发展党员",
+                "ordering": ["org__path", "applied_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Rectification',
+            name="Rectification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('problem', models.CharField(max_length=200, verbose_name='问题')),
-                ('measure', models.CharField(max_length=300, verbose_name='整改措施')),
-                ('due_on', models.DateField(verbose_name='整改时限')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='完成日期')),
-                ('result', models.CharField(blank=True, max_length=300, verbose_name='整改结果')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("problem", models.CharField(max_length=200, verbose_name="问题")),
+                ("measure", models.CharField(max_length=300, verbose_name="整改措施")),
+                ("due_on", models.DateField(verbose_name="整改时限")),
+                (
+                    "done_on",
+                    models.DateField(blank=True, null=True, verbose_name="完成日期"),
+                ),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="整改结果"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '整改事项',
-                'verbose_name_plural': '整改事项',
-                'ordering': ['due_on', 'pk'],
+                "verbose_name": "整改事项",
+                "verbose_name_plural": "整改事项",
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='SecretaryElection',
+            name="SecretaryElection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('member_nominations', models.PositiveIntegerField(default=0, verbose_name='党员推荐票')),
-                ('resident_nominations', models.PositiveIntegerField(default=0, verbose_name='群众推荐票')),
-                ('votes_for', models.PositiveIntegerField(blank=True, null=True, verbose_name='赞成票')),
-                ('voters', models.PositiveIntegerField(blank=True, null=True, verbose_name='到会党员')),
-                ('stage', models.CharField(choices=[('nominated', '已推荐'), ('voted', '已表决'), ('appointed', '已任命'), ('failed', '未当选')], default='nominated', max_length=16, verbose_name='进度')),
-                ('appointed_on', models.DateField(blank=True, null=True, verbose_name='任命日期')),
-                ('on_owners_committee', models.BooleanField(default=False, verbose_name='兼任业委会成员')),
-                ('version', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "member_nominations",
+                    models.PositiveIntegerField(default=0, verbose_name="党员推荐票"),
+                ),
+                (
+                    "resident_nominations",
+                    models.PositiveIntegerField(default=0, verbose_name="群众推荐票"),
+                ),
+                (
+                    "votes_for",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="赞成票"
+                    ),
+                ),
+                (
+                    "voters",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="到会党员"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("nominated", "已推荐"),
+                            ("voted", "已表决"),
+                            ("appointed", "已任命"),
+                            ("failed", "未当选"),
+                        ],
+                        default="nominated",
+                        max_length=16,
+                        verbose_name="进度",
+                    ),
+                ),
+                (
+                    "appointed_on",
+                    models.DateField(blank=True, null=True, verbose_name="任命日期"),
+                ),
+                (
+                    "on_owners_committee",
+                    models.BooleanField(default=False, verbose_name="兼任业委会成员"),
+                ),
+                ("version", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '书记双向推选',
-                'verbose_name_plural': '书记双向推选',
-                'ordering': ['-pk'],
+                "verbose_name": "书记双向推选",
+                "verbose_name_plural": "书记双向推选",
+                "ordering": ["-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Standard',
+            name="Standard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area', models.CharField(choices=[('setup', '组织设置'), ('meetings', '三会一课'), ('members', '党员管理'), ('dues', '党费收缴'), ('archives', '档案资料'), ('venue', '活动阵地')], max_length=16, verbose_name='类别')),
-                ('title', models.CharField(max_length=200, verbose_name='标准')),
-                ('weight', models.PositiveSmallIntegerField(verbose_name='分值权重')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='顺序')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        choices=[
+                            ("setup", "组织设置"),
+                            ("meetings", "三会一课"),
+                            ("members", "党员管理"),
+                            ("dues", "党费收缴"),
+                            ("archives", "档案资料"),
+                            ("venue", "活动阵地"),
+                        ],
+                        max_length=16,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="标准")),
+                ("weight", models.PositiveSmallIntegerField(verbose_name="分值权重")),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="顺序"),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '标准化条目',
-                'verbose_name_plural': '标准化条目',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "标准化条目",
+                "verbose_name_plural": "标准化条目",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='UnitCoverage',
+            name="UnitCoverage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('org_form', models.CharField(choices=[('single', '单独组建'), ('joint', '联合组建'), ('instructor', '党建指导员覆盖'), ('none', '未覆盖')], default='none', max_length=16, verbose_name='组织覆盖')),
-                ('work_covered', models.BooleanField(default=False, verbose_name='工作覆盖')),
-                ('industry', models.CharField(blank=True, choices=[('express', '快递'), ('delivery', '外卖'), ('transport', '交通'), ('property', '物业'), ('other', '其他')], max_length=16, verbose_name='行业')),
-                ('assignee', models.CharField(blank=True, max_length=50, verbose_name='包联责任人/党建指导员')),
-                ('checked_on', models.DateField(blank=True, null=True, verbose_name='核实日期')),
-                ('version', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "org_form",
+                    models.CharField(
+                        choices=[
+                            ("single", "单独组建"),
+                            ("joint", "联合组建"),
+                            ("instructor", "党建指导员覆盖"),
+                            ("none", "未覆盖"),
+                        ],
+                        default="none",
+                        max_length=16,
+                        verbose_name="组织覆盖",
+                    ),
+                ),
+                (
+                    "work_covered",
+                    models.BooleanField(default=False, verbose_name="工作覆盖"),
+                ),
+                (
+                    "industry",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("express", "快递"),
+                            ("delivery", "外卖"),
+                            ("transport", "交通"),
+                            ("property", "物业"),
+                            ("other", "其他"),
+                        ],
+                        max_length=16,
+                        verbose_name="行业",
+                    ),
+                ),
+                (
+                    "assignee",
+                    models.CharField(
+                        blank=True, max_length=50, verbose_name="包联责任人/党建指导员"
+                    ),
+                ),
+                (
+                    "checked_on",
+                    models.DateField(blank=True, null=True, verbose_name="核实日期"),
+                ),
+                ("version", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '两个覆盖',
-                'verbose_name_plural': '两个覆盖',
+                "verbose_name": "两个覆盖",
+                "verbose_name_plural": "两个覆盖",
             },
         ),
         migrations.AddField(
-            model_name='membertransfer',
-            name='decided_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='办理时间'),
+            model_name="membertransfer",
+            name="decided_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="办理时间"),
         ),
         migrations.AddField(
-            model_name='membertransfer',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='接收人'),
+            model_name="membertransfer",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="接收人",
+            ),
         ),
         migrations.AddField(
-            model_name='membertransfer',
-            name='decision_note',
-            field=models.CharField(blank=True, max_length=200, verbose_name='办理意见'),
+            model_name="membertransfer",
+            name="decision_note",
+            field=models.CharField(blank=True, max_length=200, verbose_name="办理意见"),
         ),
         migrations.AddField(
-            model_name='membertransfer',
-            name='status',
-            field=models.CharField(choices=[('pending', '待接收'), ('accepted', '已接收'), ('rejected', '已退回'), ('cancelled', '已撤回')], db_index=True, default='accepted', max_length=16, verbose_name='状态'),
+            model_name="membertransfer",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pending", "待接收"),
+                    ("accepted", "已接收"),
+                    ("rejected", "已退回"),
+                    ("cancelled", "已撤回"),
+                ],
+                db_index=True,
+                default="accepted",
+                max_length=16,
+                verbose_name="状态",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membertransfer',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('member',), name='one_pending_transfer'),
+            model_name="membertransfer",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")),
+                fields=("member",),
+                name="one_pending_transfer",
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='org',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assessments', to='party.partyorg', verbose_name='党支部'),
+            model_name="assessment",
+            name="org",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assessments",
+                to="party.partyorg",
+                verbose_name="党支部",
+            ),
         ),
         migrations.AddField(
-            model_name='assessment',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='审核人'),
+            model_name="assessment",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="审核人",
+            ),
         ),
         migrations.AddField(
-            model_name='assessmentitem',
-            name='assessment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='party.assessment'),
+            model_name="assessmentitem",
+            name="assessment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="items",
+                to="party.assessment",
+            ),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='party.partymember', verbose_name='党员'),
+            model_name="attendance",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attendance",
+                to="party.partymember",
+                verbose_name="党员",
+            ),
         ),
         migrations.AddField(
-            model_name='duesband',
-            name='place',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dues_bands', to='places.place', verbose_name='制定单位'),
+            model_name="duesband",
+            name="place",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="dues_bands",
+                to="places.place",
+                verbose_name="制定单位",
+            ),
         ),
         migrations.AddField(
-            model_name='duespayment',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dues', to='party.partymember', verbose_name='党员'),
+            model_name="duespayment",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="dues",
+                to="party.partymember",
+                verbose_name="党员",
+            ),
         ),
         migrations.AddField(
-            model_name='flexmembership',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flex_memberships', to='party.partymember', verbose_name='党员'),
+            model_name="flexmembership",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="flex_memberships",
+                to="party.partymember",
+                verbose_name="党员",
+            ),
         ),
         migrations.AddField(
-            model_name='flexorg',
-            name='lead_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_flex_orgs', to='people.unit', verbose_name='牵头单位/链长单位'),
+            model_name="flexorg",
+            name="lead_unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="led_flex_orgs",
+                to="people.unit",
+                verbose_name="牵头单位/链长单位",
+            ),
         ),
         migrations.AddField(
-            model_name='flexorg',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='flex_orgs', to='party.partyorg', verbose_name='上级党组织'),
+            model_name="flexorg",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="flex_orgs",
+                to="party.partyorg",
+                verbose_name="上级党组织",
+            ),
         ),
         migrations.AddField(
-            model_name='flexorg',
-            name='place',
-            field=models.ForeignKey(help_text='管理它的街道或区', on_delete=django.db.models.deletion.PROTECT, related_name='flex_orgs', to='places.place', verbose_name='登记地'),
+            model_name="flexorg",
+            name="place",
+            field=models.ForeignKey(
+                help_text="管理它的街道或区",
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="flex_orgs",
+                to="places.place",
+                verbose_name="登记地",
+            ),
         ),
         migrations.AddField(
-            model_name='flexmembership',
-            name='org',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='party.flexorg'),
+            model_name="flexmembership",
+            name="org",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="members",
+                to="party.flexorg",
+            ),
         ),
         migrations.AddField(
-            model_name='flowingmember',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flows', to='party.partymember', verbose_name='党员'),
+            model_name="flowingmember",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="flows",
+                to="party.partymember",
+                verbose_name="党员",
+            ),
         ),
         migrations.AddField(
-            model_name='flowingmember',
-            name='takes_part_in',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='party.partyorg', verbose_name='参加组织生活的党组织'),
+            model_name="flowingmember",
+            name="takes_part_in",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="party.partyorg",
+                verbose_name="参加组织生活的党组织",
+            ),
         ),
         migrations.AddField(
-            model_name='flowingmember',
-            name='takes_part_in_flex',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='flowing_members', to='party.flexorg', verbose_name='参加组织生活的功能型党组织'),
+            model_name="flowingmember",
+            name="takes_part_in_flex",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="flowing_members",
+                to="party.flexorg",
+                verbose_name="参加组织生活的功能型党组织",
+            ),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='created_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人'),
+            model_name="meeting",
+            name="created_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="记录人",
+            ),
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='org',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='party.partyorg', verbose_name='党组织'),
+            model_name="meeting",
+            name="org",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="meetings",
+                to="party.partyorg",
+                verbose_name="党组织",
+            ),
         ),
         migrations.AddField(
-            model_name='attendance',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='party.meeting'),
+            model_name="attendance",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attendance",
+                to="party.meeting",
+            ),
         ),
         migrations.AddField(
-            model_name='meetingphoto',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='party.meeting'),
+            model_name="meetingphoto",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="photos",
+                to="party.meeting",
+            ),
         ),
         migrations.AddField(
-            model_name='meetingrule',
-            name='place',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='meeting_rules', to='places.place', verbose_name='适用范围'),
+            model_name="meetingrule",
+            name="place",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="meeting_rules",
+                to="places.place",
+                verbose_name="适用范围",
+            ),
         ),
         migrations.AddField(
-            model_name='memberpost',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='party.partymember', verbose_name='党员'),
+            model_name="memberpost",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="posts",
+                to="party.partymember",
+                verbose_name="党员",
+            ),
         ),
         migrations.AddField(
-            model_name='memberpost',
-            name='place',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='member_posts', to='places.place', verbose_name='责任区（小区/楼栋）'),
+            model_name="memberpost",
+            name="place",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="member_posts",
+                to="places.place",
+                verbose_name="责任区（小区/楼栋）",
+            ),
         ),
         migrations.AddField(
-            model_name='memberpost',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='member_posts', to='people.unit', verbose_name='所在单位'),
+            model_name="memberpost",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="member_posts",
+                to="people.unit",
+                verbose_name="所在单位",
+            ),
         ),
         migrations.AddField(
-            model_name='recruit',
-            name='org',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recruits', to='party.partyorg', verbose_name='培养党支部'),
+            model_name="recruit",
+            name="org",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="recruits",
+                to="party.partyorg",
+                verbose_name="培养党支部",
+            ),
         ),
         migrations.AddField(
-            model_name='recruit',
-            name='resident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='party_recruits', to='people.resident', verbose_name='居民'),
+            model_name="recruit",
+            name="resident",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="party_recruits",
+                to="people.resident",
+                verbose_name="居民",
+            ),
         ),
         migrations.AddField(
-            model_name='rectification',
-            name='assessment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rectifications', to='party.assessment'),
+            model_name="rectification",
+            name="assessment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="rectifications",
+                to="party.assessment",
+            ),
         ),
         migrations.AddField(
-            model_name='secretaryelection',
-            name='nominee',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='party.partymember', verbose_name='人选'),
+            model_name="secretaryelection",
+            name="nominee",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="party.partymember",
+                verbose_name="人选",
+            ),
         ),
         migrations.AddField(
-            model_name='secretaryelection',
-            name='org',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='secretary_elections', to='party.partyorg', verbose_name='小区党支部'),
+            model_name="secretaryelection",
+            name="org",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="secretary_elections",
+                to="party.partyorg",
+                verbose_name="小区党支部",
+            ),
         ),
         migrations.AddField(
-            model_name='standard',
-            name='place',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='branch_standards', to='places.place', verbose_name='制定单位'),
+            model_name="standard",
+            name="place",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="branch_standards",
+                to="places.place",
+                verbose_name="制定单位",
+            ),
         ),
         migrations.AddField(
-            model_name='assessmentitem',
-            name='standard',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='party.standard'),
+            model_name="assessmentitem",
+            name="standard",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="party.standard",
+            ),
         ),
         migrations.AddField(
-            model_name='unitcoverage',
-            name='commercial',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='covered_units', to='party.flexorg', verbose_name='所属商圈/产业链党组织'),
+            model_name="unitcoverage",
+            name="commercial",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="covered_units",
+                to="party.flexorg",
+                verbose_name="所属商圈/产业链党组织",
+            ),
         ),
         migrations.AddField(
-            model_name='unitcoverage',
-            name='unit',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='coverage', to='people.unit', verbose_name='单位'),
+            model_name="unitcoverage",
+            name="unit",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="coverage",
+                to="people.unit",
+                verbose_name="单位",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(fields=('org', 'year'), name='assessment_once'),
+            model_name="assessment",
+            constraint=models.UniqueConstraint(
+                fields=("org", "year"), name="assessment_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='duesband',
-            constraint=models.UniqueConstraint(fields=('place', 'retired', 'above'), name='dues_band_once'),
+            model_name="duesband",
+            constraint=models.UniqueConstraint(
+                fields=("place", "retired", "above"), name="dues_band_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='duespayment',
-            constraint=models.UniqueConstraint(fields=('member', 'year', 'month'), name='dues_once_a_month'),
+            model_name="duespayment",
+            constraint=models.UniqueConstraint(
+                fields=("member", "year", "month"), name="dues_once_a_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='flexmembership',
-            constraint=models.UniqueConstraint(condition=models.Q(('left_on__isnull', True)), fields=('org', 'member'), name='flex_member_once'),
+            model_name="flexmembership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("left_on__isnull", True)),
+                fields=("org", "member"),
+                name="flex_member_once",
+            ),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(fields=['org', 'held_on'], name='party_meeti_org_id_a69a5f_idx'),
+            model_name="meeting",
+            index=models.Index(
+                fields=["org", "held_on"], name="party_meeti_org_id_a69a5f_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('meeting', 'member'), name='attendance_once'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "member"), name="attendance_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meetingrule',
-            constraint=models.UniqueConstraint(fields=('place', 'kind'), name='rule_once'),
+            model_name="meetingrule",
+            constraint=models.UniqueConstraint(
+                fields=("place", "kind"), name="rule_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meetingrule',
-            constraint=models.CheckConstraint(condition=models.Q(('times__gte', 1)), name='rule_times_positive'),
+            model_name="meetingrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("times__gte", 1)), name="rule_times_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='recruit',
-            constraint=models.UniqueConstraint(fields=('resident',), name='recruit_once'),
+            model_name="recruit",
+            constraint=models.UniqueConstraint(
+                fields=("resident",), name="recruit_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessmentitem',
-            constraint=models.UniqueConstraint(fields=('assessment', 'standard'), name='assessment_item_once'),
+            model_name="assessmentitem",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "standard"), name="assessment_item_once"
+            ),
         ),
     ]
