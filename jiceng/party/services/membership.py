@@ -23,6 +23,7 @@ from ..models import (
     ElectionStage,
     FlowingMember,
     MemberStatus,
+    PartyOrg,
     Recruit,
     SecretaryElection,
     Stage,
@@ -327,7 +328,7 @@ def appoint(*, actor, election, on, on_owners_committee=False, version=None):
     """The 党委 above appoints the elected nominee as the branch's secretary."""
     election = SecretaryElection.objects.select_for_update().get(pk=election.pk)
     org = election.org
-    require_in_scope(org.get_parent() or org, actor, "change")
+    require_in_scope(PartyOrg.objects.get_parent(org) or org, actor, "change")
     check_version(election, version)
     if election.stage != ElectionStage.VOTED:
         raise ValidationError("表决通过后才能任命")

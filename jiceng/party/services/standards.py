@@ -18,6 +18,7 @@ from ..models import (
     AssessmentItem,
     AssessmentStatus,
     Grade,
+    PartyOrg,
     Rectification,
     Standard,
 )
@@ -102,7 +103,7 @@ def review(*, actor, assessment, scores, version=None) -> Assessment:
     """The 党委 above reviews: its scores make the grade."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     check_version(assessment, version)
-    parent = assessment.org.get_parent()
+    parent = PartyOrg.objects.get_parent(assessment.org)
     require_in_scope(parent or assessment.org, actor, "change")
     if assessment.status == AssessmentStatus.REVIEWED:
         raise Conflict("该评定已审核")

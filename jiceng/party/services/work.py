@@ -254,7 +254,7 @@ def coverage_rates(units) -> dict:
     by_industry = [
         Rate(
             r["coverage__industry"] or "",
-            labels.get(r["coverage__industry"], "未分类"),
+            str(labels.get(r["coverage__industry"], "未分类")),
             r["n"],
             r["org"],
             r["work"],

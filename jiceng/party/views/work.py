@@ -192,6 +192,7 @@ def flex_list(request):
         FlexOrg.objects.visible_to(request.user)
         .select_related("place", "lead_unit")
         .annotate(n=Count("members", filter=Q(members__left_on__isnull=True)))
+        .order_by("kind", "name")
     )
     return render(request, "party/flex_list.html", {"page": paginate(request, orgs)})
 
