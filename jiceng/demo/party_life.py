@@ -414,7 +414,14 @@ def _transfer_and_election(branches, members_of, today, actor):
     if len(branches) < 2 or not members_of[branches[0].pk]:
         return
     member = members_of[branches[0].pk][-1]
-    target = branches[-1]
+    # to another community of the same street, so the street can accept it
+    street_path = branches[0].place.path[:8]
+    target = [
+        b
+        for b in branches
+        if b.place.path.startswith(street_path)
+        and b.place.path[:12] != branches[0].place.path[:12]
+    ][-1]
     MemberTransfer.objects.create(
         member=member,
         kind=TransferKind.WITHIN,

@@ -8,7 +8,15 @@ from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.people.models import Unit
 from jiceng.places.models import Place
 
-from .models import Industry, MeetingForm, MemberStatus, PartyOrg, PartyOrgKind
+from .models import (
+    FlexKind,
+    Industry,
+    MeetingForm,
+    MemberStatus,
+    PartyOrg,
+    PartyOrgKind,
+    PostKind,
+)
 from .models import OrgForm as CoverageKind
 from .services import unit_ids
 from .services.life import RECORDED_KINDS
@@ -258,3 +266,54 @@ class CoverageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["org_form"].choices = CoverageKind.choices
         self.fields["industry"].choices = [("", "—"), *Industry.choices]
+
+
+class RecruitForm(forms.Form):
+    id_number = forms.CharField(label="申请人身份证号", max_length=18)
+    org = forms.ModelChoiceField(label="培养党支部", queryset=PartyOrg.objects.none())
+    applied_on = forms.DateField(label="递交入党申请日期", widget=DateInput())
+    introducers = forms.CharField(label="入党介绍人", max_length=100, required=False)
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+
+
+class AdvanceForm(forms.Form):
+    on = forms.DateField(label="日期", widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FlexOrgForm(forms.Form):
+    name = forms.CharField(label="组织名称", max_length=120)
+    kind = forms.ChoiceField(label="类别", choices=FlexKind.choices)
+    industry = forms.ChoiceField(label="行业", required=False)
+    place_code = forms.CharField(label="登记地编码", max_length=32)
+    purpose = forms.CharField(label="任务/项目", max_length=200, required=False)
+    starts_on = forms.DateField(label="成立日期", widget=DateInput())
+    ends_on = forms.DateField(label="预计结束", required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].choices = [("", "—"), *Industry.choices]
+
+
+class MemberLinkForm(forms.Form):
+    """A member's post (设岗定责/先锋岗) or a flexible organisation to join."""
+
+    kind = forms.ChoiceField(label="岗位", choices=PostKind.choices)
+    title = forms.CharField(label="岗位名称", max_length=100, required=False)
+    place_code = forms.CharField(
+        label="责任区编码", max_length=32, help_text="小区或楼栋的地点编码"
+    )
+    duties = forms.CharField(label="岗位职责", max_length=300, required=False)
+    since = forms.DateField(label="上岗日期", widget=DateInput())
+
+
+class DuesForm(forms.Form):
+    year = forms.IntegerField(label="年", min_value=2000, max_value=2100)
+    month = forms.IntegerField(label="月", min_value=1, max_value=12)
+    base = forms.DecimalField(
+        label="缴费基数（税后月收入，元）", min_value=0, max_digits=10, decimal_places=2
+    )
+    paid_on = forms.DateField(label="缴纳日期", widget=DateInput())

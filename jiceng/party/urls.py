@@ -61,4 +61,10 @@ urlpatterns = [
     path("standards/", work.standard_list, name="standard_list"),
     path("recruits/", work.recruit_list, name="recruit_list"),
     path("orgs/<int:org_pk>/dues.xlsx", work.dues_export, name="dues_export"),
+    path("recruits/new/", work.recruit_create, name="recruit_create"),
+    path("recruits/<int:pk>/advance/", work.recruit_advance, name="recruit_advance"),
+    path("flex/new/", work.flex_create, name="flex_create"),
+    path("flex/<int:pk>/attach/", work.flex_attach, name="flex_attach"),
+    path("members/<int:member_pk>/posts/new/", work.post_assign, name="post_assign"),
+    path("members/<int:member_pk>/dues/new/", work.dues_pay, name="dues_pay"),
 ]

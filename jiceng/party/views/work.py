@@ -10,19 +10,29 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiceng.core.actions import act
+from jiceng.core.crypto import blind_index
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate
 from jiceng.core.scope import (
     can,
     get_visible_or_404,
+    has_permission,
     permission_required,
 )
-from jiceng.people.models import Unit
+from jiceng.people.models import Resident, Unit
 from jiceng.places.models import Place
 from jiceng.transfer.workbooks import xlsx_response
 
 from .. import services
-from ..forms import CoverageForm, SendTransferForm
+from ..forms import (
+    AdvanceForm,
+    CoverageForm,
+    DuesForm,
+    FlexOrgForm,
+    MemberLinkForm,
+    RecruitForm,
+    SendTransferForm,
+)
 from ..models import (
     Assessment,
     FlexOrg,
@@ -30,6 +40,7 @@ from ..models import (
     PartyMember,
     PartyOrg,
     Recruit,
+    Stage,
     TransferStatus,
     UnitCoverage,
 )
@@ -194,7 +205,14 @@ def flex_list(request):
         .annotate(n=Count("members", filter=Q(members__left_on__isnull=True)))
         .order_by("kind", "name")
     )
-    return render(request, "party/flex_list.html", {"page": paginate(request, orgs)})
+    return render(
+        request,
+        "party/flex_list.html",
+        {
+            "page": paginate(request, orgs),
+            "perms_change": has_permission(request.user, "party.change"),
+        },
+    )
 
 
 @permission_required("party.view")
@@ -258,6 +276,7 @@ def recruit_list(request):
         {
             "page": paginate(request, recruits),
             "warnings": pipeline_warnings(recruits),
+            "perms_change": has_permission(request.user, "party.change"),
         },
     )
 
@@ -286,3 +305,174 @@ def dues_export(request, org_pk):
         for s in statements
     ]
     return xlsx_response(rows, f"党费{year}-{org.name}.xlsx", title="党费")
+
+
+def _form_page(request, form, call, *, title, back, success, lead=""):
+    """Run call(cleaned_data) on a valid POST; show a refusal on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(back)
+    return render(
+        request,
+        FORM,
+        {"form": form, "title": title, "back": back, "lead": lead},
+        status=400 if form.errors else 200,
+    )
+
+
+def _place_by_code(user, code, field="place_code"):
+    place = Place.objects.visible_to(user).filter(code=code.strip()).first()
+    if place is None:
+        raise ValidationError({field: "找不到该地点编码或超出权限范围"})
+    return place
+
+
+@permission_required("party.change")
+def recruit_create(request):
+    orgs = PartyOrg.objects.visible_to(request.user, "change").filter(
+        kind__in=BRANCH_KINDS
+    )
+    form = RecruitForm(request.POST or None, orgs=orgs)
+
+    def call(data):
+        digest = blind_index(data["id_number"].strip().upper(), purpose="id_number")
+        resident = (
+            Resident.objects.visible_to(request.user)
+            .filter(id_number_index=digest)
+            .first()
+        )
+        if resident is None:
+            raise ValidationError({"id_number": "辖区居民中没有该身份证号"})
+        services.add_recruit(
+            actor=request.user,
+            resident=resident,
+            org=data["org"],
+            applied_on=data["applied_on"],
+            introducers=data["introducers"],
+        )
+
+    return _form_page(
+        request,
+        form,
+        call,
+        title="登记入党申请人",
+        back="/party/recruits/",
+        success="已登记入党申请人",
+    )
+
+
+@permission_required("party.change")
+def recruit_advance(request, pk):
+    recruit = get_visible_or_404(
+        Recruit.objects.select_related("resident", "org"), request.user, pk=pk
+    )
+    if recruit.stage == "full":
+        raise Http404
+    form = AdvanceForm(
+        request.POST or None,
+        initial={"on": timezone.localdate(), "version": recruit.version},
+    )
+    nxt = Stage.values[Stage.values.index(recruit.stage) + 1]
+    return _form_page(
+        request,
+        form,
+        lambda data: services.advance(
+            actor=request.user, recruit=recruit, on=data["on"], version=data["version"]
+        ),
+        title=f"{recruit.resident.name}：确定为{Stage(nxt).label}",
+        lead=f"当前阶段：{recruit.get_stage_display()}；系统按规定的最短期限核对日期。",
+        back="/party/recruits/",
+        success=f"已确定为{Stage(nxt).label}",
+    )
+
+
+@permission_required("party.change")
+def flex_create(request):
+    form = FlexOrgForm(request.POST or None)
+
+    def call(data):
+        data = dict(data)
+        place = _place_by_code(request.user, data.pop("place_code"))
+        services.create_flex_org(actor=request.user, place=place, **data)
+
+    return _form_page(
+        request,
+        form,
+        call,
+        title="新建临时党支部/功能型党组织",
+        back="/party/flex/",
+        success="已新建",
+    )
+
+
+@permission_required("party.change")
+def flex_attach(request, pk):
+    org = get_visible_or_404(FlexOrg.objects, request.user, "change", pk=pk)
+    member_pk = request.POST.get("member", "")
+    member = (
+        PartyMember.objects.visible_to(request.user).filter(pk=member_pk).first()
+        if member_pk.isdigit()
+        else None
+    )
+    if request.method != "POST" or member is None:
+        messages.error(request, "请选择党员")
+        return redirect(org)
+    return act(
+        request,
+        lambda: services.attach_member(
+            actor=request.user,
+            org=org,
+            member=member,
+            role=request.POST.get("role", ""),
+        ),
+        f"{member}已加入，组织关系不变",
+        org.get_absolute_url(),
+    )
+
+
+@permission_required("party.change")
+def post_assign(request, member_pk):
+    member = get_visible_or_404(
+        PartyMember.objects, request.user, "change", pk=member_pk
+    )
+    form = MemberLinkForm(request.POST or None, initial={"since": timezone.localdate()})
+
+    def call(data):
+        data = dict(data)
+        place = _place_by_code(request.user, data.pop("place_code"))
+        services.assign_post(actor=request.user, member=member, place=place, **data)
+
+    return _form_page(
+        request,
+        form,
+        call,
+        title=f"设岗定责：{member}",
+        back=member.get_absolute_url(),
+        success="已设岗",
+    )
+
+
+@permission_required("party.change")
+def dues_pay(request, member_pk):
+    member = get_visible_or_404(
+        PartyMember.objects, request.user, "change", pk=member_pk
+    )
+    today = timezone.localdate()
+    form = DuesForm(
+        request.POST or None,
+        initial={"year": today.year, "month": today.month, "paid_on": today},
+    )
+    return _form_page(
+        request,
+        form,
+        lambda data: services.pay_dues(actor=request.user, member=member, **data),
+        title=f"登记党费：{member}",
+        lead="应缴金额按全区党费档次由缴费基数计算。",
+        back=member.get_absolute_url(),
+        success="已登记党费",
+    )
