@@ -467,20 +467,26 @@ def test_the_api_serves_meetings_transfers_and_coverage(people, api_for):
 
 
 def test_an_industry_committee_sees_its_members_but_not_their_residents(people):
-    # given the 快递行业党委 whose lead unit is a unit account's
+    # given the 快递行业党委's own account, a grant on its lead unit
+    from django.contrib.auth import get_user_model
+
     from jiceng.core.models import Assignment
-    from jiceng.party.models import FlexMembership
+    from jiceng.party.models import FlexMembership, FlowingMember
 
     express = FlexOrg.objects.get(kind=FlexKind.INDUSTRY)
-    grant = Assignment.objects.filter(unit=express.lead_unit, active=True).first()
-    if grant is None:
-        pytest.skip("the demo's unit account is another unit")
-    user = grant.user
-    # then its members across territories are visible, their registry rows are not
-    rows = FlexMembership.objects.visible_to(user).filter(org=express)
-    assert rows.count() == express.members.count()
+    user = get_user_model().objects.create(username="kuaidi-dangwei")
+    Assignment.objects.create(user=user, role="unit_org", unit=express.lead_unit)
+    # then its members and 流动党员 across territories are visible
+    rows = FlexMembership.objects.visible_to(user)
+    assert set(rows.values_list("pk", flat=True)) == set(
+        express.members.values_list("pk", flat=True)
+    )
+    assert FlowingMember.objects.visible_to(user).count() == (
+        express.flowing_members.count()
+    )
+    # and the residents' registry rows behind them are not
     residents = Resident.objects.visible_to(user).filter(
-        pk__in=rows.values("member__resident")
+        pk__in=express.members.values("member__resident")
     )
     assert not residents.exists()
 

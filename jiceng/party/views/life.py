@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from jiceng.core.actions import act
 from jiceng.core.forms import add_service_errors
-from jiceng.core.htmx import paginate
+from jiceng.core.htmx import paginate, query_without_page
 from jiceng.core.media import signed_url
 from jiceng.core.scope import can, get_visible_or_404, permission_required
 from jiceng.places.models import Place
@@ -187,7 +187,8 @@ def compliance_view(request):
             "years": range(today.year, today.year - 4, -1),
             "place": place,
             "code": code,
-            "grid": grid,
+            "grid": paginate(request, grid, 30),
+            "query": query_without_page(request),
             "alerts": warnings(rows),
             "months": [m for _, m, _ in rows[0].months] if rows else [],
         },
