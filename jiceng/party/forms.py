@@ -10,11 +10,14 @@ from jiceng.places.models import Place
 
 from .models import (
     FlexKind,
+    FlowDirection,
     Industry,
     MeetingForm,
+    MeetingKind,
     MemberStatus,
     PartyOrg,
     PartyOrgKind,
+    Period,
     PostKind,
 )
 from .models import OrgForm as CoverageKind
@@ -317,3 +320,85 @@ class DuesForm(forms.Form):
         label="缴费基数（税后月收入，元）", min_value=0, max_digits=10, decimal_places=2
     )
     paid_on = forms.DateField(label="缴纳日期", widget=DateInput())
+
+
+class ScoresForm(forms.Form):
+    """One 0-100 score (and evidence) per standard of the checklist."""
+
+    def __init__(self, *args, standards, evidence=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        for s in standards:
+            self.fields[f"s{s.pk}"] = forms.IntegerField(
+                label=f"{s.title}（权重{s.weight}）",
+                min_value=0,
+                max_value=100,
+            )
+            if evidence:
+                self.fields[f"e{s.pk}"] = forms.CharField(
+                    label="佐证材料", max_length=300, required=False
+                )
+        self.standards = list(standards)
+
+    def scores(self):
+        return {s.pk: self.cleaned_data[f"s{s.pk}"] for s in self.standards}
+
+    def evidence(self):
+        return {s.pk: self.cleaned_data.get(f"e{s.pk}", "") for s in self.standards}
+
+
+class RectificationForm(forms.Form):
+    problem = forms.CharField(label="问题", max_length=200)
+    measure = forms.CharField(label="整改措施", max_length=300)
+    due_on = forms.DateField(label="整改时限", widget=DateInput())
+
+
+class FlowForm(forms.Form):
+    direction = forms.ChoiceField(label="流向", choices=FlowDirection.choices)
+    formal_org_name = forms.CharField(label="组织关系所在党组织", max_length=200)
+    takes_part_in = forms.ModelChoiceField(
+        label="参加组织生活的党组织", queryset=PartyOrg.objects.none(), required=False
+    )
+    takes_part_in_flex = forms.ModelChoiceField(
+        label="或：功能型党组织", queryset=PartyOrg.objects.none(), required=False
+    )
+    elsewhere = forms.CharField(label="外出地/来源地", max_length=200, required=False)
+    since = forms.DateField(label="登记日期", widget=DateInput())
+
+    def __init__(self, *args, orgs, flex, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["takes_part_in"].queryset = orgs
+        self.fields["takes_part_in_flex"].queryset = flex
+
+
+class NominationForm(forms.Form):
+    nominee = forms.ModelChoiceField(label="人选", queryset=PartyOrg.objects.none())
+    member_nominations = forms.IntegerField(label="党员推荐票", min_value=0)
+    resident_nominations = forms.IntegerField(label="群众推荐票", min_value=0)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominee"].queryset = members
+
+
+class VoteForm(forms.Form):
+    votes_for = forms.IntegerField(label="赞成票", min_value=0)
+    voters = forms.IntegerField(label="到会党员", min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AppointForm(forms.Form):
+    on = forms.DateField(label="任命日期", widget=DateInput())
+    on_owners_committee = forms.BooleanField(
+        label="兼任小区业委会成员（交叉任职）", required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RuleForm(forms.Form):
+    kind = forms.ChoiceField(label="会议类型")
+    period = forms.ChoiceField(label="频次", choices=Period.choices)
+    times = forms.IntegerField(label="每期次数", min_value=1, max_value=10, initial=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = MeetingKind.choices

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import edits, life, members, orgs, roster, work
+from .views import edits, life, members, orgs, process, roster, work
 
 app_name = "party"
 
@@ -67,4 +67,22 @@ urlpatterns = [
     path("flex/<int:pk>/attach/", work.flex_attach, name="flex_attach"),
     path("members/<int:member_pk>/posts/new/", work.post_assign, name="post_assign"),
     path("members/<int:member_pk>/dues/new/", work.dues_pay, name="dues_pay"),
+    path("orgs/<int:org_pk>/assess/", process.self_assess, name="self_assess"),
+    path("assessments/<int:pk>/review/", process.review, name="assessment_review"),
+    path(
+        "assessments/<int:pk>/rectify/",
+        process.rectification_plan,
+        name="rectification_plan",
+    ),
+    path(
+        "rectifications/<int:pk>/done/",
+        process.rectification_done,
+        name="rectification_done",
+    ),
+    path("members/<int:member_pk>/flow/", process.flow_register, name="flow_register"),
+    path("elections/", process.election_list, name="election_list"),
+    path("orgs/<int:org_pk>/elections/new/", process.nominate, name="nominate"),
+    path("elections/<int:pk>/vote/", process.vote, name="election_vote"),
+    path("elections/<int:pk>/appoint/", process.appoint, name="election_appoint"),
+    path("rules/", process.rules, name="rules"),
 ]

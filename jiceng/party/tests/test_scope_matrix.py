@@ -89,7 +89,7 @@ SURFACES = [
     Surface(UnitCoverage),
     Surface(DuesBand),
     Surface(DuesPayment),
-    Surface(SecretaryElection),
+    Surface(SecretaryElection, list_url="/party/elections/"),
     # the edit pages open exactly the rows the user may change
     *[
         Surface(

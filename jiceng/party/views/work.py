@@ -255,13 +255,27 @@ def flex_dissolve(request, pk):
 
 @permission_required("party.view")
 def standard_list(request):
+    assess = request.GET.get("assess", "")
+    if assess.isdigit():
+        return redirect("party:self_assess", org_pk=int(assess))
     assessments = (
         Assessment.objects.visible_to(request.user)
         .select_related("org")
         .prefetch_related("rectifications")
     )
+    can_change = has_permission(request.user, "party.change")
     return render(
-        request, "party/standards.html", {"page": paginate(request, assessments)}
+        request,
+        "party/standards.html",
+        {
+            "page": paginate(request, assessments),
+            "can_change": can_change,
+            "branches": PartyOrg.objects.visible_to(request.user, "change")
+            .filter(kind__in=BRANCH_KINDS)
+            .order_by("path")
+            if can_change
+            else [],
+        },
     )
 
 
