@@ -501,3 +501,29 @@ def test_rules_are_configured_per_place(people):
     assert rule.period == Period.HALF
     org = _branch(people["shuji"])
     assert services.life.rules_for(org.place)[MeetingKind.LESSON] == (Period.HALF, 1)
+
+
+def test_the_meeting_form_keeps_what_was_typed_when_refused(people, client_for):
+    # given a branch secretary recording a 支委会 on the web
+    org = _branch(people["shuji"])
+    member = PartyMember.objects.filter(org=org).first()
+    client = client_for("shuji")
+    data = {
+        "org": org.pk,
+        "kind": "committee",
+        "form": "ordinary",
+        "topic": "研究冬季送温暖",
+        "held_on": str(timezone.localdate()),
+        f"att_{member.pk}": "absent",
+        f"reason_{member.pk}": "",
+    }
+    # when an absence has no reason, then the form comes back with the input kept
+    response = client.post("/party/meetings/new/", data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "研究冬季送温暖" in page and "缺席的党员请填写缺席原因" in page
+    # when the reason is given, the meeting is recorded with its attendance
+    data[f"reason_{member.pk}"] = "出差"
+    response = client.post("/party/meetings/new/", data)
+    meeting = Meeting.objects.get(pk=response["Location"].split("/")[-2])
+    assert meeting.attendance.get(member=member).absence_reason == "出差"
