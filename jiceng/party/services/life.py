@@ -4,6 +4,7 @@ for the 党委 above. 主题党日 come from volunteer through party.contributio
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -81,6 +82,7 @@ def communities_of(orgs) -> dict:
     }
 
 
+@lru_cache(maxsize=4096)
 def period_of(day: date, period: str) -> tuple[date, date]:
     """The first and last day of the period (month, quarter, half, year) holding day."""
     span = PERIOD_MONTHS[period]
@@ -243,6 +245,14 @@ def months_between(first: date, last: date):
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
 
 
+@lru_cache(maxsize=1024)
+def _window(y, m, period):
+    """(whether period closes with month y-m, its months up to y-m, its last day)."""
+    p_first, p_last = period_of(date(y, m, 1), period)
+    month_end = _month_end(y, m)
+    return p_last == month_end, tuple(months_between(p_first, month_end)), p_last
+
+
 def held_counts(orgs, first, last) -> dict:
     """{(org id, kind, year, month): meetings held}, one GROUP BY."""
     rows = (
@@ -279,18 +289,17 @@ def compliance(orgs, first: date, last: date, today=None) -> list[BranchRow]:
         for y, m in months_between(first, last):
             cells = []
             for kind, (period, times) in rules.items():
-                p_first, p_last = period_of(date(y, m, 1), period)
+                closes, window, p_last = _window(y, m, period)
+                if not closes:
+                    continue
                 count = 0
-                for py, pm in months_between(p_first, min(p_last, _month_end(y, m))):
+                for py, pm in window:
                     count += held.get((org.pk, kind, py, pm), 0)
                     if kind == MeetingKind.THEME_DAY:
                         count += theme.get((community_of[org.pk], py, pm), 0)
-                closes = p_last == _month_end(y, m)
                 cell = Cell(kind, period, times, count, closes)
                 if count >= times:
                     cell.state = "ok"
-                elif not closes:
-                    cell.state = "pending"
                 elif p_last < today:
                     cell.state = "missing"
                     row.missing += 1
@@ -298,8 +307,7 @@ def compliance(orgs, first: date, last: date, today=None) -> list[BranchRow]:
                     cell.state = "warn"
                 else:
                     cell.state = "pending"
-                if closes:
-                    cells.append(cell)
+                cells.append(cell)
             row.months.append((y, m, cells))
         rows.append(row)
     return rows
