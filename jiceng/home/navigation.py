@@ -67,7 +67,6 @@ MENU = [
     MenuItem(_("党支部标准化"), "party:standard_list", "award"),
     MenuItem(_("发展党员"), "party:recruit_list", "person-plus"),
     MenuItem(_("书记双向推选"), "party:election_list", "check2-square"),
-    MenuItem(_("三会一课频次"), "party:rules", "sliders2"),
     MenuItem(_("居民"), "people:resident_list", "people", ("people.view",)),
     MenuItem(_("重点人群"), "people:tag_list", "heart-pulse", ("people.view",)),
     MenuItem(_("户"), "people:household_list", "house-door", ("people.view",)),
