@@ -183,3 +183,4 @@ api.add_router("/workers/", workforce_api.workers)
 # 考核评价与督察
 api.add_router("/ratings/", assessment_api.ratings)
 api.add_router("/rankings/", assessment_api.rankings)
+api.add_router("/party/", party_router.life)

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 SALT = "jiceng.media"
 LINK_DAYS = 30
-SERVED_FOLDERS = ("cases/", "volunteer/", "alliances/", "onewindow/")
+SERVED_FOLDERS = ("cases/", "volunteer/", "alliances/", "onewindow/", "party/")
 
 
 def signed_url(file):

@@ -41,6 +41,7 @@ from .intelligence import purge_intelligence, seed_intelligence
 from .member_accounts import purge_member_accounts, seed_member_accounts
 from .onewindow import purge_onewindow, seed_onewindow
 from .party import PartyBuilder, purge_party
+from .party_life import purge_party_life, seed_party_life
 from .people import PeopleBuilder, purge_people
 from .places import build_places, purge_places
 from .registry import purge_registry, seed_registry_extras
@@ -117,6 +118,7 @@ def seed_apps(*, seed, log):
     seed_intelligence(district, seed=seed, log=log)
     seed_workforce(district, seed=seed, log=log)
     seed_assessment(district, seed=seed, log=log)
+    seed_party_life(district, seed=seed, log=log)
 
 
 def summarize(district=None):
@@ -165,6 +167,7 @@ def delete_demo_data(usernames, log=None):
             purge_intelligence()
             purge_workforce(district)
             purge_onewindow(district)
+            purge_party_life(district)
             purge_volunteering(district)
             purge_campaigns(district)
             purge_registry(district)

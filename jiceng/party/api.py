@@ -2,17 +2,26 @@
 
 from types import SimpleNamespace
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from jiceng.core.apiutils import filtered
-from jiceng.core.scope import get_visible_or_404
+from jiceng.core.scope import get_visible_or_404, has_permission
 from jiceng.people.models import Resident, Unit
+from jiceng.places.models import Place
 
 from . import services
 from .filters import PartyMemberFilter, PartyOrgFilter
-from .models import PartyMember, PartyOrg
+from .models import Attendance, Meeting, MemberTransfer, PartyMember, PartyOrg
 from .schemas import (
+    CoverageOut,
+    MeetingIn,
+    MeetingOut,
+    MeetingQuery,
     MemberIn,
     MemberOut,
     MemberQuery,
@@ -20,9 +29,14 @@ from .schemas import (
     OrgMoveIn,
     PartyOrgOut,
     PartyOrgQuery,
+    PendingTransferOut,
+    TransferDecisionIn,
     TransferIn,
     TransferOut,
+    TransferQuery,
+    TransferSendIn,
 )
+from .services.work import new_units
 
 orgs = Router(tags=["党组织"])
 members = Router(tags=["党员"])
@@ -147,3 +161,141 @@ def transfer_member(request, member_id: int, payload: TransferIn):
         org = _org_to_change(request, payload.org_id)
         transfer = services.transfer_member(org=org, status=payload.status, **common)
     return Status(201, transfer)
+
+
+# ---- organisational life, transfers, coverage (/api/v1/party/…) ---------------
+
+life = Router(tags=["组织生活"])
+router.life = life
+
+
+def _with_attendance(meeting):
+    meeting.attendance_list = list(
+        meeting.attendance.select_related("member__resident")
+    )
+    return meeting
+
+
+@life.get("meetings/", response=list[MeetingOut], summary="三会一课会议记录")
+@paginate
+def list_meetings(request, filters: Query[MeetingQuery]):
+    rows = Meeting.objects.visible_to(request.user).select_related("org")
+    if filters.org:
+        rows = rows.filter(org_id=filters.org)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.held_from:
+        rows = rows.filter(held_on__gte=filters.held_from)
+    if filters.held_to:
+        rows = rows.filter(held_on__lte=filters.held_to)
+    return rows.prefetch_related(
+        Prefetch(
+            "attendance",
+            queryset=Attendance.objects.select_related("member__resident"),
+            to_attr="attendance_list",
+        )
+    )
+
+
+@life.get("meetings/{int:meeting_id}", response=MeetingOut, summary="会议详情")
+def get_meeting(request, meeting_id: int):
+    return _with_attendance(
+        get_visible_or_404(
+            Meeting.objects.select_related("org"), request.user, pk=meeting_id
+        )
+    )
+
+
+@life.post("meetings/", response={201: MeetingOut}, summary="记录会议（含出席情况）")
+def record_meeting(request, payload: MeetingIn):
+    org = _org_to_change(request, payload.org_id)
+    members = {m.pk: m for m in PartyMember.objects.filter(org=org)}
+
+    def member(pk):
+        if pk not in members:
+            raise ValidationError({"present": "只能登记本支部党员的出席情况"})
+        return members[pk]
+
+    meeting = services.record_meeting(
+        actor=request.user,
+        org=org,
+        kind=payload.kind,
+        form=payload.form,
+        topic=payload.topic,
+        held_on=payload.held_on,
+        venue=payload.venue,
+        minutes=payload.minutes,
+        present=[member(pk) for pk in payload.present],
+        absent=[(member(a.member_id), a.reason) for a in payload.absent],
+    )
+    return Status(201, _with_attendance(meeting))
+
+
+@life.get("transfers/", response=list[PendingTransferOut], summary="组织关系转接")
+@paginate
+def list_transfers(request, filters: Query[TransferQuery]):
+    rows = MemberTransfer.objects.visible_to(request.user)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    return rows
+
+
+@life.post(
+    "transfers/",
+    response={201: PendingTransferOut},
+    summary="发起组织关系转接（待接收党组织确认）",
+)
+def send_transfer(request, payload: TransferSendIn):
+    member = get_visible_or_404(
+        PartyMember.objects, request.user, "change", pk=payload.member_id
+    )
+    org = get_object_or_404(PartyOrg, pk=payload.org_id)
+    transfer = services.send_transfer(
+        actor=request.user,
+        member=member,
+        org=org,
+        reason=payload.reason,
+        version=payload.version,
+    )
+    return Status(201, transfer)
+
+
+def _decide(request, transfer_id, call, payload):
+    transfer = get_visible_or_404(MemberTransfer.objects, request.user, pk=transfer_id)
+    return call(actor=request.user, transfer=transfer, note=payload.note)
+
+
+@life.post(
+    "transfers/{int:transfer_id}/accept",
+    response=PendingTransferOut,
+    summary="接收",
+)
+def accept_transfer(request, transfer_id: int, payload: TransferDecisionIn):
+    return _decide(request, transfer_id, services.accept_transfer, payload)
+
+
+@life.post(
+    "transfers/{int:transfer_id}/reject",
+    response=PendingTransferOut,
+    summary="退回",
+)
+def reject_transfer(request, transfer_id: int, payload: TransferDecisionIn):
+    return _decide(request, transfer_id, services.reject_transfer, payload)
+
+
+@life.get("coverage/", response=CoverageOut, summary="两个覆盖：覆盖率与未覆盖单位")
+def coverage(request, place: str | None = None):
+    if not has_permission(request.user, "party.view"):
+        raise PermissionDenied("超出权限范围")
+    where = None
+    if place:
+        where = Place.objects.visible_to(request.user).filter(code=place).first()
+        if where is None:
+            raise Http404
+    rates = services.coverage_rates(new_units(request.user, where))
+    uncovered = list(rates.pop("uncovered")[:500])
+    for unit in uncovered:
+        cover = getattr(unit, "coverage", None)
+        unit.assignee = cover.assignee if cover else ""
+        unit.work_covered = bool(cover and cover.work_covered)
+    return {"place": place, **rates, "uncovered": uncovered}

@@ -8,8 +8,21 @@ from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.people.models import Unit
 from jiceng.places.models import Place
 
-from .models import MemberStatus, PartyOrg, PartyOrgKind
+from .models import (
+    FlexKind,
+    FlowDirection,
+    Industry,
+    MeetingForm,
+    MeetingKind,
+    MemberStatus,
+    PartyOrg,
+    PartyOrgKind,
+    Period,
+    PostKind,
+)
+from .models import OrgForm as CoverageKind
 from .services import unit_ids
+from .services.life import RECORDED_KINDS
 
 
 class OrgForm(forms.Form):
@@ -207,3 +220,185 @@ class TransferForm(VersionForm):
         if data.get("kind") == self.OUT and not data.get("destination"):
             self.add_error("destination", "请填写转往的党组织")
         return data
+
+
+# ---- organisational life, coverage, transfers -------------------------------
+
+
+class MeetingRecordForm(forms.Form):
+    kind = forms.ChoiceField(label="会议类型")
+    form = forms.ChoiceField(label="形式")
+    topic = forms.CharField(label="主题", max_length=200)
+    held_on = forms.DateField(label="召开日期", widget=DateInput())
+    venue = forms.CharField(label="地点", max_length=200, required=False)
+    minutes = forms.CharField(
+        label="会议记录", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.value, k.label) for k in RECORDED_KINDS]
+        self.fields["form"].choices = MeetingForm.choices
+
+
+class MakeUpForm(forms.Form):
+    on = forms.DateField(label="补学日期", widget=DateInput())
+    note = forms.CharField(label="补学方式", max_length=200)
+
+
+class SendTransferForm(forms.Form):
+    org = forms.ModelChoiceField(label="转入党组织", queryset=PartyOrg.objects.none())
+    reason = forms.CharField(label="转接原因", max_length=200)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+
+
+class CoverageForm(forms.Form):
+    org_form = forms.ChoiceField(label="组织覆盖")
+    work_covered = forms.BooleanField(label="党的工作已覆盖", required=False)
+    industry = forms.ChoiceField(label="行业", required=False)
+    assignee = forms.CharField(
+        label="包联责任人/党建指导员", max_length=50, required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_form"].choices = CoverageKind.choices
+        self.fields["industry"].choices = [("", "—"), *Industry.choices]
+
+
+class RecruitForm(forms.Form):
+    id_number = forms.CharField(label="申请人身份证号", max_length=18)
+    org = forms.ModelChoiceField(label="培养党支部", queryset=PartyOrg.objects.none())
+    applied_on = forms.DateField(label="递交入党申请日期", widget=DateInput())
+    introducers = forms.CharField(label="入党介绍人", max_length=100, required=False)
+
+    def __init__(self, *args, orgs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs
+
+
+class AdvanceForm(forms.Form):
+    on = forms.DateField(label="日期", widget=DateInput())
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FlexOrgForm(forms.Form):
+    name = forms.CharField(label="组织名称", max_length=120)
+    kind = forms.ChoiceField(label="类别", choices=FlexKind.choices)
+    industry = forms.ChoiceField(label="行业", required=False)
+    place_code = forms.CharField(label="登记地编码", max_length=32)
+    purpose = forms.CharField(label="任务/项目", max_length=200, required=False)
+    starts_on = forms.DateField(label="成立日期", widget=DateInput())
+    ends_on = forms.DateField(label="预计结束", required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].choices = [("", "—"), *Industry.choices]
+
+
+class MemberLinkForm(forms.Form):
+    """A member's post (设岗定责/先锋岗) or a flexible organisation to join."""
+
+    kind = forms.ChoiceField(label="岗位", choices=PostKind.choices)
+    title = forms.CharField(label="岗位名称", max_length=100, required=False)
+    place_code = forms.CharField(
+        label="责任区编码", max_length=32, help_text="小区或楼栋的地点编码"
+    )
+    duties = forms.CharField(label="岗位职责", max_length=300, required=False)
+    since = forms.DateField(label="上岗日期", widget=DateInput())
+
+
+class DuesForm(forms.Form):
+    year = forms.IntegerField(label="年", min_value=2000, max_value=2100)
+    month = forms.IntegerField(label="月", min_value=1, max_value=12)
+    base = forms.DecimalField(
+        label="缴费基数（税后月收入，元）", min_value=0, max_digits=10, decimal_places=2
+    )
+    paid_on = forms.DateField(label="缴纳日期", widget=DateInput())
+
+
+class ScoresForm(forms.Form):
+    """One 0-100 score (and evidence) per standard of the checklist."""
+
+    def __init__(self, *args, standards, evidence=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        for s in standards:
+            self.fields[f"s{s.pk}"] = forms.IntegerField(
+                label=f"{s.title}（权重{s.weight}）",
+                min_value=0,
+                max_value=100,
+            )
+            if evidence:
+                self.fields[f"e{s.pk}"] = forms.CharField(
+                    label="佐证材料", max_length=300, required=False
+                )
+        self.standards = list(standards)
+
+    def scores(self):
+        return {s.pk: self.cleaned_data[f"s{s.pk}"] for s in self.standards}
+
+    def evidence(self):
+        return {s.pk: self.cleaned_data.get(f"e{s.pk}", "") for s in self.standards}
+
+
+class RectificationForm(forms.Form):
+    problem = forms.CharField(label="问题", max_length=200)
+    measure = forms.CharField(label="整改措施", max_length=300)
+    due_on = forms.DateField(label="整改时限", widget=DateInput())
+
+
+class FlowForm(forms.Form):
+    direction = forms.ChoiceField(label="流向", choices=FlowDirection.choices)
+    formal_org_name = forms.CharField(label="组织关系所在党组织", max_length=200)
+    takes_part_in = forms.ModelChoiceField(
+        label="参加组织生活的党组织", queryset=PartyOrg.objects.none(), required=False
+    )
+    takes_part_in_flex = forms.ModelChoiceField(
+        label="或：功能型党组织", queryset=PartyOrg.objects.none(), required=False
+    )
+    elsewhere = forms.CharField(label="外出地/来源地", max_length=200, required=False)
+    since = forms.DateField(label="登记日期", widget=DateInput())
+
+    def __init__(self, *args, orgs, flex, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["takes_part_in"].queryset = orgs
+        self.fields["takes_part_in_flex"].queryset = flex
+
+
+class NominationForm(forms.Form):
+    nominee = forms.ModelChoiceField(label="人选", queryset=PartyOrg.objects.none())
+    member_nominations = forms.IntegerField(label="党员推荐票", min_value=0)
+    resident_nominations = forms.IntegerField(label="群众推荐票", min_value=0)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominee"].queryset = members
+
+
+class VoteForm(forms.Form):
+    votes_for = forms.IntegerField(label="赞成票", min_value=0)
+    voters = forms.IntegerField(label="到会党员", min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AppointForm(forms.Form):
+    on = forms.DateField(label="任命日期", widget=DateInput())
+    on_owners_committee = forms.BooleanField(
+        label="兼任小区业委会成员（交叉任职）", required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RuleForm(forms.Form):
+    kind = forms.ChoiceField(label="会议类型")
+    period = forms.ChoiceField(label="频次", choices=Period.choices)
+    times = forms.IntegerField(label="每期次数", min_value=1, max_value=10, initial=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = MeetingKind.choices

@@ -87,3 +87,109 @@ class TransferOut(Schema):
     to_name: str
     transferred_on: date
     reason: str
+
+
+# ---- organisational life, transfers, coverage --------------------------------
+
+
+class AttendanceOut(Schema):
+    member_id: int
+    name: str = Field(alias="member.resident.name")
+    present: bool
+    absence_reason: str
+    made_up_on: date | None
+
+
+class MeetingOut(Schema):
+    id: int
+    org_id: int
+    org_name: str = Field(alias="org.name")
+    kind: str
+    form: str
+    topic: str
+    held_on: date
+    venue: str
+    minutes: str
+    attendance: list[AttendanceOut] = Field(alias="attendance_list")
+
+
+class AbsentIn(Schema):
+    member_id: Id
+    reason: str
+
+
+class MeetingIn(Schema):
+    org_id: Id
+    kind: str
+    form: str = "ordinary"
+    topic: str = Field(max_length=200)
+    held_on: date
+    venue: str = Field("", max_length=200)
+    minutes: str = Field("", max_length=20000)
+    present: list[Id] = []
+    absent: list[AbsentIn] = []
+
+
+class MeetingQuery(Schema):
+    org: Id | None = None
+    kind: str | None = None
+    held_from: date | None = None
+    held_to: date | None = None
+
+
+class PendingTransferOut(Schema):
+    id: int
+    member_id: int
+    kind: str
+    status: str
+    from_org_id: int | None
+    to_org_id: int | None
+    from_name: str
+    to_name: str
+    transferred_on: date
+    reason: str
+    decision_note: str
+
+
+class TransferSendIn(Schema):
+    member_id: Id
+    org_id: Id
+    reason: str = Field(max_length=200)
+    version: int | None = None
+
+
+class TransferDecisionIn(Schema):
+    note: str = Field("", max_length=200)
+
+
+class TransferQuery(Schema):
+    status: str | None = None
+
+
+class RateOut(Schema):
+    key: str
+    label: str
+    units: int
+    org_covered: int
+    work_covered: int
+    org_rate: float | None
+    work_rate: float | None
+
+
+class UncoveredOut(Schema):
+    id: int
+    name: str
+    kind: str
+    place_id: int
+    place_name: str = Field(alias="place.name")
+    assignee: str
+    work_covered: bool
+
+
+class CoverageOut(Schema):
+    place: str | None
+    overall: RateOut
+    by_street: list[RateOut]
+    by_industry: list[RateOut]
+    by_commercial: list[RateOut]
+    uncovered: list[UncoveredOut]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import edits, members, orgs, roster
+from .views import edits, life, members, orgs, process, roster, work
 
 app_name = "party"
 
@@ -37,4 +37,52 @@ urlpatterns = [
         members.member_register,
         name="member_register",
     ),
+    path("meetings/", life.meeting_list, name="meeting_list"),
+    path("meetings/new/", life.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", life.meeting_detail, name="meeting_detail"),
+    path(
+        "attendance/<int:pk>/make-up/",
+        life.attendance_make_up,
+        name="attendance_make_up",
+    ),
+    path("compliance/", life.compliance_view, name="compliance"),
+    path("transfers/", work.transfer_list, name="transfer_list"),
+    path("members/<int:pk>/send/", work.transfer_send, name="transfer_send"),
+    path(
+        "transfers/<int:pk>/<str:decision>/",
+        work.transfer_decide,
+        name="transfer_decide",
+    ),
+    path("coverage/", work.coverage_view, name="coverage"),
+    path("coverage/<int:unit_pk>/", work.coverage_edit, name="coverage_edit"),
+    path("flex/", work.flex_list, name="flex_list"),
+    path("flex/<int:pk>/", work.flex_detail, name="flex_detail"),
+    path("flex/<int:pk>/dissolve/", work.flex_dissolve, name="flex_dissolve"),
+    path("standards/", work.standard_list, name="standard_list"),
+    path("recruits/", work.recruit_list, name="recruit_list"),
+    path("orgs/<int:org_pk>/dues.xlsx", work.dues_export, name="dues_export"),
+    path("recruits/new/", work.recruit_create, name="recruit_create"),
+    path("recruits/<int:pk>/advance/", work.recruit_advance, name="recruit_advance"),
+    path("flex/new/", work.flex_create, name="flex_create"),
+    path("flex/<int:pk>/attach/", work.flex_attach, name="flex_attach"),
+    path("members/<int:member_pk>/posts/new/", work.post_assign, name="post_assign"),
+    path("members/<int:member_pk>/dues/new/", work.dues_pay, name="dues_pay"),
+    path("orgs/<int:org_pk>/assess/", process.self_assess, name="self_assess"),
+    path("assessments/<int:pk>/review/", process.review, name="assessment_review"),
+    path(
+        "assessments/<int:pk>/rectify/",
+        process.rectification_plan,
+        name="rectification_plan",
+    ),
+    path(
+        "rectifications/<int:pk>/done/",
+        process.rectification_done,
+        name="rectification_done",
+    ),
+    path("members/<int:member_pk>/flow/", process.flow_register, name="flow_register"),
+    path("elections/", process.election_list, name="election_list"),
+    path("orgs/<int:org_pk>/elections/new/", process.nominate, name="nominate"),
+    path("elections/<int:pk>/vote/", process.vote, name="election_vote"),
+    path("elections/<int:pk>/appoint/", process.appoint, name="election_appoint"),
+    path("rules/", process.rules, name="rules"),
 ]

@@ -1,9 +1,12 @@
-"""Party operations: the organisation tree and 大工委 rosters, members, 双向核查.
+"""Party operations: the organisation tree and 大工委 rosters, members, 双向核查;
+organisational life (三会一课, 标准化), members at work and flexible organisations,
+两个覆盖, transfers with acceptance, 流动党员, recruitment, 党费 and 双向推选.
 
 Views, API, importers and commands all call these keyword-only functions; one
 module per subject, all importable from here.
 """
 
+from .life import compliance, make_up, record_meeting, set_rule
 from .members import (
     MEMBER_FIELDS,
     managed_place_for,
@@ -11,6 +14,16 @@ from .members import (
     transfer_member,
     transfer_out,
     update_member,
+)
+from .membership import (
+    add_recruit,
+    advance,
+    annual_statement,
+    appoint,
+    nominate,
+    pay_dues,
+    record_vote,
+    register_flow,
 )
 from .orgs import (
     add_joint_unit,
@@ -31,22 +44,63 @@ from .roster import (
     start_check,
     unit_ids,
 )
+from .standards import (
+    finish_rectification,
+    plan_rectification,
+    review,
+    self_assess,
+)
+from .transfers import accept_transfer, cancel_transfer, reject_transfer, send_transfer
+from .work import (
+    assign_post,
+    attach_member,
+    coverage_rates,
+    create_flex_org,
+    dissolve_flex_org,
+    set_coverage,
+)
 
 __all__ = [
     "MEMBER_FIELDS",
+    "accept_transfer",
     "add_joint_unit",
     "add_part_time_member",
+    "add_recruit",
+    "advance",
+    "annual_statement",
+    "appoint",
+    "assign_post",
+    "attach_member",
+    "cancel_transfer",
     "checks_as_unit",
     "community_members",
+    "compliance",
     "counts",
+    "coverage_rates",
+    "create_flex_org",
     "create_org",
     "decide",
+    "dissolve_flex_org",
     "dissolve_org",
+    "finish_rectification",
+    "make_up",
     "managed_place_for",
     "move_org",
+    "nominate",
+    "pay_dues",
+    "plan_rectification",
+    "record_meeting",
+    "record_vote",
+    "register_flow",
     "register_member",
+    "reject_transfer",
     "remove_joint_unit",
     "remove_part_time_member",
+    "review",
+    "self_assess",
+    "send_transfer",
+    "set_coverage",
+    "set_rule",
     "start_check",
     "transfer_member",
     "transfer_out",

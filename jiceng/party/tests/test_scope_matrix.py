@@ -13,13 +13,28 @@ from jiceng.core.models import Assignment
 from jiceng.core.testing import Surface, scope_matrix
 from jiceng.party import services
 from jiceng.party.models import (
+    Assessment,
+    Attendance,
+    DuesBand,
+    DuesPayment,
+    FlexMembership,
+    FlexOrg,
+    FlowingMember,
     JointCommitteeUnit,
+    Meeting,
+    MeetingRule,
+    MemberPost,
     MemberStatus,
     MemberTransfer,
     PartTimeMember,
     PartyMember,
     PartyOrg,
+    Recruit,
+    Rectification,
     RosterCheck,
+    SecretaryElection,
+    Standard,
+    UnitCoverage,
 )
 from jiceng.places.models import Place
 
@@ -45,7 +60,36 @@ SURFACES = [
     ),
     Surface(JointCommitteeUnit),
     Surface(PartTimeMember),
-    Surface(MemberTransfer),
+    Surface(
+        MemberTransfer,
+        list_url="/party/transfers/",
+        api_list="/api/v1/party/transfers/",
+    ),
+    Surface(
+        Meeting,
+        list_url="/party/meetings/",
+        detail_url=lambda m: f"/party/meetings/{m.pk}/",
+        api_list="/api/v1/party/meetings/",
+        api_detail=lambda m: f"/api/v1/party/meetings/{m.pk}",
+    ),
+    Surface(
+        FlexOrg,
+        list_url="/party/flex/",
+        detail_url=lambda o: f"/party/flex/{o.pk}/",
+    ),
+    Surface(Assessment, list_url="/party/standards/"),
+    Surface(Recruit, list_url="/party/recruits/"),
+    Surface(Attendance),
+    Surface(MeetingRule),
+    Surface(Standard),
+    Surface(Rectification),
+    Surface(MemberPost),
+    Surface(FlexMembership),
+    Surface(FlowingMember),
+    Surface(UnitCoverage),
+    Surface(DuesBand),
+    Surface(DuesPayment),
+    Surface(SecretaryElection, list_url="/party/elections/"),
     # the edit pages open exactly the rows the user may change
     *[
         Surface(

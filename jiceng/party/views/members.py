@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
@@ -15,10 +16,20 @@ from jiceng.core.scope import (
 )
 from jiceng.people.models import Resident
 
-from .. import services
+from .. import contributions, services
 from ..filters import PartyMemberFilter
 from ..forms import MemberForm
-from ..models import MemberTransfer, PartyMember, PartyOrg
+from ..models import (
+    Attendance,
+    FlexMembership,
+    FlowingMember,
+    MemberPost,
+    MemberTransfer,
+    PartyMember,
+    PartyOrg,
+)
+from ..services.life import meeting_stats
+from ..services.membership import annual_statement
 
 
 @permission_required("party.view")
@@ -64,8 +75,33 @@ def member_detail(request, pk):
             "transfers": MemberTransfer.objects.visible_to(request.user).filter(
                 member=member
             ),
+            "life": party_life(request.user, member),
         },
     )
+
+
+def party_life(user, member):
+    """One record of a member's party life: posts, flexible organisations, flows,
+    meetings attended, 党费 this year and what volunteer contributes (双报到,
+    hours, 积分, 主题党日)."""
+    year = timezone.localdate().year
+    return {
+        "posts": MemberPost.objects.visible_to(user)
+        .filter(member=member, until__isnull=True)
+        .select_related("place"),
+        "flex": FlexMembership.objects.visible_to(user)
+        .filter(member=member)
+        .select_related("org"),
+        "flows": FlowingMember.objects.visible_to(user).filter(member=member),
+        "meetings": meeting_stats(member),
+        "recent": Attendance.objects.visible_to(user)
+        .filter(member=member)
+        .select_related("meeting")
+        .order_by("-meeting__held_on")[:5],
+        "dues": annual_statement([member], year)[0],
+        "year": year,
+        "lines": contributions.member_lines(member),
+    }
 
 
 def _org_choices_for(user, resident):

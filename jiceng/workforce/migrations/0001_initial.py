@@ -1487,7 +1487,7 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="assessment",
             constraint=models.UniqueConstraint(
-                fields=("worker", "year"), name="assessment_once"
+                fields=("worker", "year"), name="worker_assessment_once"
             ),
         ),
     ]

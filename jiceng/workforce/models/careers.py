@@ -353,7 +353,9 @@ class Assessment(models.Model):
         verbose_name = _("年度考核")
         verbose_name_plural = _("年度考核")
         constraints = [
-            models.UniqueConstraint(fields=["worker", "year"], name="assessment_once")
+            models.UniqueConstraint(
+                fields=["worker", "year"], name="worker_assessment_once"
+            )
         ]
 
     def __str__(self):

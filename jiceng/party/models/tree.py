@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from jiceng.core.fields import EncryptedCharField, MaskField
+from jiceng.core.roles import PLACE_ROLES
 from jiceng.core.scope import Scope, ScopedQuerySet
 from jiceng.core.validators import mask_id_number
 
@@ -168,8 +169,20 @@ class TransferKind(models.TextChoices):
     OUT = "out", _("转出本区")
 
 
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("待接收")
+    ACCEPTED = "accepted", _("已接收")
+    REJECTED = "rejected", _("已退回")
+    CANCELLED = "cancelled", _("已撤回")
+
+
 class MemberTransfer(models.Model):
-    """组织关系转接: one change of a member's organisation, with its reason and date."""
+    """组织关系转接: one change of a member's organisation, with its reason and date.
+
+    A transfer between branches is first sent (待接收): the member stays in the
+    sending branch until the receiving one accepts, so no one is ever between
+    branches. At most one transfer of a member is pending at a time.
+    """
 
     member = models.ForeignKey(
         PartyMember,
@@ -207,14 +220,44 @@ class MemberTransfer(models.Model):
         verbose_name=_("经办人"),
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=TransferStatus.choices,
+        default=TransferStatus.ACCEPTED,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("接收人"),
+    )
+    decided_at = models.DateTimeField(_("办理时间"), null=True, blank=True)
+    decision_note = models.CharField(_("办理意见"), max_length=200, blank=True)
 
-    scope = Scope(place="member__place", self_field="member__resident__user")
+    # the receiving branch's staff see the transfers sent to them
+    scope = Scope(
+        place="member__place",
+        self_field="member__resident__user",
+        assignee_place="to_org__place",
+        assignee_roles=frozenset(PLACE_ROLES),
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-transferred_on", "-pk"]
         verbose_name = _("组织关系转接")
         verbose_name_plural = _("组织关系转接")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(status="pending"),
+                name="one_pending_transfer",
+            )
+        ]
 
     def __str__(self):
         return f"{self.member} {self.get_kind_display()} {self.to_name}"
