@@ -189,6 +189,12 @@ def purge(queryset):
             if manager.filter(**{f"{rel.field.name}__in": pks}).exists():
                 break
         else:
+            # The rows' own many-to-many links (hidden through tables) go first.
+            for field in model._meta.many_to_many:
+                through = field.remote_field.through
+                through._base_manager.filter(
+                    **{f"{field.m2m_field_name()}__in": pks}
+                ).delete()
             queryset.query.clear_ordering(force=True)
             return queryset._raw_delete(queryset.db)
     return queryset.delete()
