@@ -51,6 +51,7 @@ WORK = Path(os.environ.get("LOAD_TMP") or bench.TMP_DIR.parent / "jiceng-load")
 KEYS = bench.DATA_DIR / "load-keys.env"
 VENV = Path(bench.PYTHON).parent
 KNEE_FACTOR = 3.0
+CASES = {"district": 200_000}  # a district's year of cases
 
 
 def log(*args):
@@ -127,21 +128,49 @@ def seeded(env):
     return out.stdout.strip().endswith("True")
 
 
-def seed(db, size, extra=()):
-    """Create, migrate and seed db; return what it took (nothing if already there)."""
+def case_count(env):
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        "from jiceng.cases.models import Case; print(Case.objects.count())",
+        capture_output=True,
+        text=True,
+    )
+    return int(out.stdout.split()[-1])
+
+
+def seed(db, size, cases, extra=()):
+    """Create, migrate and seed db, then add a year of cases (the generator of
+    benchmarks/cases.py: COPY, timelines, KPI rollup); each step is skipped when
+    already done, so an interrupted seed resumes. Return what it took."""
     env = site_env(db)
     bench.ensure_pg_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
+    found = {}
     if seeded(env):
         log(f"{db}: already seeded")
-        return {"database_bytes": database_size(env)}
-    log(f"{db}: seed_demo --size {size} {' '.join(extra)}")
-    t0 = time.monotonic()
-    manage(env, "seed_demo", "--size", size, *extra)
-    took = time.monotonic() - t0
-    found = {"seed_seconds": round(took, 1), "database_bytes": database_size(env)}
-    log(f"{db}: seeded in {took:.0f} s, {found['database_bytes'] / 2**20:.0f} MiB")
+    else:
+        log(f"{db}: seed_demo --size {size} {' '.join(extra)}")
+        t0 = time.monotonic()
+        manage(env, "seed_demo", "--size", size, *extra)
+        found["seed_seconds"] = round(time.monotonic() - t0, 1)
+        log(f"{db}: seeded in {found['seed_seconds']:.0f} s")
+    have = case_count(env)
+    if cases and have < cases:
+        log(f"{db}: adding a year of cases: {cases:,} (has {have:,})")
+        t0 = time.monotonic()
+        subprocess.run(
+            [bench.PYTHON, str(HERE.parent / "cases.py"), "build", str(cases)],
+            env=env,
+            cwd=bench.ROOT,
+            check=True,
+        )
+        found["cases_seconds"] = round(time.monotonic() - t0, 1)
+    found["cases"] = case_count(env)
+    found["database_bytes"] = database_size(env)
+    log(f"{db}: {found}, {found['database_bytes'] / 2**20:.0f} MiB")
     return found
 
 
@@ -337,12 +366,16 @@ def main():
     parser.add_argument("--users", default="1,5,10,20,30,40,60,80")
     parser.add_argument("--step", type=int, default=60, help="seconds per step")
     parser.add_argument("--wait", default=os.environ.get("LOAD_WAIT", "1,5"))
+    parser.add_argument(
+        "--cases", type=int, default=None, help="a year of cases (district: 200000)"
+    )
     parser.add_argument("--seed-only", action="store_true")
     parser.add_argument("--label", default="", help="a name for this run's results")
     args = parser.parse_args()
     db = args.db or f"load_{args.size}"
     data = {"size": args.size, "database": db, "machine": bench.machine_info()}
-    data.update(seed(db, args.size))
+    cases = args.cases if args.cases is not None else CASES.get(args.size, 0)
+    data.update(seed(db, args.size, cases))
     if args.seed_only:
         bench.write_results("load", data, section=args.label or f"seed-{db}")
         return
