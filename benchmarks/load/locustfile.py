@@ -13,11 +13,15 @@ Environment:
     LOAD_WAIT        think time between flows, "min,max" seconds (default "1,5")
     LOAD_ITERATIONS  stop each user after this many flows (the smoke test: 0 = no limit)
     LOAD_SMOKE=1     exactly one user per role (fixed_count), for the smoke test
+    LOAD_REPORT      where to write the mix's figures (JSON): every request but the
+                     logins and token set-up, after LOAD_SKIP_SECONDS (default 0)
 """
 
 import json
 import os
 import random
+import statistics
+import time
 from itertools import count
 
 import gevent
@@ -35,6 +39,9 @@ ITERATIONS = int(os.environ.get("LOAD_ITERATIONS", "0"))
 SMOKE = os.environ.get("LOAD_SMOKE") == "1"
 PASSWORD = os.environ.get("LOAD_PASSWORD", "Jiceng2026demo")
 LEDGER = []  # markers of accepted reports, all users of this process
+SKIP = float(os.environ.get("LOAD_SKIP_SECONDS", "0"))
+SETUP = {"/login/", "/login/ POST", "/account/tokens/ POST", "/account/"}
+MIX = {"times": [], "failures": 0, "started": time.monotonic()}
 _numbers = count()
 
 
@@ -122,9 +129,34 @@ def _watch(environment, **kwargs):
     gevent.spawn(watch)
 
 
+@events.request.add_listener
+def _sample(name, response_time, exception=None, **kwargs):
+    """The mix: what users do once logged in (logins are reported by name)."""
+    if name in SETUP or time.monotonic() - MIX["started"] < SKIP:
+        return
+    MIX["times"].append(response_time)
+    MIX["failures"] += exception is not None
+
+
 @events.quitting.add_listener
 def _write_ledger(environment, **kwargs):
     path = os.environ.get("LOAD_LEDGER")
     if path:
         with open(path, "a") as ledger:
             ledger.writelines(f"{marker}\n" for marker in LEDGER)
+    path = os.environ.get("LOAD_REPORT")
+    if path:
+        times = sorted(MIX["times"]) or [0]
+        cuts = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
+        seconds = time.monotonic() - MIX["started"] - SKIP
+        with open(path, "w") as report:
+            json.dump(
+                {
+                    "requests": len(MIX["times"]),
+                    "failures": MIX["failures"],
+                    "p50_ms": round(cuts[49]),
+                    "p95_ms": round(cuts[94]),
+                    "rps": round(len(MIX["times"]) / max(seconds, 1), 2),
+                },
+                report,
+            )

@@ -48,7 +48,8 @@ def main():
             with CaptureQueriesContext(connection) as captured:
                 t0 = time.perf_counter()
                 response = client.get(path)
-                b"".join(getattr(response, "streaming_content", [response.content]))
+                if response.streaming:
+                    b"".join(response.streaming_content)
                 times.append((time.perf_counter() - t0) * 1000)
             queries = len(captured.captured_queries)
         print(

@@ -243,6 +243,13 @@ def server_errors(access_log, since):
     return [line for line in lines if line[:1] == "5"]
 
 
+def number(text):
+    try:
+        return float(text)
+    except ValueError:  # "N/A" when nothing was measured
+        return 0.0
+
+
 def locust(url, users, seconds, site, ledger, out, wait):
     """One step: users for seconds; return the aggregated figures."""
     prefix = out / f"u{users}"
@@ -251,6 +258,9 @@ def locust(url, users, seconds, site, ledger, out, wait):
         "LOAD_SITE": str(site),
         "LOAD_LEDGER": str(ledger),
         "LOAD_WAIT": wait,
+        "LOAD_REPORT": f"{prefix}_mix.json",
+        # users log in during the first seconds; the mix is measured after
+        "LOAD_SKIP_SECONDS": str(min(15, seconds // 3)),
     }
     subprocess.run(
         [
@@ -269,7 +279,6 @@ def locust(url, users, seconds, site, ledger, out, wait):
             "--csv",
             str(prefix),
             "--only-summary",
-            "--reset-stats",
             "--stop-timeout",
             "30",
         ],
@@ -282,20 +291,18 @@ def locust(url, users, seconds, site, ledger, out, wait):
     with open(f"{prefix}_stats.csv") as f:
         rows = list(csv.DictReader(f))
     pages = {}
-    total = None
     for row in rows:
         figures = {
-            "requests": int(row["Request Count"]),
-            "failures": int(row["Failure Count"]),
-            "p50_ms": float(row["50%"] or 0),
-            "p95_ms": float(row["95%"] or 0),
-            "rps": round(float(row["Requests/s"]), 2),
+            "requests": int(number(row["Request Count"])),
+            "failures": int(number(row["Failure Count"])),
+            "p50_ms": number(row["50%"]),
+            "p95_ms": number(row["95%"]),
+            "rps": round(number(row["Requests/s"]), 2),
         }
-        if row["Name"] == "Aggregated":
-            total = figures
-        else:
+        if row["Name"] != "Aggregated":
             pages[f"{row['Type']} {row['Name']}"] = figures
-    return total, pages
+    mix = json.loads(Path(f"{prefix}_mix.json").read_text())
+    return mix, pages
 
 
 def knee_run(env, db, workers, steps, seconds, wait, out):
@@ -321,6 +328,7 @@ def knee_run(env, db, workers, steps, seconds, wait, out):
             offset = access.stat().st_size
             total, pages = locust(served.url, users, seconds, site, ledger, out, wait)
             errors = server_errors(access, offset)
+            total["failures"] = sum(p["failures"] for p in pages.values())
             step = {
                 "users": users,
                 **total,
