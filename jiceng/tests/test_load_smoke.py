@@ -11,6 +11,7 @@ import json
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -41,10 +42,12 @@ def _free_port():
 
 @pytest.fixture(scope="module")
 def served_site(demo_site_env):
-    """The seeded demo district of demo_site_env behind runserver, with its task
-    worker (as in the browser tests); yield (url, env)."""
+    """The seeded demo district of demo_site_env (the browser tests' database)
+    behind runserver; yield (url, env). The flows start no import, so no task
+    worker is needed."""
     manage = [sys.executable, str(ROOT / "manage.py")]
     port = _free_port()
+    log = tempfile.TemporaryFile()
     server = subprocess.Popen(
         [
             *manage,
@@ -57,7 +60,7 @@ def served_site(demo_site_env):
         env=demo_site_env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180  # a busy 2-CPU machine starts slowly
@@ -66,10 +69,14 @@ def served_site(demo_site_env):
             urllib.request.urlopen(f"{url}/login/", timeout=2)  # noqa: S310 (local server)
             break
         except OSError:
+            if server.poll() is not None:
+                break
             time.sleep(0.3)
     else:
         server.kill()
-        pytest.fail("demo server did not start")
+    if server.poll() is not None:
+        log.seek(0)
+        pytest.fail(f"demo server did not start: {log.read()[-2000:]!r}")
     yield url, demo_site_env
     server.terminate()
     server.wait(timeout=10)
