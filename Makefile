@@ -6,7 +6,7 @@ DEMO_ENV := JICENG_ENV=demo
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo setup venv test test-sqlite test-postgres bench lint lock collectstatic worker clean
+.PHONY: demo setup venv test test-sqlite test-postgres bench load lint lock collectstatic worker clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: venv
 
 bench: venv
 	@bash scripts/run_bench.sh
+
+# The whole site under load (locust, gunicorn + task worker, PostgreSQL): see the
+# docstring of benchmarks/load/run.py; LOAD_ARGS="--size small --workers 2" etc.
+load: venv
+	$(PY) benchmarks/load/run.py $(LOAD_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

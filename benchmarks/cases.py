@@ -13,7 +13,10 @@
        ``/bench/bare-json/`` the same JSON body; both answer a JsonResponse 201;
      - a reference, ``/bench/bare-insert/``: the JSON body parsed and one Case row
        saved, nothing else (what any create endpoint must at least do).
-   Goal: each endpoint ≥ 50 % of its floor's req/s (same server, same run). Also
+   Goal (restated, issue #25): each endpoint ≥ 0.5× the bare-insert reference's
+   req/s (same server, same run). The first goal, ≥ 50 % of the no-op floor, is out
+   of reach for anything that stores a row: the bare insert itself reaches only
+   0.34–0.46 of the floor; the floor shares are still reported. Also
    measured: one request of each kind in process (queries, SQL time, with the
    connection kept and reopened); BENCH_CASES_CONN_MAX_AGE=N adds a what-if server
    with that connection lifetime.
@@ -1350,17 +1353,22 @@ def serve_and_load(url, targets, workers, concurrency, rounds, seconds, extra_en
             )
     ratios = {}
     for endpoint, floor in (("open311", "bare_form"), ("api", "bare_json")):
-        share = bench.ratio(figures[endpoint]["req_per_s"], figures[floor]["req_per_s"])
+        share = bench.ratio(
+            figures[endpoint]["req_per_s"], figures["bare_insert"]["req_per_s"]
+        )
         ratios[endpoint] = {
-            "share_of_bare_insert_req_per_s": bench.ratio(
-                figures[endpoint]["req_per_s"], figures["bare_insert"]["req_per_s"]
-            ),
+            "share_of_bare_insert_req_per_s": share,
             "floor": floor,
-            "share_of_floor_req_per_s": share,
+            "share_of_floor_req_per_s": bench.ratio(
+                figures[endpoint]["req_per_s"], figures[floor]["req_per_s"]
+            ),
+            "bare_insert_share_of_floor": bench.ratio(
+                figures["bare_insert"]["req_per_s"], figures[floor]["req_per_s"]
+            ),
             "p95_over_floor_p95": bench.ratio(
                 figures[endpoint]["p95_ms"], figures[floor]["p95_ms"]
             ),
-            "goal": ">= 0.5 of the floor's req/s",
+            "goal": ">= 0.5 of the bare-insert reference's req/s (issue #25)",
             "status": bench.goal(share, 0.5, at_most=False),
         }
     bench.table(
@@ -1379,9 +1387,9 @@ def serve_and_load(url, targets, workers, concurrency, rounds, seconds, extra_en
     )
     for endpoint, found in ratios.items():
         log(
-            f"   {endpoint}: {found['share_of_floor_req_per_s']} of {found['floor']}'s "
-            f"req/s -> {found['status']}; "
-            f"{found['share_of_bare_insert_req_per_s']} of bare_insert's (reference)"
+            f"   {endpoint}: {found['share_of_bare_insert_req_per_s']} of bare_insert's "
+            f"req/s -> {found['status']}; {found['share_of_floor_req_per_s']} of "
+            f"{found['floor']}'s (bare_insert: {found['bare_insert_share_of_floor']})"
         )
     return {"figures": figures, "ratios": ratios}
 

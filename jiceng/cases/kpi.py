@@ -16,6 +16,7 @@ from django.db.models import CharField, Count, F, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
 from django.utils import timezone
 
+from jiceng.core.planner import refresh_statistics
 from jiceng.core.scope import path_prefix
 from jiceng.places.models import Place
 
@@ -188,6 +189,7 @@ def rebuild():
         for row in from_events(dimension):
             batch.append(CaseStat(dimension=dimension, **row))
     CaseStat.objects.bulk_create(batch, batch_size=2000)
+    refresh_statistics(CaseStat)  # the table was emptied and refilled
     return len(batch)
 
 

@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from jiceng.core.apiutils import NUL_REFUSED, TOO_LARGE, contains_nul
 from jiceng.places.models import Place
 
 from . import services
-from .models import OPEN_STATUSES, Case, Channel
+from .models import OPEN_STATUSES, Case, CaseEvent, Channel
 from .services import keys
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -227,19 +228,19 @@ def _media_url(request, case):
 
 
 def _request_data(request, case):
-    last = case.events.last()
+    last_note, last_at = case.last_note, case.last_at  # annotated by _requests_query
     return {
         "service_request_id": case.number,
         "status": "open" if case.status in OPEN_STATUSES else "closed",
         "status_notes": case.get_status_display()
-        + (f"：{last.note}" if last and last.note else ""),
+        + (f"：{last_note}" if last_note else ""),
         "service_name": case.category.name,
         "service_code": case.category.code,
         "description": case.description,
         "agency_responsible": str(case.department or case.grid or "城市运行管理中心"),
         "service_notice": "",
         "requested_datetime": iso(case.created_at),
-        "updated_datetime": iso(last.at if last else case.created_at),
+        "updated_datetime": iso(last_at or case.created_at),
         "expected_datetime": iso(case.handle_due),
         "address": case.address,
         "address_id": case.place.code,
@@ -251,9 +252,17 @@ def _request_data(request, case):
 
 
 def _requests_query():
-    return Case.objects.select_related(
-        "category", "department", "grid", "place"
-    ).prefetch_related("photos")
+    # The latest timeline entry's note and time in the same query: one query per
+    # case for up to MAX_RESULTS cases took 25 s at a district's size (load test).
+    last = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-at", "-pk")
+    return (
+        Case.objects.select_related("category", "department", "grid", "place")
+        .prefetch_related("photos")
+        .annotate(
+            last_note=Subquery(last.values("note")[:1]),
+            last_at=Subquery(last.values("at")[:1]),
+        )
+    )
 
 
 @csrf_exempt  # an API for outside clients, authenticated by api_key, not by session

@@ -12,20 +12,29 @@ from contextlib import contextmanager
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, router
 
-ANALYZE_AFTER_ROWS = 10_000
+# An import writing at least this many rows refreshes its tables' statistics (a
+# table that grew from a few rows to thousands is planned as if still tiny).
+ANALYZE_AFTER_ROWS = 1_000
 
 
-def refresh_statistics(*models):
-    """ANALYZE the models' tables (every table when none is named); PostgreSQL
-    only — SQLite plans without statistics unless asked, and well enough here."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        if not models:
+def refresh_statistics(*models, using=DEFAULT_DB_ALIAS):
+    """Refresh the planner statistics of the models' tables (every table when none
+    is named), after a bulk write.
+
+    PostgreSQL: ANALYZE. SQLite: ANALYZE (the sqlite_stat1 table its planner reads
+    for index choices) then PRAGMA optimize, which also records that the statistics
+    are fresh. Both run inside the caller's transaction if there is one.
+    """
+    target = connections[using]
+    quote = target.ops.quote_name
+    tables = [quote(model._meta.db_table) for model in models]
+    with target.cursor() as cursor:
+        if not tables:
             cursor.execute("ANALYZE")
-            return
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
+        if target.vendor == "sqlite":
+            cursor.execute("PRAGMA optimize")
 
 
 @contextmanager

@@ -35,6 +35,7 @@ STATUS_BY_LABEL.update(
 
 @register_importer
 class MemberImporter(RowByRowImporter):
+    bulk_models = (PartyMember,)  # statistics refreshed after a large import
     kind = "members"
     label = "党员"
     permission = "party.change"

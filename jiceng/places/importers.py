@@ -76,6 +76,7 @@ def _import_row(actor, row: Row) -> str:
 
 @register_importer
 class PlaceImporter(RowByRowImporter):
+    bulk_models = (Place,)  # statistics refreshed after a large import
     kind = "places"
     label = "地点"
     permission = PERMISSION

@@ -67,6 +67,7 @@ def _household_ids_in(cursor, numbers):
 
 @register_importer
 class HouseholdImporter(RowByRowImporter):
+    bulk_models = (Household,)  # statistics refreshed after a large import
     kind = "households"
     label = "户"
     permission = "people.change"

@@ -14,6 +14,7 @@ from .labels import INCUBATION_BY_LABEL, UNIT_KIND_BY_LABEL
 
 @register_importer
 class UnitImporter(RowByRowImporter):
+    bulk_models = (Unit,)  # statistics refreshed after a large import
     kind = "units"
     label = "单位"
     permission = "people.change"

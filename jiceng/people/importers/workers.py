@@ -21,6 +21,7 @@ from .labels import OCCUPATION_BY_LABEL
 
 @register_importer
 class WorkerImporter(RowByRowImporter):
+    bulk_models = (GigWorker,)  # statistics refreshed after a large import
     kind = "workers"
     label = "新就业群体"
     permission = "people.change"

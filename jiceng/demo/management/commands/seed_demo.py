@@ -59,6 +59,10 @@ class Command(BaseCommand):
         else:
             say(f"开始生成演示区：规模 {size}，种子 {seed}")
             DemoGenerator(size=size, seed=seed, log=say).run()
+            # The apps' seeders query the tables just filled: without statistics
+            # the planner takes them for empty (a district's resident accounts
+            # then took minutes instead of seconds on PostgreSQL).
+            refresh_statistics()
         seed_apps(seed=seed, log=say)
         refresh_statistics()  # the planner must know the tables are no longer empty
         self.print_summary(summarize())

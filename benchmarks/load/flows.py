@@ -1,0 +1,405 @@
+"""What each demo role does on the site, one function per flow: the load test's workload.
+
+THE place to add an app's flows. A flow is a function ``flow(user)`` registered with
+``@flow(role, weight)``; ``user`` is the locust user (``user.client`` is its logged-in
+session, ``user.site`` the facts ``site.py prepare`` gathered, ``user.ledger`` the
+随手拍 reports that got a success answer). Add a role to ROLES when an app brings a
+new kind of user; its locust class is built from here (locustfile.py).
+
+Flows only speak HTTP, as a browser or API client would: they read ids from the pages
+they open and send the forms' own fields. Expected refusals under concurrency (a step
+taken by someone else first: 409, or the form's "已被他人修改" error) are successes.
+"""
+
+import io
+import random
+import re
+import uuid
+from dataclasses import dataclass
+
+# ---- the roles: who logs in, and how often such a user appears in a district's day ----
+
+
+@dataclass(frozen=True)
+class Role:
+    usernames: tuple  # demo accounts this role logs in as (round robin)
+    weight: int  # share of the simulated users
+    login: str = (
+        "form"  # "form" (the login page), "token" (form, then an API token), "key"
+    )
+
+
+ROLES = {
+    # ~300 grid workers per district: the largest group of staff users, on phones.
+    "grid_worker": Role(("wangge", "wangge2"), 30),
+    "dispatcher": Role(("shuji", "jiedao"), 8),
+    "community_worker": Role(("shegong",), 10),
+    "resident": Role(("dangyuan",), 25),
+    "department": Role(("bumen",), 6),
+    "kpi_viewer": Role(("quadmin", "jiedao"), 3),
+    "api_client": Role(("wangge",), 8, login="token"),
+    "open311": Role((), 5, login="key"),
+}
+
+FLOWS: dict[str, list] = {role: [] for role in ROLES}
+
+
+def flow(role, weight=1):
+    def register(fn):
+        FLOWS[role].append((weight, fn))
+        return fn
+
+    return register
+
+
+# ---- helpers ---------------------------------------------------------------------------
+
+CASE_LINK = re.compile(r'href="/cases/(\d+)/"')
+RESIDENT_LINK = re.compile(r'href="/people/residents/(\d+)/"')
+MARKER = "压测"  # every report this load test files carries "[压测:<run>:<uuid>]"
+SURNAMES = "王李张刘陈杨黄赵吴周"
+DESCRIPTIONS = [
+    "小区门口垃圾堆放多日，影响通行",
+    "路灯晚上不亮，行人看不清路",
+    "井盖松动，车辆经过有响声",
+    "楼道堆放杂物，存在消防隐患",
+    "绿化带内有积水，蚊虫较多",
+]
+
+
+def csrf(user):
+    return {"X-CSRFToken": user.client.cookies.get("csrftoken", "")}
+
+
+def select_options(html, name):
+    """The non-empty option values of <select name=name> in html."""
+    match = re.search(
+        rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.DOTALL
+    )
+    if not match:
+        return []
+    return [v for v in re.findall(r'<option value="([^"]+)"', match.group(1)) if v]
+
+
+def step_forms(html):
+    """{step name: version} of the step forms on a case page."""
+    return dict(
+        re.findall(
+            r'name="step" value="(\w+)"><input type="hidden" name="version" '
+            r'value="(\d+)"',
+            html,
+        )
+    )
+
+
+def pick_case(user, query, name):
+    response = user.client.get(f"/cases/?{query}", name=name)
+    ids = CASE_LINK.findall(response.text)
+    return random.choice(ids) if ids else None
+
+
+def new_marker(user):
+    return f"[{MARKER}:{user.site['run']}:{uuid.uuid4().hex}]"
+
+
+_PHOTO = None
+
+
+def photo():
+    """A phone-like JPEG (~40 KB), made once."""
+    global _PHOTO
+    if _PHOTO is None:
+        from PIL import Image
+
+        image = Image.effect_noise((640, 480), 40).convert("RGB")
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG", quality=70)
+        _PHOTO = buffer.getvalue()
+    return _PHOTO
+
+
+def take_step(user, case_id, step, fields=None):
+    """Post one workflow step from the case page; a lost race is not an error."""
+    data = {"step": step, "version": user.versions[case_id], "note": "压测办理"}
+    data.update(fields or {})
+    with user.client.post(
+        f"/cases/{case_id}/act/",
+        data=data,
+        headers=csrf(user),
+        name=f"/cases/[id]/act/ {step}",
+        allow_redirects=False,
+        catch_response=True,
+    ) as response:
+        if response.status_code in (302, 409) or (
+            response.status_code == 400 and "修改" in response.text
+        ):
+            response.success()
+
+
+def open_case(user, case_id, name="/cases/[id]/"):
+    response = user.client.get(f"/cases/{case_id}/", name=name)
+    steps = step_forms(response.text)
+    # every step form carries the case's one version
+    user.versions = {case_id: next(iter(steps.values()))} if steps else {}
+    return response, steps
+
+
+def report(user, *, channel, name):
+    """随手拍: the report form with a photo; the ledger keeps what the site accepted."""
+    page = user.client.get("/cases/new/", name="/cases/new/")
+    categories = select_options(page.text, "category")
+    grids = select_options(page.text, "grid")
+    if not categories:
+        return
+    marker = new_marker(user)
+    lat, lng = random.choice(user.site["points"])  # a resident points on the map
+    data = {
+        "channel": channel,
+        "category": random.choice(categories),
+        "description": f"{random.choice(DESCRIPTIONS)} {marker}",
+        "grid": random.choice(grids) if grids else "",
+        "lat": "" if grids else f"{lat:.6f}",
+        "lng": "" if grids else f"{lng:.6f}",
+        "address": "幸福路12号",
+        "reporter_name": random.choice(SURNAMES) + "先生",
+    }
+    files = {"photos": ("photo.jpg", photo(), "image/jpeg")}
+    with user.client.post(
+        "/cases/new/",
+        data=data,
+        files=files,
+        headers=csrf(user),
+        name=name,
+        allow_redirects=False,
+        catch_response=True,
+    ) as response:
+        if response.status_code == 302 and "/cases/" in response.headers["Location"]:
+            user.ledger.append(marker)
+            response.success()
+        else:
+            response.failure(f"report not accepted: {response.status_code}")
+
+
+# ---- grid workers: the workbench, their cases and residents, 随手拍 ------------------
+
+
+@flow("grid_worker", 4)
+def workbench(user):
+    user.client.get("/", name="/ (workbench)")
+
+
+@flow("grid_worker", 4)
+def my_cases(user):
+    case_id = pick_case(user, "status=open", "/cases/?status=open")
+    if case_id:
+        open_case(user, case_id)
+
+
+@flow("grid_worker", 3)
+def residents(user):
+    response = user.client.get("/people/residents/", name="/people/residents/")
+    ids = RESIDENT_LINK.findall(response.text)
+    if ids:
+        user.client.get(
+            f"/people/residents/{random.choice(ids)}/", name="/people/residents/[id]/"
+        )
+
+
+@flow("grid_worker", 3)
+def snapshot(user):
+    report(user, channel="snapshot", name="/cases/new/ 随手拍")
+
+
+@flow("grid_worker", 2)
+def handle_or_verify(user):
+    case_id = pick_case(user, "status=dispatched", "/cases/?status=dispatched")
+    if case_id:
+        _, steps = open_case(user, case_id)
+        if "handle" in steps:
+            take_step(user, case_id, "handle")
+    case_id = pick_case(user, "status=handled", "/cases/?status=handled")
+    if case_id:
+        _, steps = open_case(user, case_id)
+        if "verify" in steps:
+            take_step(user, case_id, "verify")
+
+
+# ---- dispatchers: the queue (list, detail, accept/dispatch, close) -------------------
+
+
+@flow("dispatcher", 5)
+def queue(user):
+    case_id = pick_case(user, "status=reported", "/cases/?status=reported")
+    if not case_id:
+        return
+    response, steps = open_case(user, case_id)
+    if "accept" in steps:
+        take_step(user, case_id, "accept")
+        response, steps = open_case(user, case_id)
+    if "dispatch" in steps:
+        grids = select_options(response.text, "grid")
+        departments = select_options(response.text, "department")
+        fields = {"grid": grids[0]} if grids else {"department": departments[0]}
+        take_step(user, case_id, "dispatch", fields)
+
+
+@flow("dispatcher", 2)
+def close_verified(user):
+    case_id = pick_case(user, "status=verified", "/cases/?status=verified")
+    if case_id:
+        _, steps = open_case(user, case_id)
+        if "close" in steps:
+            take_step(user, case_id, "close")
+
+
+@flow("dispatcher", 2)
+def case_map(user):
+    user.client.get("/cases/map/", name="/cases/map/")
+    user.client.get("/cases/map.geojson?status=open", name="/cases/map.geojson")
+
+
+# ---- community workers: searching residents, exporting -------------------------------
+
+
+@flow("community_worker", 5)
+def search_residents(user):
+    surname = random.choice(SURNAMES)
+    user.client.get(f"/people/residents/?q={surname}", name="/people/residents/?q=")
+
+
+@flow("community_worker", 2)
+def households(user):
+    user.client.get("/people/households/", name="/people/households/")
+
+
+@flow("community_worker", 1)
+def export_residents(user):
+    with user.client.get(
+        "/transfer/export/residents.xlsx",
+        name="/transfer/export/residents.xlsx",
+        stream=True,
+        catch_response=True,
+    ) as response:
+        size = sum(len(chunk) for chunk in response.iter_content(65536))
+        if response.status_code == 200 and size > 0:
+            response.success()
+
+
+# ---- residents (党员/居民) on the H5 pages ------------------------------------------------
+
+
+@flow("resident", 3)
+def wish_wall(user):
+    user.client.get("/volunteer/wall/", name="/volunteer/wall/")
+
+
+@flow("resident", 3)
+def activities(user):
+    user.client.get("/volunteer/activities/", name="/volunteer/activities/")
+    user.client.get("/volunteer/me/", name="/volunteer/me/")
+
+
+@flow("resident", 1)
+def checkin_page(user):
+    tokens = user.site.get("checkin_tokens") or []
+    if tokens:
+        user.client.get(
+            f"/volunteer/c/{random.choice(tokens)}/", name="/volunteer/c/[t]/"
+        )
+
+
+@flow("resident", 2)
+def case_status(user):
+    tokens = user.site.get("case_tokens") or []
+    if tokens:
+        user.client.get(f"/cases/s/{random.choice(tokens)}/", name="/cases/s/[t]/")
+
+
+@flow("resident", 1)
+def resident_snapshot(user):
+    report(user, channel="snapshot", name="/cases/new/ 随手拍")
+
+
+# ---- departments handling cases -------------------------------------------------------
+
+
+@flow("department", 3)
+def department_cases(user):
+    case_id = pick_case(user, "status=dispatched", "/cases/?status=dispatched")
+    if case_id:
+        _, steps = open_case(user, case_id)
+        if "handle" in steps:
+            take_step(user, case_id, "handle")
+
+
+# ---- KPI dashboard ------------------------------------------------------------------------
+
+
+@flow("kpi_viewer", 1)
+def kpi(user):
+    user.client.get("/cases/kpi/", name="/cases/kpi/")
+
+
+# ---- API clients: /api/v1/ with a token, Open311 with a key ------------------------------
+
+
+@flow("api_client", 3)
+def api_reads(user):
+    response = user.client.get("/api/v1/cases/?limit=20", name="/api/v1/cases/")
+    items = response.json() if response.status_code == 200 else []
+    items = items.get("items", []) if isinstance(items, dict) else items
+    if items:
+        case_id = random.choice(items)["id"]
+        user.client.get(f"/api/v1/cases/{case_id}", name="/api/v1/cases/[id]")
+    user.client.get("/api/v1/residents/?limit=20", name="/api/v1/residents/")
+
+
+@flow("api_client", 1)
+def api_report(user):
+    marker = new_marker(user)
+    body = {
+        "category_code": "BJ0117",
+        "description": f"{random.choice(DESCRIPTIONS)} {marker}",
+        "grid_code": random.choice(user.site["grid_codes"]),
+        "address": "幸福路12号",
+        "reporter_name": "网格员",
+    }
+    with user.client.post(
+        "/api/v1/cases/", json=body, name="/api/v1/cases/ POST", catch_response=True
+    ) as response:
+        if response.status_code == 201:
+            user.ledger.append(marker)
+        else:
+            response.failure(f"API intake {response.status_code}")
+
+
+@flow("open311", 2)
+def open311_reads(user):
+    user.client.get("/open311/v2/services.json", name="/open311/v2/services.json")
+    user.client.get("/open311/v2/requests.json", name="/open311/v2/requests.json")
+
+
+@flow("open311", 1)
+def open311_report(user):
+    lat, lng = random.choice(user.site["points"])
+    marker = new_marker(user)
+    data = {
+        "api_key": user.site["open311_key"],
+        "service_code": "BJ0117",
+        "lat": f"{lat:.6f}",
+        "long": f"{lng:.6f}",
+        "description": f"{random.choice(DESCRIPTIONS)} {marker}",
+        "first_name": "明",
+        "last_name": "李",
+        "address_string": "幸福路12号",
+    }
+    with user.client.post(
+        "/open311/v2/requests.json",
+        data=data,
+        name="/open311/v2/requests.json POST",
+        catch_response=True,
+    ) as response:
+        if response.status_code == 201:
+            user.ledger.append(marker)
+        else:
+            response.failure(f"Open311 intake {response.status_code}")

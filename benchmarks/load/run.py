@@ -1,0 +1,404 @@
+"""The whole site under load: seed a PostgreSQL database, serve it as docs/deploy.md
+does (gunicorn workers + the task worker, production settings), step up the locust
+users of flows.py, and find the knee.
+
+One command (``make load`` runs it with the defaults):
+
+    .venv/bin/python benchmarks/load/run.py [--size district] [--workers 2,4]
+        [--users 1,5,10,20,30,40,60,80] [--step 60] [--db load_district]
+
+What it does:
+1. ``seed`` (skipped when the database already holds the demo): creates the database
+   ``--db`` (a name starting with ``load_``) on LOAD_PG_URL's server
+   (default postgres://postgres@127.0.0.1:5432), migrates, runs
+   ``seed_demo --size SIZE`` with production settings and load-test keys
+   (benchmarks/.data/load-keys.env, made once), collectstatic; reports the seed time
+   and the database's disk size.
+2. For each gunicorn worker count: gunicorn ``jiceng.wsgi:application`` as in
+   deploy.md (sync workers, --timeout 300) plus ``manage.py db_worker``; then locust
+   headless for ``--step`` seconds at each user count, users thinking 1–5 s between
+   flows (LOAD_WAIT). The first step (1 user) is the single-user p95. The knee is the
+   largest user count whose p95 of the mix is ≤ 3× the single-user p95 with no
+   failure; stepping stops two steps past it.
+3. Errors: locust failures and HTTP 5xx counted in gunicorn's access log (0 wanted);
+   lost writes: ``site.py count`` after each server run (every 随手拍/API/Open311 report
+   that got a 2xx/302 exists exactly once).
+
+Results: benchmarks/results/load.json and one line per step on stdout (also the
+machine's load average: other processes share the CPUs, so compare ratios).
+"""
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+import _common as bench  # noqa: E402 (benchmarks/ on sys.path first)
+
+PG = os.environ.get("LOAD_PG_URL", "postgres://postgres@127.0.0.1:5432")
+WORK = Path(os.environ.get("LOAD_TMP") or bench.TMP_DIR.parent / "jiceng-load")
+KEYS = bench.DATA_DIR / "load-keys.env"
+VENV = Path(bench.PYTHON).parent
+KNEE_FACTOR = 3.0
+CASES = {"district": 200_000}  # a district's year of cases
+
+
+def log(*args):
+    print(*args, flush=True)
+
+
+def keys():
+    """Production secrets for the load databases: made once, kept with the cached
+    data (the seeded ID numbers are encrypted with them)."""
+    if not KEYS.exists():
+        KEYS.parent.mkdir(parents=True, exist_ok=True)
+        KEYS.write_text(
+            f"DJANGO_SECRET_KEY={secrets.token_hex(32)}\n"
+            f"JICENG_FIELD_KEYS=1:{secrets.token_hex(16)}\n"
+            f"JICENG_INDEX_KEY={secrets.token_hex(32)}\n"
+        )
+    return dict(line.split("=", 1) for line in KEYS.read_text().split())
+
+
+def site_env(db):
+    """The environment of deploy.md's /etc/jiceng/jiceng.env for database db."""
+    if not db.startswith("load_"):
+        raise SystemExit("load databases are named load_…")
+    var = WORK / db
+    var.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(keys())
+    env.update(
+        {
+            "JICENG_ENV": "production",
+            "DATABASE_URL": f"{PG}/{db}",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "JICENG_VAR_DIR": str(var),
+            "JICENG_LOG_LEVEL": "WARNING",
+            "DJANGO_SETTINGS_MODULE": "jiceng.settings",
+        }
+    )
+    return env
+
+
+def manage(env, *args, **kwargs):
+    return subprocess.run(
+        [bench.PYTHON, str(bench.ROOT / "manage.py"), *args],
+        env=env,
+        cwd=bench.ROOT,
+        check=True,
+        **kwargs,
+    )
+
+
+def database_size(env):
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        "from django.db import connection as c; k=c.cursor(); "
+        "k.execute('SELECT pg_database_size(current_database())'); "
+        "print(k.fetchone()[0])",
+        capture_output=True,
+        text=True,
+    )
+    return int(out.stdout.split()[-1])
+
+
+def seeded(env):
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        "from jiceng.demo.common import find_district as f; print(f() is not None)",
+        capture_output=True,
+        text=True,
+    )
+    return out.stdout.strip().endswith("True")
+
+
+def case_count(env):
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        "from jiceng.cases.models import Case; print(Case.objects.count())",
+        capture_output=True,
+        text=True,
+    )
+    return int(out.stdout.split()[-1])
+
+
+def seed(db, size, cases, extra=()):
+    """Create, migrate and seed db, then add a year of cases (the generator of
+    benchmarks/cases.py: COPY, timelines, KPI rollup); each step is skipped when
+    already done, so an interrupted seed resumes. Return what it took."""
+    env = site_env(db)
+    bench.ensure_pg_database(env["DATABASE_URL"])
+    manage(env, "migrate", "--noinput", "-v0")
+    if not (Path(env["JICENG_VAR_DIR"]) / "static" / "staticfiles.json").exists():
+        manage(env, "collectstatic", "--noinput", "-v0")  # minutes: brotli + gzip
+    found = {}
+    if seeded(env):
+        log(f"{db}: already seeded")
+    else:
+        log(f"{db}: seed_demo --size {size} {' '.join(extra)}")
+        t0 = time.monotonic()
+        manage(env, "seed_demo", "--size", size, *extra)
+        found["seed_seconds"] = round(time.monotonic() - t0, 1)
+        log(f"{db}: seeded in {found['seed_seconds']:.0f} s")
+    have = case_count(env)
+    if cases and have < cases:
+        log(f"{db}: adding a year of cases: {cases:,} (has {have:,})")
+        t0 = time.monotonic()
+        subprocess.run(
+            [bench.PYTHON, str(HERE.parent / "cases.py"), "build", str(cases)],
+            env=env,
+            cwd=bench.ROOT,
+            check=True,
+        )
+        found["cases_seconds"] = round(time.monotonic() - t0, 1)
+    found["cases"] = case_count(env)
+    found["database_bytes"] = database_size(env)
+    log(f"{db}: {found}, {found['database_bytes'] / 2**20:.0f} MiB")
+    return found
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Site:
+    """gunicorn + db_worker as in deploy.md (sections 5 and 6)."""
+
+    def __init__(self, env, workers, access_log):
+        self.env, self.workers, self.access_log = env, workers, access_log
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        self.web = subprocess.Popen(
+            [
+                str(VENV / "gunicorn"),
+                "jiceng.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--timeout",
+                "300",
+                "--access-logfile",
+                str(self.access_log),
+                "--access-logformat",
+                '%(s)s %(m)s "%(U)s" %(M)s',
+            ],
+            env=self.env,
+            cwd=bench.ROOT,
+            stderr=subprocess.DEVNULL,
+        )
+        self.worker = subprocess.Popen(
+            [bench.PYTHON, str(bench.ROOT / "manage.py"), "db_worker"],
+            env=self.env,
+            cwd=bench.ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        for process in (self.web, self.worker):
+            process.send_signal(signal.SIGTERM)
+        for process in (self.web, self.worker):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def server_errors(access_log, since):
+    """HTTP 5xx lines in gunicorn's access log after byte offset since."""
+    with open(access_log, "rb") as f:
+        f.seek(since)
+        lines = f.read().decode(errors="replace").splitlines()
+    return [line for line in lines if line[:1] == "5"]
+
+
+def number(text):
+    try:
+        return float(text)
+    except ValueError:  # "N/A" when nothing was measured
+        return 0.0
+
+
+def locust(url, users, seconds, site, ledger, out, wait):
+    """One step: users for seconds; return the aggregated figures."""
+    prefix = out / f"u{users}"
+    env = {
+        **os.environ,
+        "LOAD_SITE": str(site),
+        "LOAD_LEDGER": str(ledger),
+        "LOAD_WAIT": wait,
+        "LOAD_REPORT": f"{prefix}_mix.json",
+        # users log in during the first seconds; the mix is measured after
+        "LOAD_SKIP_SECONDS": str(min(15, seconds // 3)),
+    }
+    subprocess.run(
+        [
+            str(VENV / "locust"),
+            "-f",
+            str(HERE / "locustfile.py"),
+            "--host",
+            url,
+            "--headless",
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(max(1, users // 5)),
+            "--run-time",
+            f"{seconds}s",
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "30",
+        ],
+        env=env,
+        cwd=HERE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    with open(f"{prefix}_stats.csv") as f:
+        rows = list(csv.DictReader(f))
+    pages = {}
+    for row in rows:
+        figures = {
+            "requests": int(number(row["Request Count"])),
+            "failures": int(number(row["Failure Count"])),
+            "p50_ms": number(row["50%"]),
+            "p95_ms": number(row["95%"]),
+            "rps": round(number(row["Requests/s"]), 2),
+        }
+        if row["Name"] != "Aggregated":
+            pages[f"{row['Type']} {row['Name']}"] = figures
+    mix = json.loads(Path(f"{prefix}_mix.json").read_text())
+    return mix, pages
+
+
+def knee_run(env, db, workers, steps, seconds, wait, out):
+    run = f"{db}-w{workers}-{uuid.uuid4().hex[:6]}"
+    out = out / run
+    out.mkdir(parents=True, exist_ok=True)
+    site, ledger, access = out / "site.json", out / "ledger.txt", out / "access.log"
+    ledger.touch()
+    access.touch()
+    manage(env, "shell", "-c", "pass")  # warm the imports' bytecode
+    subprocess.run(
+        [bench.PYTHON, str(HERE / "site.py"), "prepare", run, str(site)],
+        env=env,
+        cwd=bench.ROOT,
+        check=True,
+    )
+    results = {"workers": workers, "steps": []}
+    with Site(env, workers, access) as served:
+        # warm every worker (imports, first queries, the login's Argon2) unmeasured
+        locust(served.url, max(2, workers), 20, site, ledger, out, wait)
+        base, past = None, 0
+        for users in steps:
+            offset = access.stat().st_size
+            total, pages = locust(served.url, users, seconds, site, ledger, out, wait)
+            errors = server_errors(access, offset)
+            total["failures"] = sum(p["failures"] for p in pages.values())
+            step = {
+                "users": users,
+                **total,
+                "http_5xx": len(errors),
+                "load_average": round(os.getloadavg()[0], 1),
+                "pages": pages,
+            }
+            if base is None:
+                base = total["p95_ms"]
+            step["p95_ratio"] = round(total["p95_ms"] / base, 2) if base else None
+            results["steps"].append(step)
+            log(
+                f"  {workers} workers, {users:4d} users: {total['rps']:6.1f} req/s, "
+                f"p50 {total['p50_ms']:5.0f} ms, p95 {total['p95_ms']:6.0f} ms "
+                f"(×{step['p95_ratio']}), failures {total['failures']}, "
+                f"5xx {len(errors)}, load {step['load_average']}"
+            )
+            for line in errors[:5]:
+                log("    5xx:", line)
+            ok = total["failures"] == 0 and not errors
+            if ok and step["p95_ratio"] <= KNEE_FACTOR:
+                results["knee_users"] = users
+            else:
+                past += 1
+                if past >= 2:
+                    break
+    counted = subprocess.run(
+        [bench.PYTHON, str(HERE / "site.py"), "count", str(site), str(ledger)],
+        env=env,
+        cwd=bench.ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    results["writes"] = json.loads(counted.stdout)
+    results["single_user_p95_ms"] = base
+    log(f"  knee: {results.get('knee_users')} users; writes: {results['writes']}")
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--size", default="district")
+    parser.add_argument("--db", default=None, help="load_<size> by default")
+    parser.add_argument("--workers", default="2,4")
+    parser.add_argument("--users", default="1,5,10,20,30,40,60,80")
+    parser.add_argument("--step", type=int, default=60, help="seconds per step")
+    parser.add_argument("--wait", default=os.environ.get("LOAD_WAIT", "1,5"))
+    parser.add_argument(
+        "--cases", type=int, default=None, help="a year of cases (district: 200000)"
+    )
+    parser.add_argument("--seed-only", action="store_true")
+    parser.add_argument("--label", default="", help="a name for this run's results")
+    args = parser.parse_args()
+    db = args.db or f"load_{args.size}"
+    data = {"size": args.size, "database": db, "machine": bench.machine_info()}
+    cases = args.cases if args.cases is not None else CASES.get(args.size, 0)
+    data.update(seed(db, args.size, cases))
+    if args.seed_only:
+        bench.write_results("load", data, section=args.label or f"seed-{db}")
+        return
+    env = site_env(db)
+    steps = [int(u) for u in args.users.split(",")]
+    out = WORK / "runs"
+    data["runs"] = [
+        knee_run(env, db, int(w), steps, args.step, args.wait, out)
+        for w in args.workers.split(",")
+    ]
+    bench.write_results("load", data, section=args.label or db)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""The load test's flows, once: one locust user per role against a real server.
+
+benchmarks/load/ holds a locust workload of every demo role; it runs for minutes
+against gunicorn and is not part of the tests. This smoke run keeps it from rotting:
+each role logs in (or takes its token or key) and walks its flows a few times, and
+every 随手拍 the site accepted is stored exactly once.
+"""
+
+import importlib.util
+import json
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LOAD = ROOT / "benchmarks" / "load"
+ITERATIONS = 4
+# It serves the browser flows' seeded district: under pytest-xdist, the same worker.
+pytestmark = pytest.mark.xdist_group("browser")
+
+
+def _roles():
+    spec = importlib.util.spec_from_file_location("load_flows", LOAD / "flows.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.ROLES
+
+
+ROLES = _roles()
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served_site(demo_site_env):
+    """The seeded demo district of demo_site_env (the browser tests' database)
+    behind runserver; yield (url, env). The flows start no import, so no task
+    worker is needed."""
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    port = _free_port()
+    log = tempfile.TemporaryFile()
+    server = subprocess.Popen(
+        [
+            *manage,
+            "runserver",
+            f"127.0.0.1:{port}",
+            "--noreload",
+            "--insecure",
+            "--skip-checks",
+        ],
+        env=demo_site_env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 180  # a busy 2-CPU machine starts slowly
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}/login/", timeout=2)  # noqa: S310 (local server)
+            break
+        except OSError:
+            if server.poll() is not None:
+                break
+            time.sleep(0.3)
+    else:
+        server.kill()
+    if server.poll() is not None:
+        log.seek(0)
+        pytest.fail(f"demo server did not start: {log.read()[-2000:]!r}")
+    yield url, demo_site_env
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_every_role_walks_its_flows_without_an_error(served_site, tmp_path):
+    url, env = served_site
+    site, ledger = tmp_path / "site.json", tmp_path / "ledger.txt"
+    ledger.touch()
+    # Given the facts the users need (an Open311 key, grids, public tokens)
+    subprocess.run(
+        [
+            sys.executable,
+            str(LOAD / "site.py"),
+            "prepare",
+            uuid.uuid4().hex[:8],
+            str(site),
+        ],
+        env=env,
+        cwd=ROOT,
+        check=True,
+    )
+    # When one user per role walks its flows a few times, without think time
+    locust_env = {
+        **env,
+        "LOAD_SITE": str(site),
+        "LOAD_LEDGER": str(ledger),
+        "LOAD_SMOKE": "1",
+        "LOAD_ITERATIONS": str(ITERATIONS),
+        "LOAD_WAIT": "0,0",
+    }
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "locust",
+            "-f",
+            str(LOAD / "locustfile.py"),
+            "--host",
+            url,
+            "--headless",
+            "--users",
+            str(len(ROLES)),
+            "--spawn-rate",
+            str(len(ROLES)),
+            "--run-time",
+            "150s",
+            "--json",
+            "--skip-log",
+        ],
+        env=locust_env,
+        cwd=LOAD,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert run.stdout.strip(), run.stderr[-3000:]
+    stats = json.loads(run.stdout)
+    # Then nothing failed, every role made requests
+    failures = {s["name"]: s["num_failures"] for s in stats if s["num_failures"]}
+    assert failures == {}, (failures, run.stderr[-3000:])
+    requests = sum(s["num_requests"] for s in stats)
+    assert requests >= len(ROLES) * ITERATIONS
+    # And every report the site accepted is stored exactly once
+    counted = subprocess.run(
+        [sys.executable, str(LOAD / "site.py"), "count", str(site), str(ledger)],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    found = json.loads(counted.stdout)
+    assert found["missing"] == [] and found["duplicated"] == [], found
+    assert found["stored"] == found["accepted"]
