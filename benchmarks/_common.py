@@ -200,6 +200,18 @@ def manage(*args, url, check=True, capture=False, extra_env=None):
     )
 
 
+def migrated_database(name) -> str:
+    """An empty, migrated database for one benchmark module, with Django set up on it:
+    DATABASE_URL as given on PostgreSQL, otherwise a wiped database of that name."""
+    url = os.environ.get("DATABASE_URL") if engine() == "postgres" else None
+    if url is None:
+        url = database_url(name)
+        wipe_database(url)
+    manage("migrate", "--noinput", "-v", "0", url=url)
+    setup_django(url)
+    return url
+
+
 def fresh_database(url, *, seed_size=None, seed=1):
     """Wipe, migrate and optionally seed the demo; return the seconds it took."""
     started = time.perf_counter()

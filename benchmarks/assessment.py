@@ -10,7 +10,6 @@ Smaller runs: BENCH_RANK_COMPANIES, BENCH_RANK_COMPOUNDS, BENCH_RANK_RATINGS,
 BENCH_RANK_CASES. Writes benchmarks/results/assessment.json (one section per engine).
 """
 
-import os
 import random
 import resource
 import sys
@@ -23,16 +22,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import (
-    database_url,
     engine,
     env_int,
     interleaved,
-    manage,
+    migrated_database,
     ratio,
     section,
-    setup_django,
     summary_ms,
-    wipe_database,
     write_results,
 )
 
@@ -348,12 +344,7 @@ def bench_bulletin(district):
 
 
 def main():
-    url = os.environ.get("DATABASE_URL") if engine() == "postgres" else None
-    if url is None:
-        url = database_url("assessment")
-        wipe_database(url)
-    manage("migrate", "--noinput", "-v", "0", url=url)
-    setup_django(url)
+    migrated_database("assessment")
     data = {"engine": engine()}
     with section("红黑榜计算（区级规模）vs 裸 SQL"):
         data["ranking"], district = bench_ranking()

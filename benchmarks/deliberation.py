@@ -9,7 +9,6 @@ Prints the figures and writes benchmarks/results/deliberation.json (one section 
 engine).
 """
 
-import os
 import random
 import sys
 import time
@@ -18,16 +17,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import (
-    database_url,
     engine,
     env_int,
     interleaved,
-    manage,
+    migrated_database,
     ratio,
     section,
-    setup_django,
     summary_ms,
-    wipe_database,
     write_results,
 )
 
@@ -147,12 +143,7 @@ def bench_tally():
 
 
 def main():
-    url = os.environ.get("DATABASE_URL") if engine() == "postgres" else None
-    if url is None:
-        url = database_url("deliberation")
-        wipe_database(url)
-    manage("migrate", "--noinput", "-v", "0", url=url)
-    setup_django(url)
+    migrated_database("deliberation")
     data = {"engine": engine()}
     with section("并发投票：200户 + 50次重复"):
         data["race"] = bench_race()

@@ -9,7 +9,6 @@ Prints the figures and writes benchmarks/results/onewindow.json (one section per
 engine).
 """
 
-import os
 import random
 import sys
 import time
@@ -19,17 +18,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import (
-    database_url,
     engine,
     env_int,
     interleaved,
-    manage,
+    migrated_database,
     ratio,
     section,
-    setup_django,
     summary_ms,
     table,
-    wipe_database,
     write_results,
 )
 
@@ -152,12 +148,7 @@ def bench_nearest():
 
 
 def main():
-    url = os.environ.get("DATABASE_URL") if engine() == "postgres" else None
-    if url is None:
-        url = database_url("onewindow")
-        wipe_database(url)
-    manage("migrate", "--noinput", "-v", "0", url=url)
-    setup_django(url)
+    migrated_database("onewindow")
     data = {"engine": engine()}
     with section("预约并发：100 个请求抢 5 个名额"):
         data["booking"] = bench_booking()

@@ -10,7 +10,6 @@ The page reads no members, so none are generated. Prints the figures and writes
 benchmarks/results/party.json (one section per engine).
 """
 
-import os
 import random
 import sys
 import time
@@ -21,16 +20,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import (
-    database_url,
     engine,
     env_int,
     interleaved,
-    manage,
+    migrated_database,
     ratio,
     section,
-    setup_django,
     summary_ms,
-    wipe_database,
     write_results,
 )
 
@@ -207,12 +203,7 @@ def bench_compliance():
 
 
 def main():
-    url = os.environ.get("DATABASE_URL") if engine() == "postgres" else None
-    if url is None:
-        url = database_url("party")
-        wipe_database(url)
-    manage("migrate", "--noinput", "-v", "0", url=url)
-    setup_django(url)
+    migrated_database("party")
     data = {"engine": engine()}
     with section("三会一课落实情况：全区支部 × 3 年会议 vs 裸 GROUP BY"):
         data["compliance"] = bench_compliance()

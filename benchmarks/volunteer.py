@@ -9,7 +9,6 @@ Prints the figures and writes benchmarks/results/volunteer.json (one section per
 engine; the matching figures do not depend on the engine).
 """
 
-import os
 import random
 import sys
 import time
@@ -18,18 +17,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import (
-    database_url,
     engine,
     full_run,
     goal,
     interleaved,
-    manage,
+    migrated_database,
     ratio,
     section,
-    setup_django,
     summary_ms,
     table,
-    wipe_database,
     write_results,
 )
 from jiceng.demo.names import SKILLS as DEMO_SKILLS  # a plain word list
@@ -254,12 +250,7 @@ def bench_race():
 
 
 def main():
-    url = os.environ.get("DATABASE_URL") if engine() == "postgres" else None
-    if url is None:
-        url = database_url("volunteer")
-        wipe_database(url)
-    manage("migrate", "--noinput", "-v", "0", url=url)
-    setup_django(url)
+    migrated_database("volunteer")
     data = {"engine": engine()}
     with section("对单配餐：匹配器 vs 贪心首配"):
         data["matching"] = bench_matching()

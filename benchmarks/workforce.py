@@ -15,7 +15,6 @@ and shown, and the coverage page per grid against a bare GROUP BY.
 """
 
 import json
-import os
 import random
 import sys
 import time
@@ -26,18 +25,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._common import (
-    database_url,
     engine,
     env_int,
     full_run,
     interleaved,
-    manage,
+    migrated_database,
     ratio,
     section,
-    setup_django,
     summary_ms,
     table,
-    wipe_database,
     write_results,
 )
 
@@ -309,12 +305,7 @@ def bench_coverage(admin, grids):
 
 
 def main():
-    url = os.environ.get("DATABASE_URL") if engine() == "postgres" else None
-    if url is None:
-        url = database_url("workforce")
-        wipe_database(url)
-    manage("migrate", "--noinput", "-v", "0", url=url)
-    setup_django(url)
+    migrated_database("workforce")
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = ["*"]
