@@ -122,3 +122,46 @@ def test_check_in_by_qr_gaps_and_points_when_the_mode_ends(people, mode, client_
     assert (
         Volunteer.objects.get(pk=volunteer.pk).points_balance == balance + entry.points
     )
+
+
+def test_the_street_finds_a_person_by_name_and_puts_them_on_a_shift(
+    people, mode, client_for
+):
+    # given a mode with a post and a shift, and a registered volunteer of the street
+    jiedao = people["jiedao"]
+    post = services.add_post(
+        actor=jiedao,
+        mobilisation=mode,
+        kind="checkpoint",
+        name="北门卡口",
+        place=mode.area,
+    )
+    now = timezone.now()
+    shift = services.add_shift(
+        actor=jiedao,
+        post=post,
+        starts_at=now + timedelta(hours=1),
+        ends_at=now + timedelta(hours=5),
+        needed=1,
+    )
+    volunteer = Volunteer.objects.filter(
+        path_prefix(mode.area.path, "community__path")
+    ).first()
+    client = client_for("jiedao")
+    # when the street searches by part of the name
+    page = client.get(f"/workforce/modes/{mode.pk}/", {"q": volunteer.name[1:]})
+    # then the person is offered (with their community), and choosing them assigns
+    assert volunteer in page.context["candidates"]
+    assert f"{volunteer.name}（{volunteer.community.name}" in page.content.decode()
+    client.post(
+        f"/workforce/modes/{mode.pk}/assign/",
+        {"shift": shift.pk, "volunteer": volunteer.pk, "kind": "volunteer"},
+    )
+    assert Deployment.objects.filter(shift=shift, volunteer=volunteer).exists()
+    # and a name from outside the street's area finds nobody
+    assert (
+        client.get(f"/workforce/modes/{mode.pk}/", {"q": "不存在的人"}).context[
+            "candidates"
+        ]
+        == []
+    )

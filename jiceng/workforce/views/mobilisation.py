@@ -10,7 +10,12 @@ from django.views.decorators.http import require_POST
 from jiceng.core.actions import act, error_text
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, render_page
-from jiceng.core.scope import can, get_visible_or_404, permission_required
+from jiceng.core.scope import (
+    can,
+    get_visible_or_404,
+    path_prefix,
+    permission_required,
+)
 from jiceng.places.models import Place
 from jiceng.volunteer.models import Volunteer
 
@@ -73,8 +78,11 @@ def mode_detail(request, pk):
         .select_related("post")
         .prefetch_related("deployments__volunteer")
     )
+    q = request.GET.get("q", "").strip()[:20]
     context = {
         "mode": mode,
+        "q": q,
+        "candidates": _candidates(request.user, mode, q) if q else [],
         "posts": mode.posts.select_related("place"),
         "shifts": shifts,
         "gaps": services.gaps(mode),
@@ -88,6 +96,17 @@ def mode_detail(request, pk):
         "workforce/mode_detail.html",
         context,
         partial="workforce/partials/gaps.html",
+    )
+
+
+def _candidates(user, mode, q):
+    """People the street may put on a post: registered volunteers (双报到 members and
+    cadres register as volunteers) of the mode's area whose name matches."""
+    return list(
+        Volunteer.objects.visible_to(user)
+        .filter(path_prefix(mode.area.path, "community__path"), name__icontains=q)
+        .select_related("community", "unit")
+        .order_by("name", "pk")[:30]
     )
 
 
@@ -165,7 +184,7 @@ def mode_assign(request, pk):
 
     def call():
         if shift is None or volunteer is None:
-            raise ValidationError("请选择班次和人员（志愿者编号）")
+            raise ValidationError("请选择班次，并先按姓名搜索、选择人员")
         return services.assign(
             actor=request.user,
             shift=shift,
