@@ -129,3 +129,26 @@ def test_the_standardisation_export_lists_every_visible_branch(people, client_fo
     # then there is one row per visible branch, with grade and rectification
     assert header[0] == "党支部" and header[-1] == "整改情况"
     assert sorted(r[0] for r in rows) == sorted(b.name for b in branches)
+
+
+def test_the_dues_statement_and_settings_open_from_branch_and_member_pages(
+    people, client_for
+):
+    # given a branch secretary on a branch page and a member's page
+    client = client_for("shuji")
+    org = (
+        PartyOrg.objects.visible_to(people["shuji"])
+        .filter(kind=PartyOrgKind.GRID_BRANCH, members__isnull=False)
+        .first()
+    )
+    member = org.members.first()
+    # then both link to the branch's 党费 annual statement and the bands
+    statement = f"/party/orgs/{org.pk}/dues.xlsx"
+    for url in (f"/party/orgs/{org.pk}/", f"/party/members/{member.pk}/"):
+        page = client.get(url).content.decode()
+        assert statement in page and "/party/dues-bands/" in page
+    # and the standardisation page links to the checklist and the export
+    page = client.get("/party/standards/").content.decode()
+    assert (
+        "/party/standards/checklist/" in page and "/party/standards/export.xlsx" in page
+    )
