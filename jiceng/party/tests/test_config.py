@@ -60,6 +60,13 @@ def test_a_street_sets_its_own_checklist_and_weights_must_sum_to_100(
         ("三会一课按时开展", 60),
     ]
     assert AuditEntry.objects.count() == before + 2
+    # when a second editor saves over a checklist they saw before that change,
+    # then they are told to reload, keeping what they typed
+    rows[0]["title"] = "支委班子健全有力"
+    response = client.post(url, _checklist_post(rows, seen="stale"))
+    assert response.status_code == 409 and "支委班子健全有力" in (
+        response.content.decode()
+    )
     branch = PartyOrg.objects.filter(
         kind=PartyOrgKind.GRID_BRANCH, place__path__startswith=street.path
     ).first()

@@ -35,6 +35,12 @@ def _place(request):
     return places.first(), places
 
 
+def _status(formset):
+    if getattr(formset, "status", None):
+        return formset.status
+    return 400 if formset.total_error_count() else 200
+
+
 def _read_only(request):
     if request.method == "POST":
         raise PermissionDenied("只有区、街道的党建管理员可以修改这项设置")
@@ -49,6 +55,7 @@ def _refuse(formset, exc):
         raise exc
     messages_ = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
     formset.service_errors = messages_
+    formset.status = 409 if isinstance(exc, Conflict) else 400
 
 
 @permission_required("party.view")
@@ -102,7 +109,7 @@ def checklist(request):
             "service_errors": errors,
             "in_force": standards_at(place),
         },
-        status=400 if errors or formset.total_error_count() else 200,
+        status=_status(formset),
     )
 
 
@@ -167,7 +174,7 @@ def dues_bands(request):
             "seen": seen,
             "service_errors": errors,
         },
-        status=400 if errors or formset.total_error_count() else 200,
+        status=_status(formset),
     )
 
 
