@@ -19,6 +19,7 @@ from .models import (
     PartyOrgKind,
     Period,
     PostKind,
+    StandardArea,
 )
 from .models import OrgForm as CoverageKind
 from .services import unit_ids
@@ -402,3 +403,57 @@ class RuleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = MeetingKind.choices
+
+
+class _RowForm(forms.Form):
+    """A row of an editable table: small controls, labelled for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            widget.attrs.setdefault("class", css)
+            widget.attrs.setdefault("aria-label", field.label or "")
+
+
+class StandardRowForm(_RowForm):
+    """One row of the 标准化 checklist editor; a blank new row is skipped."""
+
+    pk = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    area = forms.ChoiceField(
+        label="类别", choices=[("", "—"), *StandardArea.choices], required=False
+    )
+    title = forms.CharField(label="标准内容", max_length=200, required=False)
+    weight = forms.IntegerField(
+        label="分值权重", min_value=1, max_value=100, required=False
+    )
+    active = forms.BooleanField(label="启用", required=False, initial=True)
+
+
+StandardFormSet = forms.formset_factory(StandardRowForm, extra=3, max_num=60)
+
+
+class DuesBandRowForm(_RowForm):
+    """One 党费 band: from a monthly income upward, at a rate; blank rows skipped."""
+
+    retired = forms.TypedChoiceField(
+        label="对象",
+        choices=[("0", "在职党员"), ("1", "离退休党员")],
+        coerce=lambda v: v == "1",
+    )
+    above = forms.DecimalField(
+        label="月收入高于（元）", max_digits=10, decimal_places=2, required=False
+    )
+    rate = forms.DecimalField(
+        label="比例（%）", max_digits=5, decimal_places=2, required=False
+    )
+    delete = forms.BooleanField(label="删除", required=False)
+
+
+DuesBandFormSet = forms.formset_factory(DuesBandRowForm, extra=3, max_num=40)

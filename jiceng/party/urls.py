@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import edits, life, members, orgs, process, roster, work
+from .views import config, edits, life, members, orgs, process, roster, work
 
 app_name = "party"
 
@@ -85,4 +85,7 @@ urlpatterns = [
     path("elections/<int:pk>/vote/", process.vote, name="election_vote"),
     path("elections/<int:pk>/appoint/", process.appoint, name="election_appoint"),
     path("rules/", process.rules, name="rules"),
+    path("standards/checklist/", config.checklist, name="checklist"),
+    path("standards/export.xlsx", config.standards_export, name="standards_export"),
+    path("dues-bands/", config.dues_bands, name="dues_bands"),
 ]

@@ -48,11 +48,16 @@ def grade_for(score: Decimal) -> str:
 
 
 def standards_for(org):
-    """The active checklist that applies to org (its district's or street's)."""
-    paths = Place.lineage_paths(org.place.path)
-    return Standard.objects.filter(active=True, place__path__in=paths).order_by(
-        "order", "pk"
-    )
+    """The active checklist that applies to org: its street's if the street set
+    one, else its district's (the nearest checklist up the tree, never both)."""
+    return standards_at(org.place)
+
+
+def standards_at(place):
+    paths = Place.lineage_paths(place.path)
+    standards = Standard.objects.filter(active=True, place__path__in=paths)
+    nearest = standards.order_by("-place__depth").values("place_id")[:1]
+    return standards.filter(place_id__in=nearest).order_by("order", "pk")
 
 
 def _checked_scores(standards, scores, label):
@@ -158,3 +163,39 @@ def finish_rectification(*, actor, item, result, on=None):
         actor=actor, action=AuditAction.UPDATE, target=item, changes={"done": True}
     )
     return item
+
+
+def rectification_status(assessment, today=None) -> str:
+    """How a branch's rectification stands, in words for the 党委 above."""
+    if assessment is None:
+        return "未自评"
+    if assessment.status != AssessmentStatus.REVIEWED:
+        return "待审核"
+    if assessment.grade != Grade.BEHIND:
+        return "无需整改"
+    items = list(assessment.rectifications.all())
+    if not items:
+        return "待制定整改计划"
+    done = sum(1 for r in items if r.done_on)
+    if done == len(items):
+        return f"已完成整改（{done}项）"
+    today = today or timezone.localdate()
+    late = sum(1 for r in items if not r.done_on and r.due_on < today)
+    text = f"整改中（已完成{done}/{len(items)}）"
+    return f"{text}，逾期{late}项" if late else text
+
+
+def results(branches, year):
+    """(branch, its assessment of year or None, rectification status) per branch."""
+    branches = list(branches)
+    assessments = {
+        a.org_id: a
+        for a in Assessment.objects.filter(
+            org__in=branches, year=year
+        ).prefetch_related("rectifications")
+    }
+    today = timezone.localdate()
+    return [
+        (b, assessments.get(b.pk), rectification_status(assessments.get(b.pk), today))
+        for b in branches
+    ]

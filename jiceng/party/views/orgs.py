@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Min
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
@@ -92,6 +93,7 @@ def org_detail(request, pk):
             .select_related("unit"),
             "can_change": can(user, org, "change"),
             "joint_form": JointUnitForm(),
+            "year": timezone.localdate().year,
         }
     )
     return render(request, "party/org_detail.html", context)

@@ -269,6 +269,7 @@ def standard_list(request):
         "party/standards.html",
         {
             "page": paginate(request, assessments),
+            "year": timezone.localdate().year,
             "can_change": can_change,
             "branches": PartyOrg.objects.visible_to(request.user, "change")
             .filter(kind__in=BRANCH_KINDS)
