@@ -25,10 +25,17 @@ from .common import act, flags, posted_decimal, version_of
 @permission_required("assessment.view")
 def call_list(request):
     rows = Call.objects.visible_to(request.user).select_related("place")
+    may = flags(request.user)
     return render(
         request,
         "assessment/call_list.html",
-        {"page": paginate(request, rows), **flags(request.user)},
+        {
+            "page": paginate(request, rows),
+            "open_calls": services.projects.open_calls(request.user)
+            if may["can_apply"]
+            else [],
+            **may,
+        },
     )
 
 
@@ -218,7 +225,9 @@ def honour_detail(request, pk):
 def appraisal_list(request):
     rows = Appraisal.objects.visible_to(request.user).select_related("community")
     return render(
-        request, "assessment/appraisal_list.html", {"page": paginate(request, rows)}
+        request,
+        "assessment/appraisal_list.html",
+        {"page": paginate(request, rows), **flags(request.user)},
     )
 
 
