@@ -232,3 +232,40 @@ def test_two_way_rating_offers_choices_not_id_numbers(client_for, people, home_c
     client.post("/assessment/mutual/", data | {"score": "92"})
     assert MutualRating.objects.filter(company=home_company, period=PERIOD).exists()
     assert services is not None
+
+
+def test_a_residents_page_shows_their_honours_and_nominates(client_for, people):
+    # given a resident of the street, opened by the street secretary
+    from jiceng.people.models import Resident
+
+    street = people["jiedao"].assignments.get().place
+    resident = Resident.objects.filter(place__path__startswith=street.path).first()
+    client = client_for("jiedao")
+    page = client.get(f"/people/residents/{resident.pk}/").content.decode()
+    assert f"/assessment/honours/new/?resident={resident.pk}" in page
+    # when nominated from there, the honour is linked to the resident
+    form = client.get(f"/assessment/honours/new/?resident={resident.pk}")
+    assert resident.name in form.content.decode()
+    community = resident.place.ancestor_of_kind(PlaceKind.COMMUNITY)
+    client.post(
+        f"/assessment/honours/new/?resident={resident.pk}",
+        {
+            "kind": "most_beautiful",
+            "year": "2031",
+            "title": "最美志愿者",
+            "nominee": resident.name,
+            "place": community.pk,
+            "deeds": "十年如一日照顾孤寡老人，带动邻里互助。",
+        },
+    )
+    honour = Honour.objects.get(resident=resident, title="最美志愿者")
+    # then once awarded it shows on the resident's own page
+    Honour.objects.filter(pk=honour.pk).update(status="awarded")
+    page = client.get(f"/people/residents/{resident.pk}/").content.decode()
+    assert "所获荣誉" in page and "2031年 最美志愿者" in page
+    # and a resident outside the user's area cannot be nominated that way
+    outsider = Resident.objects.exclude(place__path__startswith=street.path).first()
+    assert (
+        client.get(f"/assessment/honours/new/?resident={outsider.pk}").status_code
+        == 404
+    )

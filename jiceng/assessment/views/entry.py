@@ -10,6 +10,9 @@ from django.utils import timezone
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.scope import get_visible_or_404, permission_required
+from jiceng.party.models import PartyOrg
+from jiceng.people.models import Resident, Unit
+from jiceng.places.models import PlaceKind
 
 from .. import periods, services
 from ..forms import (
@@ -233,13 +236,30 @@ def spending_new(request):
     )
 
 
+NOMINEES = (("resident", Resident), ("unit", Unit), ("party_org", PartyOrg))
+
+
 @permission_required("assessment.honours")
 def honour_new(request):
-    form = HonourForm(request.POST or None, user=request.user)
+    """A nomination; opened from a resident's, unit's or party organisation's page
+    (?resident=… / ?unit=… / ?party_org=…) the honour is linked to that record."""
+    who = {
+        field: get_visible_or_404(model.objects.all(), request.user, pk=pk)
+        for field, model in NOMINEES
+        if (pk := request.GET.get(field, "")).isdigit()
+    }
+    initial = {}
+    for record in who.values():
+        initial["nominee"] = record.name
+        place = getattr(record, "place", None)
+        community = place and place.ancestor_of_kind(PlaceKind.COMMUNITY)
+        if community:
+            initial["place"] = community.pk
+    form = HonourForm(request.POST or None, user=request.user, initial=initial)
     return form_page(
         request,
         form,
-        lambda d: services.honours.nominate(actor=request.user, **d),
+        lambda d: services.honours.nominate(actor=request.user, **d, **who),
         title="推荐评优表彰",
         submit="提交推荐",
         success="推荐已提交，等待审核",
