@@ -25,6 +25,7 @@ from .models import (
     HonourKind,
     IndicatorSource,
     Normalisation,
+    ScorerKind,
 )
 
 DATE = DateInput()
@@ -410,4 +411,22 @@ class MutualForm(StyledForm):
         companies, communities = services.property.mutual_choices(user)
         self.fields["company"].queryset = companies
         self.fields["community"].queryset = communities
+        self.style()
+
+
+class AppraisalScoreForm(StyledForm):
+    kind = forms.ChoiceField(label="评分方", choices=ScorerKind.choices)
+    scorer = forms.CharField(
+        label="评分人（不填为本人）", max_length=50, required=False
+    )
+    score = forms.DecimalField(
+        label="分数（0-100）",
+        max_digits=5,
+        decimal_places=2,
+        min_value=Decimal(0),
+        max_value=Decimal(100),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.style()

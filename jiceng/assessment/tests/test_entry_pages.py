@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from jiceng.assessment import services
@@ -140,10 +141,17 @@ def test_a_call_is_published_applied_for_and_paneled(client_for, people):
             "community": community.pk,
             "summary": "为高龄老人提供午餐",
             "requested": "15000",
+            "files": [SimpleUploadedFile("方案.pdf", b"%PDF-1.4 plan")],
         },
     )
-    assert Application.objects.filter(call=call, title="邻里食堂").exists()
+    applied = Application.objects.get(call=call, title="邻里食堂")
+    assert [f.name for f in applied.files.all()] == ["方案.pdf"]
     assert audited(Application) == before + 1
+    # a resident may not apply
+    assert (
+        client_for("dangyuan").get(f"/assessment/calls/{call.pk}/apply/").status_code
+        == 403
+    )
     # then the panel page is the district's, not the applicant's
     assert shuji.get(f"/assessment/calls/{call.pk}/panel/").status_code == 403
     assert admin.get(f"/assessment/calls/{call.pk}/panel/").status_code == 200
@@ -269,3 +277,89 @@ def test_a_residents_page_shows_their_honours_and_nominates(client_for, people):
         client.get(f"/assessment/honours/new/?resident={outsider.pk}").status_code
         == 404
     )
+
+
+def panel_experts(streets, first=0):
+    from django.contrib.auth import get_user_model
+
+    from jiceng.assessment.models import Expert
+
+    made = []
+    for n, street in enumerate(streets, start=first):
+        user = get_user_model().objects.create(username=f"panel{n}")
+        made.append(Expert.objects.create(user=user, name=f"评委{n}", street=street))
+    return made
+
+
+def test_a_panel_is_assigned_and_a_funded_project_reports(client_for, people):
+    # given an open district call with one eligible application
+    district = people["quadmin"].assignments.get().place
+    admin = people["quadmin"]
+    call = services.projects.create_call(
+        actor=admin,
+        kind="demo",
+        title="示范项目2031",
+        place=district,
+        budget=Decimal(50_000),
+        max_grant=Decimal(20_000),
+        criteria=[{"name": "成效", "weight": 100}],
+        deadline=timezone.localdate() + timedelta(days=5),
+    )
+    community = people["shuji"].assignments.get().place
+    application = services.projects.apply(
+        actor=admin,
+        call=call,
+        title="楼道微更新",
+        community=community,
+        summary="改造楼道照明",
+        requested=Decimal(10_000),
+    )
+    services.projects.check_eligibility(
+        actor=admin, application=application, eligible=True
+    )
+    street = community.ancestor_of_kind(PlaceKind.STREET)
+    experts = panel_experts([street, None, None])
+    client = client_for("quadmin")
+    url = f"/assessment/calls/{call.pk}/panel/"
+    # when the only other experts leave fewer than 3 after the conflict rule
+    refused = client.post(url, {"experts": [e.pk for e in experts]})
+    assert refused.status_code == 400 and "回避后可评审专家不足3人" in (
+        refused.content.decode()
+    )
+    # when a fourth, free expert joins, the panel is set and audited
+    experts += panel_experts([None], first=3)
+    client.post(url, {"experts": [e.pk for e in experts]})
+    assert application.reviews.count() == 3
+    assert AuditEntry.objects.filter(
+        target_type="assessment.call", target_id=str(call.pk)
+    ).exists()
+    # then, once funded, the community reports a milestone and its spending
+    Application.objects.filter(pk=application.pk).update(
+        status="funded", granted=Decimal(10_000)
+    )
+    shuji = client_for("shuji")
+    milestone = f"/assessment/applications/{application.pk}/milestones/new/"
+    data = {"title": "完成灯具采购", "due_on": "2031-04-01", "spent": "12000"}
+    refused = shuji.post(milestone, data)
+    assert refused.status_code == 400 and "完成灯具采购" in refused.content.decode()
+    shuji.post(milestone, data | {"spent": "6000"})
+    assert application.milestones.get().spent == Decimal(6000)
+    # and a grid worker cannot
+    assert client_for("wangge").get(milestone).status_code == 403
+
+
+def test_an_appraisal_score_keeps_what_was_typed(client_for, people):
+    community = people["shuji"].assignments.get().place
+    appraisal = services.honours.open_appraisal(
+        actor=people["quadmin"],
+        community=community,
+        year=2032,
+        secretary="张书记",
+        report="述职",
+    )
+    client = client_for("jiedao")
+    url = appraisal.get_absolute_url()
+    refused = client.post(url, {"kind": "street", "scorer": "赵主任", "score": "150"})
+    assert refused.status_code == 400 and "赵主任" in refused.content.decode()
+    client.post(url, {"kind": "street", "scorer": "赵主任", "score": "88"})
+    assert appraisal.scores.get().score == Decimal(88)

@@ -59,6 +59,8 @@ def rate(request):
                 reason=request.POST.get("reason", ""),
             )
         except (ValidationError, PermissionDenied) as exc:
+            for indicator in indicators:  # keep the stars that were tapped
+                indicator.chosen = request.POST.get(indicator.code, "")
             context.update(error=error_text(exc), posted=request.POST)
             return render(request, "assessment/rate.html", context, status=400)
         return redirect("assessment:rate")
