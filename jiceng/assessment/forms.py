@@ -349,12 +349,12 @@ class SpendingForm(StyledForm):
         self.fields["application"].queryset = Application.objects.visible_to(
             user
         ).filter(status=ApplicationStatus.FUNDED)
-        self.fields["activity"].queryset = Activity.objects.visible_to(user).order_by(
-            "-pk"
-        )[:200]
-        self.fields["wish"].queryset = Wish.objects.visible_to(user).order_by("-pk")[
-            :200
-        ]
+        # the latest 200 of each: a choice list, not the whole history
+        for name, model in (("activity", Activity), ("wish", Wish)):
+            latest = model.objects.visible_to(user).order_by("-pk")
+            self.fields[name].queryset = model.objects.filter(
+                pk__in=list(latest.values_list("pk", flat=True)[:200])
+            ).order_by("-pk")
         self.style()
 
 

@@ -23,6 +23,7 @@ from jiceng.assessment.models import (
 )
 from jiceng.core.models import AuditEntry
 from jiceng.places.models import Place, PlaceKind
+from jiceng.volunteer.models import Activity
 
 from .conftest import PERIOD
 
@@ -175,8 +176,13 @@ def test_budget_and_spending_are_entered(client_for, people):
     )
     assert refused.status_code == 400 and "余额不足" in refused.content.decode()
     assert "敬老活动" in refused.content.decode()
-    client.post("/assessment/funds/spendings/new/", spend | {"amount": "800"})
-    assert Spending.objects.get(budget=budget).amount == Decimal(800)
+    activity = Activity.objects.visible_to(people["shuji"]).first()
+    client.post(
+        "/assessment/funds/spendings/new/",
+        spend | {"amount": "800", "activity": activity.pk},
+    )
+    row = Spending.objects.get(budget=budget)
+    assert row.amount == Decimal(800) and row.activity == activity
     assert audited(Spending) >= 1
 
 
