@@ -13,7 +13,8 @@ from django.utils import timezone
 from jiceng.core import audit
 from jiceng.core.errors import Conflict, check_version
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import has_permission
+from jiceng.core.scope import grants_for, has_permission, place_prefixes
+from jiceng.people.models import Unit
 from jiceng.places.models import Place, PlaceKind
 
 from ..errors import AssessmentError
@@ -347,3 +348,30 @@ def evaluate(*, actor, application, grade, note):
         changes={"evaluation": grade},
     )
     return application
+
+
+def open_calls(actor):
+    """Open calls the actor may apply to: those whose area covers a place where the
+    actor holds the apply permission (a district's call reaches every community)."""
+    prefixes = place_prefixes(actor, "assessment.apply")
+    units = [
+        g.unit_id
+        for g in grants_for(actor)
+        if g.unit_id and g.allows("assessment.apply")
+    ]
+    prefixes += [
+        path
+        for path in Unit.objects.filter(pk__in=units).values_list(
+            "place__path", flat=True
+        )
+        if path
+    ]
+    candidates = Call.objects.filter(
+        status=CallStatus.OPEN, deadline__gte=timezone.localdate()
+    ).select_related("place")
+    ids = [
+        c.pk
+        for c in candidates
+        if "" in prefixes or any(p.startswith(c.place.path) for p in prefixes)
+    ]
+    return Call.objects.filter(pk__in=ids).select_related("place")

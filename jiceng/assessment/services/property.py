@@ -546,3 +546,29 @@ def in_period(queryset, period, field="created_at"):
     return queryset.filter(
         Q(**{f"{field}__date__gte": start}) & Q(**{f"{field}__date__lte": end})
     )
+
+
+def mutual_choices(actor):
+    """The companies and communities the actor may rate each other between: the
+    companies serving compounds in the actor's communities, and (for a company's own
+    staff) their company and the communities it serves."""
+    served = service_map()
+    communities = Place.objects.visible_to(actor).filter(kind=PlaceKind.COMMUNITY)
+    compounds = Place.objects.visible_to(actor).filter(
+        kind=PlaceKind.COMPOUND, pk__in=served
+    )
+    company_ids = {served[pk] for pk in compounds.values_list("pk", flat=True)}
+    own = set(
+        Assignment.objects.filter(
+            user=actor, role=Role.PROPERTY, active=True, unit__isnull=False
+        ).values_list("unit_id", flat=True)
+    )
+    community_ids = set(communities.values_list("pk", flat=True))
+    for compound in Place.objects.filter(
+        pk__in=[c for c, u in served.items() if u in own]
+    ):
+        community = compound.ancestor_of_kind(PlaceKind.COMMUNITY)
+        if community:
+            community_ids.add(community.pk)
+    companies = Unit.objects.filter(pk__in=company_ids | own).order_by("name")
+    return companies, Place.objects.filter(pk__in=community_ids).order_by("path")

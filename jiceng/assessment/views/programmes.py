@@ -1,13 +1,17 @@
 """示范项目/创投, community funds, honours and 述职评议 pages."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate
 from jiceng.core.scope import get_visible_or_404, permission_required
 
 from .. import services
+from ..forms import AppraisalScoreForm
 from ..models import (
     Application,
     ApplicationStatus,
@@ -16,19 +20,25 @@ from ..models import (
     Call,
     Honour,
     Review,
-    ScorerKind,
     Spending,
 )
-from .common import act, flags, posted_decimal, version_of
+from .common import act, flags, version_of
 
 
 @permission_required("assessment.view")
 def call_list(request):
     rows = Call.objects.visible_to(request.user).select_related("place")
+    may = flags(request.user)
     return render(
         request,
         "assessment/call_list.html",
-        {"page": paginate(request, rows), **flags(request.user)},
+        {
+            "page": paginate(request, rows),
+            "open_calls": services.projects.open_calls(request.user)
+            if may["can_apply"]
+            else [],
+            **may,
+        },
     )
 
 
@@ -218,7 +228,9 @@ def honour_detail(request, pk):
 def appraisal_list(request):
     rows = Appraisal.objects.visible_to(request.user).select_related("community")
     return render(
-        request, "assessment/appraisal_list.html", {"page": paginate(request, rows)}
+        request,
+        "assessment/appraisal_list.html",
+        {"page": paginate(request, rows), **flags(request.user)},
     )
 
 
@@ -227,25 +239,29 @@ def appraisal_detail(request, pk):
     appraisal = get_visible_or_404(
         Appraisal.objects.select_related("community"), request.user, pk=pk
     )
-    if request.method == "POST":
-
-        def add():
-            return services.honours.add_score(
+    form = AppraisalScoreForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            services.honours.add_score(
                 actor=request.user,
                 appraisal=appraisal,
-                kind=request.POST.get("kind", ""),
-                scorer=request.POST.get("scorer", "").strip() or str(request.user),
-                score=posted_decimal(request, "score", "分数"),
+                kind=form.cleaned_data["kind"],
+                scorer=form.cleaned_data["scorer"].strip() or str(request.user),
+                score=form.cleaned_data["score"],
             )
-
-        return act(request, add, "评分已记录", appraisal)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "评分已记录")
+            return redirect(appraisal)
     return render(
         request,
         "assessment/appraisal_detail.html",
         {
             "appraisal": appraisal,
             "scores": appraisal.scores.all(),
-            "kinds": ScorerKind.choices,
+            "form": form,
             **flags(request.user),
         },
+        status=400 if form.errors else 200,
     )

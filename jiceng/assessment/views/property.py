@@ -6,15 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate
 from jiceng.core.scope import get_visible_or_404, permission_required
-from jiceng.people.models import Unit
 from jiceng.places.models import Place, PlaceKind
 
 from .. import periods, services
+from ..forms import MutualForm
 from ..models import (
     Board,
-    Direction,
     IndicatorSource,
     Interview,
     MutualRating,
@@ -59,6 +59,8 @@ def rate(request):
                 reason=request.POST.get("reason", ""),
             )
         except (ValidationError, PermissionDenied) as exc:
+            for indicator in indicators:  # keep the stars that were tapped
+                indicator.chosen = request.POST.get(indicator.code, "")
             context.update(error=error_text(exc), posted=request.POST)
             return render(request, "assessment/rate.html", context, status=400)
         return redirect("assessment:rate")
@@ -91,32 +93,29 @@ def mutual_list(request):
     rows = MutualRating.objects.visible_to(request.user).select_related(
         "company", "community"
     )
-    if request.method == "POST":
-        company = Unit.objects.filter(pk=request.POST.get("company") or 0).first()
-        community = Place.objects.filter(pk=request.POST.get("community") or 0).first()
-        return act(
-            request,
-            lambda: services.property.rate_mutual(
-                actor=request.user,
-                direction=request.POST.get("direction"),
-                company=company,
-                community=community,
-                period=request.POST.get("period", ""),
-                score=request.POST.get("score", ""),
-                comment=request.POST.get("comment", ""),
-            ),
-            "评价已提交",
-            "assessment:mutual_list",
-        )
+    may_rate = flags(request.user)["can_mutual"]
+    form = MutualForm(
+        request.POST if request.method == "POST" and may_rate else None,
+        user=request.user,
+        initial={"period": periods.quarter_of(timezone.localdate())},
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            services.property.rate_mutual(actor=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "评价已提交")
+            return redirect("assessment:mutual_list")
     return render(
         request,
         "assessment/mutual_list.html",
         {
             "page": paginate(request, rows),
-            "directions": Direction.choices,
-            "period": periods.quarter_of(timezone.localdate()),
-            **flags(request.user),
+            "form": form,
+            "can_mutual": may_rate,
         },
+        status=400 if form.errors else 200,
     )
 
 
