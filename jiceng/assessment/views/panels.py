@@ -12,7 +12,9 @@ from ..models import Honour, HonourStatus
 
 @register_panel("assessment/partials/place_honours.html", order=60)
 def place_honours(user, place):
-    honours = Honour.objects.filter(place=place, status=HonourStatus.AWARDED)[:10]
+    honours = Honour.objects.visible_to(user).filter(
+        place=place, status=HonourStatus.AWARDED
+    )[:10]
     return {"honours": honours} if honours else None
 
 
