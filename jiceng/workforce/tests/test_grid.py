@@ -235,3 +235,49 @@ def test_the_day_summary_and_team_view(people, client_for):
     assert team.status_code == 200
     names = {r["worker"].user_id for r in team.context["rows"]}
     assert people["wangge"].pk in names
+
+
+def test_a_need_found_on_a_visit_becomes_a_case_or_a_tag_review(
+    people, my_grid, client_for
+):
+    # given a visit the grid worker made to a household with a key-population tag
+    from jiceng.people.models import ResidentTag
+
+    wangge = people["wangge"]
+    tag = (
+        ResidentTag.objects.visible_to(wangge)
+        .filter(
+            path_prefix(my_grid.path, "resident__place__path"),
+            ended_on=None,
+            resident__household__isnull=False,
+        )
+        .select_related("resident")
+        .first()
+    )
+    visit = services.record_visit(
+        actor=wangge, household=tag.resident.household, kind="服务员"
+    )
+    client = client_for("wangge")
+    page = client.get(f"/workforce/visits/{visit.pk}/")
+    # then the page offers the tag for review and case categories
+    assert tag in page.context["tags"] and page.context["categories"]
+    category = Category.objects.filter(active=True, parent__isnull=False).first()
+    # when the worker reports a case from the visit
+    before = Case.objects.count()
+    client.post(
+        f"/workforce/m/visits/{visit.pk}/needs/",
+        {"kind": "case", "text": "楼道灯坏了好几天", "category": category.pk},
+    )
+    # then a case is reported from the household's grid
+    assert Case.objects.count() == before + 1
+    case = Case.objects.order_by("-pk").first()
+    assert case.category == category and "楼道灯" in case.description
+    # and a review of the tag is recorded with the worker's note
+    client.post(
+        f"/workforce/m/visits/{visit.pk}/needs/",
+        {"kind": "review", "text": "本人近况稳定", "tag": tag.pk, "kept": "1"},
+    )
+    assert set(visit.needs.values_list("kind", flat=True)) == {"case", "review"}
+    assert AuditEntry.objects.filter(
+        target_type="people.residenttag", target_id=str(tag.pk), actor=wangge
+    ).exists()

@@ -6,9 +6,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jiceng.cases.models import Category
 from jiceng.core.actions import act
 from jiceng.core.htmx import paginate
 from jiceng.core.scope import get_visible_or_404, has_permission, permission_required
+from jiceng.people.models import Resident, ResidentTag
 from jiceng.places.models import PlaceKind
 
 from .. import services
@@ -168,9 +170,8 @@ def visit_detail(request, pk):
         request.user,
         pk=pk,
     )
-    from jiceng.people.models import Resident
-
     members = Resident.objects.filter(household=visit.household).order_by("pk")
+    own = visit.user_id == request.user.pk
     return render(
         request,
         "workforce/visit_detail.html",
@@ -179,7 +180,19 @@ def visit_detail(request, pk):
             "members": members,
             "seen": set(visit.seen.values_list("pk", flat=True)),
             "needs": visit.needs.all(),
-            "own": visit.user_id == request.user.pk,
+            "own": own,
+            # Where a need may go besides 微心愿/需求清单: a case (小类), or the review
+            # of a key-population tag of this household that the worker may see.
+            "categories": Category.objects.filter(active=True, parent__isnull=False)
+            .select_related("parent")
+            .order_by("parent__code", "code")
+            if own
+            else [],
+            "tags": ResidentTag.objects.visible_to(request.user)
+            .filter(resident__household=visit.household, ended_on=None)
+            .select_related("resident", "category")
+            if own
+            else [],
         },
     )
 
