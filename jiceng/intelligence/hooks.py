@@ -36,12 +36,13 @@ def queue_panel(request, case=None):
         .filter(status=TaskStatus.OPEN)
         .select_related("category", "place")
     )
-    shown = list(tasks[:5])
+    shown = list(tasks[:6])  # a sixth row tells whether counting is needed
     if not shown:
         return ""
+    total = tasks.count() if len(shown) > 5 else len(shown)
     return render_to_string(
         "intelligence/queue_panel.html",
-        {"tasks": shown, "total": tasks.count()},
+        {"tasks": shown[:5], "total": total},
         request=request,
     )
 
