@@ -19,10 +19,10 @@ from .schemas import (
     BookingIn,
     BookingOut,
     MeetingOut,
-    ProgressIn,
+    OptionalVersionIn,
     TaskOut,
+    TaskProgressIn,
     VenueOut,
-    VersionIn,
 )
 from .services import meetings as meeting_services
 from .services import venues as venue_services
@@ -133,7 +133,7 @@ def decide_booking(request, pk: int, payload: BookingDecisionIn):
 
 
 @venues.post("bookings/{int:pk}/cancel", response=BookingOut, summary="取消预约")
-def cancel_booking(request, pk: int, payload: VersionIn):
+def cancel_booking(request, pk: int, payload: OptionalVersionIn):
     booking = get_visible_or_404(_bookings(request.user), request.user, pk=pk)
     return venue_services.cancel_booking(
         actor=request.user, booking=booking, version=payload.version
@@ -172,7 +172,7 @@ def get_task(request, pk: int):
 
 
 @tasks.post("{int:pk}/progress", response=TaskOut, summary="报告进展（100%即办结）")
-def report_progress(request, pk: int, payload: ProgressIn):
+def report_progress(request, pk: int, payload: TaskProgressIn):
     task = get_visible_or_404(Task.objects, request.user, pk=pk)
     return meeting_services.report_progress(
         actor=request.user,

@@ -67,7 +67,7 @@ class BookingDecisionIn(Schema):
     version: int | None = Field(None, ge=0, le=2**31 - 1)
 
 
-class VersionIn(Schema):
+class OptionalVersionIn(Schema):
     version: int | None = Field(None, ge=0, le=2**31 - 1)
 
 
@@ -133,7 +133,7 @@ class TaskOut(Schema):
         return obj.is_overdue()
 
 
-class ProgressIn(Schema):
+class TaskProgressIn(Schema):
     progress: int = Field(ge=0, le=100)
     note: str = Field(min_length=1, max_length=300)
     version: int | None = Field(None, ge=0, le=2**31 - 1)

@@ -23,7 +23,7 @@ class RatingOut(Schema):
         return obj.company_id
 
 
-class EntryOut(Schema):
+class RankingEntryOut(Schema):
     rank: int
     company: int
     company_name: str
@@ -47,7 +47,7 @@ class RankingOut(Schema):
     place: str
     period: str
     published_at: datetime | None
-    entries: list[EntryOut]
+    entries: list[RankingEntryOut]
 
     @staticmethod
     def resolve_place(obj):

@@ -38,7 +38,7 @@ class SuggestionsOut(Schema):
     similar: list[SimilarOut]
 
 
-class TaskOut(Schema):
+class ProactiveTaskOut(Schema):
     id: int
     kind: str
     category_name: str
@@ -97,7 +97,9 @@ def suggestions(request, case_id: int):
     }
 
 
-@router.get("proactive-tasks/", response=list[TaskOut], summary="未诉先办任务（待办）")
+@router.get(
+    "proactive-tasks/", response=list[ProactiveTaskOut], summary="未诉先办任务（待办）"
+)
 @paginate
 def task_list(request):
     require_permission(request.user, "intelligence.view")
@@ -107,7 +109,9 @@ def task_list(request):
     return tasks.select_related("category").prefetch_related("cases")
 
 
-@router.get("proactive-tasks/{int:pk}", response=TaskOut, summary="未诉先办任务")
+@router.get(
+    "proactive-tasks/{int:pk}", response=ProactiveTaskOut, summary="未诉先办任务"
+)
 def task_detail(request, pk: int):
     require_permission(request.user, "intelligence.view")
     return get_visible_or_404(

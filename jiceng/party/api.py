@@ -20,13 +20,13 @@ from .models import Attendance, Meeting, MemberTransfer, PartyMember, PartyOrg
 from .schemas import (
     CoverageOut,
     MeetingIn,
-    MeetingOut,
     MeetingQuery,
     MemberIn,
     MemberOut,
     MemberQuery,
     OrgDissolveIn,
     OrgMoveIn,
+    PartyMeetingOut,
     PartyOrgOut,
     PartyOrgQuery,
     PendingTransferOut,
@@ -176,7 +176,7 @@ def _with_attendance(meeting):
     return meeting
 
 
-@life.get("meetings/", response=list[MeetingOut], summary="三会一课会议记录")
+@life.get("meetings/", response=list[PartyMeetingOut], summary="三会一课会议记录")
 @paginate
 def list_meetings(request, filters: Query[MeetingQuery]):
     rows = Meeting.objects.visible_to(request.user).select_related("org")
@@ -197,7 +197,7 @@ def list_meetings(request, filters: Query[MeetingQuery]):
     )
 
 
-@life.get("meetings/{int:meeting_id}", response=MeetingOut, summary="会议详情")
+@life.get("meetings/{int:meeting_id}", response=PartyMeetingOut, summary="会议详情")
 def get_meeting(request, meeting_id: int):
     return _with_attendance(
         get_visible_or_404(
@@ -206,7 +206,9 @@ def get_meeting(request, meeting_id: int):
     )
 
 
-@life.post("meetings/", response={201: MeetingOut}, summary="记录会议（含出席情况）")
+@life.post(
+    "meetings/", response={201: PartyMeetingOut}, summary="记录会议（含出席情况）"
+)
 def record_meeting(request, payload: MeetingIn):
     org = _org_to_change(request, payload.org_id)
     members = {m.pk: m for m in PartyMember.objects.filter(org=org)}

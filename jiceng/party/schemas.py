@@ -100,7 +100,7 @@ class AttendanceOut(Schema):
     made_up_on: date | None
 
 
-class MeetingOut(Schema):
+class PartyMeetingOut(Schema):
     id: int
     org_id: int
     org_name: str = Field(alias="org.name")

@@ -19,9 +19,9 @@ from .filters import (
 )
 from .models import GigWorker, Household, Resident, ResidentTag, Unit
 from .schemas import (
+    HouseholdMergeIn,
     HouseholdOut,
     HouseholdQuery,
-    MergeIn,
     ResidentIn,
     ResidentOut,
     ResidentQuery,
@@ -182,7 +182,7 @@ def split_household(request, household_id: int, payload: SplitIn):
     response=HouseholdOut,
     summary="合户：另一户的全部成员并入本户",
 )
-def merge_households(request, household_id: int, payload: MergeIn):
+def merge_households(request, household_id: int, payload: HouseholdMergeIn):
     household = _household_to_change(request, household_id)
     other = _household_to_change(request, payload.other_id)
     head = (

@@ -137,7 +137,7 @@ class SplitIn(Schema):
     version: Version
 
 
-class MergeIn(Schema):
+class HouseholdMergeIn(Schema):
     other_id: Id = Field(..., description="并入本户的户")
     head_id: Id | None = None
     version: Version

@@ -134,3 +134,24 @@ def test_api_list_queries_are_bounded(api_for, django_assert_max_num_queries):
 def test_the_health_check_needs_no_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json()["database"] == "ok"
+
+
+def test_every_api_schema_has_its_own_name():
+    # given every request and response schema of the API (all apps' routers loaded)
+    from ninja import Schema
+
+    import jiceng.api  # noqa: F401
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    names = {}
+    for schema in subclasses(Schema):
+        if schema.__module__.startswith("jiceng."):
+            names.setdefault(schema.__name__, set()).add(schema.__module__)
+    # then no two share a name: OpenAPI keys components by name, so a second one
+    # would silently stand for the first in the published schema and the fuzzing
+    clashes = {name: mods for name, mods in names.items() if len(mods) > 1}
+    assert not clashes, clashes

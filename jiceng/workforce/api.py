@@ -14,13 +14,13 @@ from jiceng.places.models import Place
 from . import services
 from .models import Patrol, Visit, Worker
 from .schemas import (
+    CommunityWorkerOut,
+    CommunityWorkerQuery,
     PatrolDetail,
     PatrolIn,
     PatrolOut,
     VisitIn,
     VisitOut,
-    WorkerOut,
-    WorkerQuery,
 )
 
 patrols = Router(tags=["巡查"])
@@ -101,9 +101,9 @@ def get_visit(request, pk: int):
     return get_visible_or_404(Visit.objects, request.user, pk=pk)
 
 
-@workers.get("", response=list[WorkerOut], summary="社区工作者")
+@workers.get("", response=list[CommunityWorkerOut], summary="社区工作者")
 @paginate
-def list_workers(request, filters: Query[WorkerQuery]):
+def list_workers(request, filters: Query[CommunityWorkerQuery]):
     rows = Worker.objects.visible_to(request.user)
     if filters.post:
         rows = rows.filter(post=filters.post)
@@ -112,6 +112,6 @@ def list_workers(request, filters: Query[WorkerQuery]):
     return rows
 
 
-@workers.get("{int:pk}", response=WorkerOut, summary="社区工作者详情")
+@workers.get("{int:pk}", response=CommunityWorkerOut, summary="社区工作者详情")
 def get_worker(request, pk: int):
     return get_visible_or_404(Worker.objects, request.user, pk=pk)

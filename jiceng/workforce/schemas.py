@@ -6,7 +6,7 @@ from ninja import Field, Schema
 from jiceng.core.bounds import Id
 
 
-class WorkerOut(Schema):
+class CommunityWorkerOut(Schema):
     id: int
     name: str
     kind: str
@@ -28,7 +28,7 @@ class WorkerOut(Schema):
         return obj.hired_on.isoformat()
 
 
-class WorkerQuery(Schema):
+class CommunityWorkerQuery(Schema):
     post: str | None = Field(None, max_length=8, description="岗位 head/deputy/staff")
     community: int | None = Field(None, ge=1, le=2**31 - 1, description="社区")
 

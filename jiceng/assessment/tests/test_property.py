@@ -244,3 +244,49 @@ def test_community_and_company_rate_each_other(people):
             period=PERIOD,
             score=60,
         )
+
+
+def test_a_household_merge_carries_its_ratings_and_keeps_one_per_quarter(people):
+    # given a household's rating and another household of the same unit, which
+    # rated the same quarter and an older one
+    from jiceng.core.scope import path_prefix
+    from jiceng.people import services as people_services
+    from jiceng.people.models import Household
+
+    shuji = people["shuji"]
+    mine = Household.objects.visible_to(shuji, "change")
+    rating = (
+        Rating.objects.filter(household__in=mine)
+        .select_related("household__place")
+        .order_by("pk")
+        .first()
+    )
+    kept = rating.household
+    other = (
+        mine.filter(path_prefix(kept.place.get_parent().path, "place__path"))
+        .exclude(pk=kept.pk)
+        .order_by("pk")
+        .first()
+    )
+    Rating.objects.filter(household=other).delete()
+
+    def rated(period):
+        return Rating.objects.create(
+            company=rating.company,
+            compound=rating.compound,
+            household=other,
+            period=period,
+            scores=rating.scores,
+            score=rating.score,
+            rated_by=rating.rated_by,
+        )
+
+    twin, older = rated(rating.period), rated("2019Q1")
+    # when the other household is merged into the rated one
+    people_services.merge_households(actor=shuji, household=kept, other=other)
+    # then the older rating moves with it, and the quarter keeps one rating: its own
+    older.refresh_from_db()
+    assert older.household_id == kept.pk
+    assert not Rating.objects.filter(pk=twin.pk).exists()
+    assert Rating.objects.filter(household=kept, period=rating.period).get() == rating
+    assert not Household.objects.filter(pk=other.pk).exists()

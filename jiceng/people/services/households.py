@@ -3,7 +3,7 @@
 moves the chosen members into the new household, a merge moves all of the other's."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 
 from jiceng.core import audit
 from jiceng.core.errors import check_version
@@ -273,6 +273,7 @@ def merge_households(
         relation = _relation_in(resident, head)
         if relation != resident.relation:
             update_resident(actor=actor, resident=resident, relation=relation)
+    carried = _carry_over_records(other, household)
     before_head = str(household.head or "")
     household.head_id = head.pk
     household.version += 1
@@ -285,6 +286,7 @@ def merge_households(
             "merged": other.number,
             "joined": [r.name for r in joining],
             "head": [before_head, str(head)],
+            **({"carried": carried} if carried else {}),
         },
     )
     audit.record(
@@ -296,3 +298,44 @@ def merge_households(
     other.delete()
     require_in_scope(household, actor, "change")
     return household
+
+
+def _carry_over_records(other, household):
+    """Records other apps keep about the merged household (visits, ratings …) move to
+    the household it joins, so a merge loses none and is never blocked by them.
+    Residents are moved above; rows deleted with the household (CASCADE) go with it.
+    Where a record may exist once per household (a quarter's rating), the joined
+    household's own record stands and the merged one's twin is removed; both counts
+    go into the merge's audit row."""
+    carried = {}
+    for relation in Household._meta.get_fields(include_hidden=True):
+        if (
+            not (relation.one_to_many or relation.one_to_one)
+            or not relation.auto_created
+        ):
+            continue
+        if relation.related_model is Resident or relation.on_delete is models.CASCADE:
+            continue
+        field = relation.field.name
+        rows = relation.related_model._base_manager.filter(**{field: other})
+        label = relation.related_model._meta.label_lower
+        try:
+            with transaction.atomic():
+                moved = rows.update(**{field: household})
+            dropped = 0
+        except IntegrityError:
+            moved = dropped = 0
+            for row in rows:
+                try:
+                    with transaction.atomic():
+                        rows.filter(pk=row.pk).update(**{field: household})
+                    moved += 1
+                except IntegrityError:
+                    rows.filter(pk=row.pk).delete()
+                    dropped += 1
+        if moved or dropped:
+            carried[label] = {
+                "moved": moved,
+                **({"dropped": dropped} if dropped else {}),
+            }
+    return carried
