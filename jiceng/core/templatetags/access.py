@@ -3,9 +3,11 @@
 {% load access %}
 {% if member.resident|may_open:user %}<a href="…">居民档案</a>{% endif %}
 {% if user|holds:"volunteer.view" %}…{% endif %}
+{% if "workforce:step_ups"|opens_for:user %}<a href="{% url 'workforce:step_ups' %}">…{% endif %}
 """
 
 from django import template
+from django.urls import resolve, reverse
 
 from jiceng.core.scope import can, has_permission
 
@@ -27,3 +29,11 @@ def may_open(obj, user) -> bool:
 def holds(user, permission: str) -> bool:
     """Whether user holds the permission anywhere (may open its pages at all)."""
     return has_permission(user, permission)
+
+
+@register.filter
+def opens_for(url_name: str, user) -> bool:
+    """Whether user may open the page named url_name (no arguments): the permissions
+    its view's @permission_required records, as the menu reads them."""
+    required = getattr(resolve(reverse(url_name)).func, "required_permissions", ())
+    return not required or any(has_permission(user, p) for p in required)

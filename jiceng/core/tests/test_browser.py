@@ -68,12 +68,16 @@ def test_street_admin_walks_the_territory_tree_down_to_a_grid(page):
     login(page, "jiedao")
     open_menu(page, "辖区网格")
     # one assigned street opens directly
-    expect(page.get_by_role("heading", name=re.compile("街道"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=1, name=re.compile("街道"))
+    ).to_be_visible()
     # street → community → grid, each page listing its children
     for _level in ("社区", "网格"):
         page.get_by_test_id("children").get_by_role("link").first.click()
         expect(page.get_by_test_id("place-code")).to_have_text(re.compile(r"^\d+$"))
-    expect(page.get_by_role("heading", name=re.compile("网格"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=1, name=re.compile("网格"))
+    ).to_be_visible()
     expect(page.get_by_test_id("responsible")).to_contain_text("网格员")
     assert page.js_errors == []
 

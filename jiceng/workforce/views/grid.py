@@ -1,6 +1,8 @@
 """Grid pages: coverage, the community's team, the phone directory, the duty
 checklist, and the lists of patrols and visits."""
 
+from datetime import date
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -83,7 +85,20 @@ def directory(request):
 def duties(request):
     grids = grids_for(request.user)
     grid = grids.filter(pk=int_or(request.GET.get("grid"), 0)).first() or grids.first()
-    period = month_or(request.GET.get("period"), timezone.localdate().replace(day=1))
+    this_month = timezone.localdate().replace(day=1)
+    period = month_or(request.GET.get("period"), this_month)
+    # The last twelve months as a plain list (a phone's own month control differs
+    # per browser and is not offered on every one).
+    months = [
+        date(
+            this_month.year - (this_month.month - n <= 0),
+            (this_month.month - n - 1) % 12 + 1,
+            1,
+        )
+        for n in range(12)
+    ]
+    if period not in months:
+        months.append(period)
     return render(
         request,
         "workforce/duties.html",
@@ -91,6 +106,7 @@ def duties(request):
             "grids": grids[:200],
             "grid": grid,
             "period": period,
+            "months": months,
             "lines": services.checklist(grid, period) if grid else [],
         },
     )
