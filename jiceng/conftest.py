@@ -27,7 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def pytest_itemcollected(item):
     # The browser flows share one served demo district (session fixtures) and walk it
     # in order: under pytest-xdist (--dist loadgroup) they all run in one worker.
-    if item.get_closest_marker("browser"):
+    # Tests on that served district's database (demo_site_env) join them.
+    if item.get_closest_marker("browser") or "demo_site_env" in getattr(
+        item, "fixturenames", ()
+    ):
         item.add_marker(pytest.mark.xdist_group("browser"))
 
 

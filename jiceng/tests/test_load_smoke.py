@@ -22,8 +22,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LOAD = ROOT / "benchmarks" / "load"
 ITERATIONS = 4
-# It serves the browser flows' seeded district: under pytest-xdist, the same worker.
-pytestmark = pytest.mark.xdist_group("browser")
 
 
 def _roles():
