@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import Q
 
+from jiceng.core.bounds import parse_id
 from jiceng.core.scope import path_prefix, place_prefixes
 from jiceng.places.models import Place, PlaceKind
 
@@ -27,10 +28,11 @@ def grids_for(user, permission="workforce.patrol"):
 
 
 def int_or(value, default):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+    """A positive whole number from a form or query (ids, years, counts, days), else
+    default — also when it is out of the database's range (core.bounds.parse_id), so
+    a huge number is never looked up (SQLite would overflow)."""
+    parsed = parse_id(value)
+    return default if parsed is None else parsed
 
 
 def month_or(value, default):
