@@ -5,15 +5,13 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 
+from jiceng.core.months import month_end
+
 from .errors import AssessmentError
 
 QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 YEAR = re.compile(r"^(\d{4})$")
-
-
-def _month_end(year, month):
-    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
 
 
 def bounds(period: str) -> tuple[date, date]:
@@ -22,10 +20,10 @@ def bounds(period: str) -> tuple[date, date]:
     if found := QUARTER.match(text):
         year, quarter = int(found[1]), int(found[2])
         first = 3 * quarter - 2
-        return date(year, first, 1), _month_end(year, first + 2)
+        return date(year, first, 1), month_end(year, first + 2)
     if (found := MONTH.match(text)) and 1 <= int(found[2]) <= 12:
         year, month = int(found[1]), int(found[2])
-        return date(year, month, 1), _month_end(year, month)
+        return date(year, month, 1), month_end(year, month)
     if found := YEAR.match(text):
         return date(int(found[1]), 1, 1), date(int(found[1]), 12, 31)
     raise ValidationError(

@@ -6,13 +6,13 @@ and its children ranked (the monthly 红黑榜), departments their own figures.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.conf import settings
 from django.utils import timezone
 
 from jiceng.core.bounds import parse_id
 from jiceng.core.models import Department
+from jiceng.core.months import add_months
 from jiceng.core.scope import grants_for, path_prefix, place_path_allowed
 from jiceng.places.models import Place
 
@@ -62,11 +62,6 @@ def kpi_scope(user):
     places = list(Place.objects.filter(path__in=paths).order_by("path"))
     departments = sorted({g.department_id for g in grants if g.department_id})
     return KpiScope(places, departments)
-
-
-def add_months(day, months):
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def period_months(period, today=None):

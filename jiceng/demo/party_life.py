@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from jiceng.core.months import add_months, months_back
 from jiceng.core.scope import path_prefix
 from jiceng.party.models import (
     Assessment,
@@ -55,7 +56,7 @@ from jiceng.party.models import (
     TransferStatus,
     UnitCoverage,
 )
-from jiceng.party.services.membership import add_months, bands_for, dues_for
+from jiceng.party.services.membership import bands_for, dues_for
 from jiceng.party.services.standards import grade_for, weighted_score
 from jiceng.party.services.work import NEW_KINDS
 from jiceng.people.models import Resident, Unit
@@ -137,16 +138,9 @@ def _seed(district, users, rng, log):
     _dues(district, branches, members_of, today, rng)
 
 
-def _months_back(month_start, n):
-    y, m = month_start.year, month_start.month
-    for _ in range(n):
-        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-        yield date(y, m, 1)
-
-
 def _meetings(branches, members_of, month_start, actor, rng):
     rows, att = [], []
-    months = sorted(_months_back(month_start, 12))
+    months = sorted(months_back(month_start, 12))
     for index, branch in enumerate(branches):
         for first in months:
             plan = [(MeetingKind.COMMITTEE, 0.88), (MeetingKind.GROUP, 0.8)]

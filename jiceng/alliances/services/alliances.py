@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
+from jiceng.core.months import add_months
 from jiceng.core.scope import require_in_scope, require_place_in_scope
 from jiceng.people.models import Unit
 
@@ -19,7 +20,7 @@ from ..models import (
     PlanItem,
     TermStatus,
 )
-from .common import CHANGE, add_months
+from .common import CHANGE
 
 
 @transaction.atomic

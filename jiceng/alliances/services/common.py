@@ -1,6 +1,6 @@
 """Helpers the co-governance services share."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -37,15 +37,3 @@ def aware(value, field):
 
 def day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def add_months(day, months):
-    """The same day months later (clamped to the month's last day)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=d)
-        except ValueError:
-            continue
-    return day + timedelta(days=28 * months)

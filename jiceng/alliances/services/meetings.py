@@ -12,6 +12,7 @@ from django.utils import timezone
 from jiceng.core import audit
 from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
+from jiceng.core.months import add_months
 from jiceng.core.scope import can, require_in_scope, require_place_in_scope
 
 from ..errors import Code, bad_state
@@ -27,7 +28,7 @@ from ..models import (
     TaskReport,
     TaskStatus,
 )
-from .common import CHANGE, add_months, aware
+from .common import CHANGE, aware
 
 REPORT = "alliances.report"
 

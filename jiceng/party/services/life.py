@@ -15,6 +15,7 @@ from django.utils import timezone
 from jiceng.core import audit
 from jiceng.core.errors import Conflict
 from jiceng.core.models import AuditAction
+from jiceng.core.months import month_end
 from jiceng.core.scope import path_prefix, require_in_scope
 from jiceng.places.models import Place
 
@@ -91,10 +92,6 @@ def period_of(day: date, period: str) -> tuple[date, date]:
     end_month = start_month + span - 1
     last = date(day.year, end_month, 1) + timedelta(days=32)
     return first, last.replace(day=1) - timedelta(days=1)
-
-
-def _month_end(year, month):
-    return period_of(date(year, month, 1), Period.MONTH)[1]
 
 
 @transaction.atomic
@@ -249,8 +246,8 @@ def months_between(first: date, last: date):
 def _window(y, m, period):
     """(whether period closes with month y-m, its months up to y-m, its last day)."""
     p_first, p_last = period_of(date(y, m, 1), period)
-    month_end = _month_end(y, m)
-    return p_last == month_end, tuple(months_between(p_first, month_end)), p_last
+    last_day = month_end(y, m)
+    return p_last == last_day, tuple(months_between(p_first, last_day)), p_last
 
 
 def held_counts(orgs, first, last) -> dict:

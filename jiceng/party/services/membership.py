@@ -12,6 +12,7 @@ from django.utils import timezone
 from jiceng.core import audit
 from jiceng.core.errors import Conflict, check_version
 from jiceng.core.models import AuditAction
+from jiceng.core.months import add_months
 from jiceng.core.scope import require_in_scope
 from jiceng.places.models import Place
 
@@ -79,17 +80,6 @@ MIN_MONTHS = {
     Stage.FULL: 12,
 }
 DUE_SOON_DAYS = 30
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def earliest(recruit, stage) -> date | None:
