@@ -8,6 +8,7 @@ from django.db.models import ProtectedError, RestrictedError
 from jiceng.core.planner import refresh_statistics
 from jiceng.demo.accounts import USERNAMES
 from jiceng.demo.common import DISTRICT_CODE, SIZES, find_district
+from jiceng.insight.services import refresh_figures
 from jiceng.demo.generator import (
     DemoGenerator,
     delete_demo_data,
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             refresh_statistics()
         seed_apps(seed=seed, log=say)
         refresh_statistics()  # the planner must know the tables are no longer empty
+        refresh_figures(months=12)  # the dashboards' rollup, a year back
         self.print_summary(summarize())
         say(self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒"))
 
