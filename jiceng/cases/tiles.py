@@ -4,11 +4,15 @@ and the 三率 (办结率, 按期办结率, 满意率).
 Monthly figures read the KPI rollup (kpi.CaseStat) and its rules (kpi.Figures);
 open and overdue read the model's own rules (Case.is_open, CaseQuerySet.overdue)."""
 
-import os
-
 from django.urls import reverse
 
-from jiceng.core.tiles import MANY_PLACES, TileKind, count_by_subtree, register_tile
+from jiceng.core.tiles import (
+    MANY_PLACES,
+    TileKind,
+    common_prefix,
+    count_by_subtree,
+    register_tile,
+)
 
 from . import kpi
 from .models import Case, StatDimension
@@ -24,9 +28,7 @@ def monthly_figures(places, month) -> dict:
         return {}
     by_path = {p.path: p.pk for p in places}
     prefixes = (
-        [os.path.commonprefix(list(by_path))]
-        if len(by_path) > MANY_PLACES
-        else list(by_path)
+        [common_prefix(list(by_path))] if len(by_path) > MANY_PLACES else list(by_path)
     )
     rows = kpi.stats(StatDimension.PLACE, (month, month), prefixes)
     grouped = kpi.grouped(rows, len(places[0].path))
@@ -73,7 +75,9 @@ def received(places, month):
 )
 def open_cases(places, month):
     # IN, not =True: the (place, is_open, created_at) index (see CaseFilter)
-    return count_by_subtree(Case.objects.filter(is_open__in=[True]), places, "place__path")
+    return count_by_subtree(
+        Case.objects.filter(is_open__in=[True]), places, "place__path"
+    )
 
 
 @register_tile(

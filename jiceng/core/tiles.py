@@ -17,7 +17,6 @@ refreshes it for the current month only, and past months keep what their last
 refresh stored.
 """
 
-import os
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .scope import path_prefix, place_path_allowed, place_prefixes
@@ -85,6 +85,11 @@ class Tile:
 
 TILES: dict[str, Tile] = {}
 
+# Sent after a bulk write (an import) changed many of the rows tiles count: the
+# dashboards' rollup (insight) queues a refresh once the write commits, rather
+# than waiting for its periodic run.
+figures_changed = Signal()
+
 
 def register_tile(key, *, title, unit, section, permission, **options):
     """Decorator for a tile's figures function: add the tile under key."""
@@ -113,12 +118,24 @@ def visible_tiles(user, place) -> list[Tile]:
     return [tile for tile in registered_tiles() if tile.opens_for(user, place)]
 
 
+def common_prefix(paths) -> str:
+    """The longest string every path starts with (character by character: a
+    prefix that stops inside a tree step still selects a superset)."""
+    if not paths:
+        return ""
+    first, last = min(paths), max(paths)
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]
+
+
 def within_places(places, path_field: str) -> Q:
     """Rows whose place (path_field) lies under any of places (one kind): one
     range per place, or their common ancestor's when there are many."""
     paths = sorted({p.path for p in places})
     if len(paths) > MANY_PLACES:
-        return path_prefix(os.path.commonprefix(paths), path_field)
+        return path_prefix(common_prefix(paths), path_field)
     within = Q(pk__in=[])
     for path in paths:
         within |= path_prefix(path, path_field)

@@ -26,9 +26,7 @@ def dashboard(request, place: str | None = None, month: str | None = None):
     """place: a place code (district, street, community or grid); month: YYYY-MM."""
     require_permission(request.user, services.PERMISSION)
     user = request.user
-    target = (
-        services.place_for(user, place) if place else services.top_place(user)
-    )
+    target = services.place_for(user, place) if place else services.top_place(user)
     data = services.dashboard_for(user, target, services.parse_month(month))
     updated = data.updated_at
     return {

@@ -92,10 +92,15 @@ def _number(value):
 
 
 def refresh_on_commit(months=1):
-    """Queue a refresh once the bulk write around it commits (imports, seeding)."""
+    """Queue a refresh of the current month once the write around it commits."""
     from .tasks import refresh_figures_task
 
     transaction.on_commit(lambda: refresh_figures_task.enqueue(months=months))
+
+
+def refresh_after_bulk_write(sender, **kwargs):
+    """core.tiles.figures_changed: an import changed many rows."""
+    refresh_on_commit()
 
 
 # --- reading ---------------------------------------------------------------------
@@ -125,6 +130,17 @@ def top_place(user):
     return place
 
 
+def scope_places(user) -> list:
+    """The reader's own dashboard places when they hold more than one (a grid
+    worker of two grids switches between them)."""
+    prefixes = scope_prefixes(user)
+    if "" in prefixes or len(prefixes) < 2:
+        return []
+    return list(
+        Place.objects.filter(path__in=prefixes, kind__in=LEVELS).order_by("path")
+    )
+
+
 def place_for(user, code):
     """The place of a dashboard by its code, when the reader's insight.view grants
     cover it (core.scope's place grants); otherwise 404, as for no such place."""
@@ -148,6 +164,12 @@ def parse_month(text, today=None):
     return asked if date(2000, 1, 1) <= asked <= this_month else this_month
 
 
+def month_choices(today=None) -> list[date]:
+    """The months a dashboard offers: the current one and two years back."""
+    this_month = current_month(today)
+    return [add_months(this_month, -i) for i in range(24)]
+
+
 @dataclass
 class TileView:
     tile: object
@@ -165,7 +187,7 @@ class TileView:
 
     @property
     def verdict(self):
-        """"good", "bad" or "" for the change, by the tile's better direction."""
+        """ "good", "bad" or "" for the change, by the tile's better direction."""
         change = self.change
         if not change:
             return ""
@@ -265,7 +287,10 @@ def export_rows(dashboard) -> list[list]:
                     view.tile.title,
                     view.tile.unit,
                     place.name,
-                    *(values.get((place.pk, view.tile.key, m)) for m in dashboard.months),
+                    *(
+                        values.get((place.pk, view.tile.key, m))
+                        for m in dashboard.months
+                    ),
                 ]
             )
     return rows

@@ -62,7 +62,8 @@ def place(request, code):
             "rows": rows,
             "chart": chart_data(dashboard),
             "month_value": f"{month:%Y-%m}",
-            "max_month": f"{services.current_month():%Y-%m}",
+            "month_choices": services.month_choices(),
+            "scope_places": services.scope_places(user),
         },
     )
 
@@ -100,7 +101,9 @@ def export_pdf(request, code):
     dashboard = services.dashboard_for(user, target, month)
     _exported(request, target, "pdf")
     content = report.render(dashboard, exporter=str(user))
-    response = HttpResponse(io.BytesIO(content).getvalue(), content_type="application/pdf")
+    response = HttpResponse(
+        io.BytesIO(content).getvalue(), content_type="application/pdf"
+    )
     filename = f"{target.code}-{month:%Y%m}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -5,29 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('places', '0001_initial'),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Figure',
+            name="Figure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64, verbose_name='指标')),
-                ('month', models.DateField(verbose_name='月份')),
-                ('value', models.FloatField(blank=True, null=True, verbose_name='数值')),
-                ('computed_at', models.DateTimeField(verbose_name='计算时间')),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='places.place', verbose_name='地点')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("key", models.CharField(max_length=64, verbose_name="指标")),
+                ("month", models.DateField(verbose_name="月份")),
+                (
+                    "value",
+                    models.FloatField(blank=True, null=True, verbose_name="数值"),
+                ),
+                ("computed_at", models.DateTimeField(verbose_name="计算时间")),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="places.place",
+                        verbose_name="地点",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '看板指标',
-                'verbose_name_plural': '看板指标',
-                'indexes': [models.Index(fields=['key', 'month'], name='insight_fig_key_c414cb_idx')],
-                'constraints': [models.UniqueConstraint(fields=('place', 'key', 'month'), name='one_figure_per_place_month')],
+                "verbose_name": "看板指标",
+                "verbose_name_plural": "看板指标",
+                "indexes": [
+                    models.Index(
+                        fields=["key", "month"], name="insight_fig_key_c414cb_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("place", "key", "month"),
+                        name="one_figure_per_place_month",
+                    )
+                ],
             },
         ),
     ]

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jiceng.core import tiles as core_tiles
-from jiceng.core.models import AuditEntry, AuditAction
+from jiceng.core.models import AuditAction, AuditEntry
 from jiceng.core.tiles import current_month
 from jiceng.insight.models import Figure
 from jiceng.insight.services import refresh_figures
@@ -90,7 +90,7 @@ def test_the_page_shows_the_rolled_up_value_and_links_down_to_grids(
     # when the street's dashboard is opened
     body = client_for("jiedao").get(f"/insight/{street.code}/").content.decode()
     # then the tile shows the stored figure and each community is a drill-down link
-    assert f'data-key="cases.open"' in body
+    assert 'data-key="cases.open"' in body
     assert f"{stored.value:,.0f}" in body
     for child in Place.objects.filter(
         path__startswith=street.path, depth=street.depth + 1
@@ -112,7 +112,9 @@ def test_a_tile_needs_its_permission(client_for, people, rolled):
         community = community_of(people["shuji"])
         # when the district admin and a community secretary read their dashboards
         admin = client_for("quadmin").get(f"/api/v1/dashboard/?place={district.code}")
-        secretary = client_for("shuji").get(f"/api/v1/dashboard/?place={community.code}")
+        secretary = client_for("shuji").get(
+            f"/api/v1/dashboard/?place={community.code}"
+        )
     finally:
         del core_tiles.TILES["test.audit_only"]
     # then only the district admin gets the tile
@@ -120,16 +122,45 @@ def test_a_tile_needs_its_permission(client_for, people, rolled):
     assert "test.audit_only" not in {t["key"] for t in secretary.json()["tiles"]}
 
 
-def test_key_populations_are_a_count_without_the_list_for_readers_who_cannot_open_it(
+def test_without_the_detail_permission_a_tile_is_a_count_without_its_list(
     client_for, people, rolled
 ):
-    # given the grid worker's grid: a grid worker cannot change people? they can;
-    # a community staff member holds people.change too, so compare with a reader
-    # whose role lacks it: none of the dashboard roles does, so the link shows
+    # given a tile whose list needs core.audit (district admins only), as key
+    # populations need people.change: readers without it get the count only
+    core_tiles.register_tile(
+        "test.counted",
+        title="测试计数",
+        unit="人",
+        section="测试",
+        permission="people.view",
+        link=lambda place: f"/people/tags/?place={place.pk}&test=1",
+        detail_permission="core.audit",
+    )(lambda places, month: {p.pk: 3 for p in places})
+    try:
+        refresh_figures(months=1)
+        district = Place.objects.get(kind=PlaceKind.DISTRICT)
+        community = community_of(people["shuji"])
+        admin = client_for("quadmin").get(f"/insight/{district.code}/")
+        secretary = client_for("shuji").get(f"/insight/{community.code}/")
+    finally:
+        del core_tiles.TILES["test.counted"]
+    # then both see the tile and its figure; only the admin gets the link
+    for response in (admin, secretary):
+        assert 'data-key="test.counted"' in response.content.decode()
+    assert "test=1" in admin.content.decode()
+    assert "test=1" not in secretary.content.decode()
+
+
+def test_key_populations_due_link_to_their_list_for_registry_staff(
+    client_for, people, rolled
+):
+    # given a community worker (people.change in their community)
     community = community_of(people["shegong"])
+    # when they open its dashboard
     body = client_for("shegong").get(f"/insight/{community.code}/").content.decode()
+    # then the key-population tile links to the tags due a review there
     assert 'data-key="people.key_due"' in body
-    assert "/people/tags/?status=due" in body
+    assert f"/people/tags/?status=due&amp;place={community.pk}" in body
 
 
 def test_the_api_returns_tiles_with_a_twelve_month_trend(client_for, people, rolled):

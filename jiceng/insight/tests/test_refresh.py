@@ -23,9 +23,7 @@ def test_refresh_writes_every_tile_for_every_place_of_every_level():
     # then one figure per tile and place, read back as each tile computes it
     assert written == len(places) * len(tiles)
     month = current_month()
-    stored = {
-        (f.place_id, f.key): f.value for f in Figure.objects.filter(month=month)
-    }
+    stored = {(f.place_id, f.key): f.value for f in Figure.objects.filter(month=month)}
     for tile in tiles:
         for kind in LEVELS:
             level = [p for p in places if p.kind == kind]
@@ -79,3 +77,17 @@ def test_every_tile_answers_each_level_in_a_bounded_number_of_queries(tile):
         assert len(queries) <= 8, (kind, len(queries))
         assert set(figures) <= {p.pk for p in places}
         assert all(v is None or v >= 0 for v in figures.values())
+
+
+def test_a_bulk_write_queues_a_refresh_on_commit(django_capture_on_commit_callbacks):
+    # given no figures
+    from jiceng.core.tiles import figures_changed
+    from jiceng.transfer.models import ImportJob
+
+    Figure.objects.all().delete()
+    # when an import announces it changed many rows, and its transaction commits
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        figures_changed.send(sender=ImportJob)
+    # then the refresh task ran (the test's task backend runs it at once)
+    assert len(callbacks) == 1
+    assert Figure.objects.filter(month=current_month()).exists()

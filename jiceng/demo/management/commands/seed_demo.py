@@ -8,13 +8,13 @@ from django.db.models import ProtectedError, RestrictedError
 from jiceng.core.planner import refresh_statistics
 from jiceng.demo.accounts import USERNAMES
 from jiceng.demo.common import DISTRICT_CODE, SIZES, find_district
-from jiceng.insight.services import refresh_figures
 from jiceng.demo.generator import (
     DemoGenerator,
     delete_demo_data,
     seed_apps,
     summarize,
 )
+from jiceng.insight.services import refresh_figures
 from jiceng.places.models import PlaceKind
 
 
