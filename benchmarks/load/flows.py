@@ -403,3 +403,17 @@ def open311_report(user):
             user.ledger.append(marker)
         else:
             response.failure(f"Open311 intake {response.status_code}")
+
+
+# ---- 数据看板 (insight): the place dashboards and their API ------------------------------
+
+
+@flow("kpi_viewer", 1)
+def place_dashboard(user):
+    # /insight/ redirects to the reader's top place: one name for both requests
+    user.client.get("/insight/", name="/insight/[code]/")
+
+
+@flow("api_client", 1)
+def dashboard_api(user):
+    user.client.get("/api/v1/dashboard/", name="/api/v1/dashboard/")

@@ -8,7 +8,7 @@ class CasesConfig(AppConfig):
     def ready(self):
         from jiceng.core.audit_display import register_values
 
-        from . import exporters  # noqa: F401  (registers the case export)
+        from . import exporters, tiles  # noqa: F401  (the case export, the tiles)
         from .workflow import EVENT_LABELS, STEPS
 
         # the audit log names a step as the case page does

@@ -7,9 +7,10 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from jiceng.core.bounds import DayFilter
+from jiceng.core.bounds import DayFilter, IdFilter
 from jiceng.core.forms import DateInput
 from jiceng.core.models import Department
+from jiceng.places.filters import filter_place_subtree
 
 from .models import Case, Category, Channel
 from .workflow import Status
@@ -67,6 +68,8 @@ class CaseFilter(django_filters.FilterSet):
     supervised = django_filters.BooleanFilter(
         label="督办", method="only_supervised", widget=forms.CheckboxInput
     )
+    # the dashboards' drill-down: the cases under one place
+    place = IdFilter(method="in_place", label="地点ID", widget=forms.HiddenInput)
 
     class Meta:
         model = Case
@@ -107,6 +110,9 @@ class CaseFilter(django_filters.FilterSet):
 
     def only_supervised(self, queryset, name, value):
         return queryset.filter(supervised=True) if value else queryset
+
+    def in_place(self, queryset, name, value):
+        return filter_place_subtree(queryset, name, value)
 
 
 def cases_for(user, params):

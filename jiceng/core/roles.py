@@ -360,3 +360,13 @@ _WORKFORCE_PERMISSIONS = {
 }
 for _role, _extra in _WORKFORCE_PERMISSIONS.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(_extra)
+# 数据看板 (insight): the place dashboards of one's subtree (district, street,
+# community, grid); each tile also needs its own app's permission there.
+for _role in (
+    Role.DISTRICT_ADMIN,
+    Role.STREET_ADMIN,
+    Role.COMMUNITY_SECRETARY,
+    Role.COMMUNITY_STAFF,
+    Role.GRID_WORKER,
+):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset({"insight.view"})

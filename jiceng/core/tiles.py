@@ -9,17 +9,31 @@ A tile's `figures(places, month)` answers for many places at once, all of one
 kind (the children being compared on a dashboard), with one grouped query:
 `count_by_subtree` below does the grouping for the usual "rows under each
 place" count. It returns {place.pk: number}; a place with no rows may be left
-out (it reads as 0).
+out (it reads as 0); a RATE with nothing to divide by is None (shown as "—").
+
+A tile whose figures read the present state (open cases, households on record)
+and cannot say what they were in a past month sets history=False: the rollup
+refreshes it for the current month only, and past months keep what their last
+refresh stored.
 """
 
+import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.dispatch import Signal
+from django.utils import timezone
 
-from .scope import path_prefix
+from .scope import path_prefix, place_path_allowed, place_prefixes
+
+# Past this many places, count_by_subtree filters on their common ancestor and
+# drops the other groups, instead of OR-ing one range per place (a district's
+# thousands of grids would otherwise make a statement of thousands of clauses).
+MANY_PLACES = 64
 
 
 class TileKind:
@@ -48,11 +62,33 @@ class Tile:
     better: str = "higher"
     # (place) -> the URL of the list behind the figure, or None.
     link: Callable | None = None
-    # Sensitive counts (key populations): shown only to readers holding this too.
+    # Sensitive rows (key populations): readers without this permission see the
+    # count only, never the list behind it (no link), as issue 23 asks.
     detail_permission: str | None = None
+    # False when figures() reads the present state only (see the module docstring).
+    history: bool = True
+
+    def opens_for(self, user, place) -> bool:
+        """Whether the reader holds this tile's permission over place."""
+        return place_path_allowed(place.path, place_prefixes(user, self.permission))
+
+    def link_for(self, user, place) -> str | None:
+        """The list behind the figure, when the reader may open its rows."""
+        if self.link is None:
+            return None
+        if self.detail_permission and not place_path_allowed(
+            place.path, place_prefixes(user, self.detail_permission)
+        ):
+            return None
+        return self.link(place)
 
 
 TILES: dict[str, Tile] = {}
+
+# Sent after a bulk write (an import) changed many of the rows tiles count: the
+# dashboards' rollup (insight) queues a refresh once the write commits, rather
+# than waiting for its periodic run.
+figures_changed = Signal()
 
 
 def register_tile(key, *, title, unit, section, permission, **options):
@@ -77,6 +113,61 @@ def registered_tiles() -> list[Tile]:
     return sorted(TILES.values(), key=lambda t: (t.section, t.order, t.key))
 
 
+def visible_tiles(user, place) -> list[Tile]:
+    """The registered tiles the reader may see at place, in page order."""
+    return [tile for tile in registered_tiles() if tile.opens_for(user, place)]
+
+
+def common_prefix(paths) -> str:
+    """The longest string every path starts with (character by character: a
+    prefix that stops inside a tree step still selects a superset)."""
+    if not paths:
+        return ""
+    first, last = min(paths), max(paths)
+    size = 0
+    while size < min(len(first), len(last)) and first[size] == last[size]:
+        size += 1
+    return first[:size]
+
+
+def within_places(places, path_field: str) -> Q:
+    """Rows whose place (path_field) lies under any of places (one kind): one
+    range per place, or their common ancestor's when there are many."""
+    paths = sorted({p.path for p in places})
+    if len(paths) > MANY_PLACES:
+        return path_prefix(common_prefix(paths), path_field)
+    within = Q(pk__in=[])
+    for path in paths:
+        within |= path_prefix(path, path_field)
+    return within
+
+
+def tally_by_subtree(
+    queryset, places: Iterable, path_field: str, **aggregates
+) -> dict[int, dict]:
+    """{place.pk: {name: aggregate}} over the rows of queryset whose place
+    (path_field, e.g. "place__path") lies in that place's subtree, for places of
+    one kind (one path length), in one grouped query. Places with no rows are
+    left out."""
+    places = list(places)
+    if not places:
+        return {}
+    depth = len(places[0].path)
+    if any(len(p.path) != depth for p in places):
+        raise ValueError("places of one kind (one path length) only")
+    by_path = {p.path: p.pk for p in places}
+    rows = (
+        queryset.filter(within_places(places, path_field))
+        .annotate(_subtree=Substr(path_field, 1, depth))
+        .order_by()
+        .values("_subtree")
+        .annotate(**aggregates)
+    )
+    return {
+        by_path[row.pop("_subtree")]: row for row in rows if row["_subtree"] in by_path
+    }
+
+
 def count_by_subtree(
     queryset, places: Iterable, path_field: str, *, distinct: str | None = None
 ) -> dict[int, int]:
@@ -85,23 +176,14 @@ def count_by_subtree(
 
     distinct counts distinct values of that field instead of rows.
     """
-    places = list(places)
-    if not places:
-        return {}
-    depth = len(places[0].path)
-    by_path = {p.path: p.pk for p in places}
-    within = Q()
-    for path in by_path:
-        within |= path_prefix(path, path_field)
     counted = Count(distinct, distinct=True) if distinct else Count("pk")
-    rows = (
-        queryset.filter(within)
-        .annotate(_subtree=Substr(path_field, 1, depth))
-        .order_by()
-        .values("_subtree")
-        .annotate(n=counted)
-    )
-    return {by_path[r["_subtree"]]: r["n"] for r in rows if r["_subtree"] in by_path}
+    tallies = tally_by_subtree(queryset, places, path_field, _n=counted)
+    return {pk: row["_n"] for pk, row in tallies.items()}
+
+
+def rate(part, whole):
+    """A percentage with one decimal, None when there is nothing to divide by."""
+    return round(100 * part / whole, 1) if whole else None
 
 
 def month_bounds(month: date) -> tuple[date, date]:
@@ -109,3 +191,21 @@ def month_bounds(month: date) -> tuple[date, date]:
     first = month.replace(day=1)
     following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return first, following
+
+
+def current_month(today=None) -> date:
+    return (today or timezone.localdate()).replace(day=1)
+
+
+def add_months(month: date, count: int) -> date:
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(month: date) -> datetime:
+    """The moment a month ends (local midnight of the next month's first day),
+    or now for the month still running: where a STOCK figure is read."""
+    following = month_bounds(month)[1]
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    end = datetime(following.year, following.month, following.day, tzinfo=tz)
+    return min(end, timezone.now())

@@ -7,5 +7,5 @@ class PartyConfig(AppConfig):
 
     def ready(self):
         # the members ledger (jiceng.core.ledgers) and the place-page panel
-        from . import exporters, importers  # noqa: F401
+        from . import exporters, importers, tiles  # noqa: F401  (and the tiles)
         from .views import places  # noqa: F401

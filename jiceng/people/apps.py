@@ -7,5 +7,5 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         # the 台账 kinds (jiceng.core.ledgers) and the place-page panels
-        from . import exporters, importers  # noqa: F401
+        from . import exporters, importers, tiles  # noqa: F401  (and the tiles)
         from .views import places  # noqa: F401

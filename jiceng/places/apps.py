@@ -6,4 +6,5 @@ class PlacesConfig(AppConfig):
     verbose_name = "地点"
 
     def ready(self):
-        from . import importers  # noqa: F401  (registers the place-tree import)
+        # the place-tree import and the dashboard tiles
+        from . import importers, tiles  # noqa: F401

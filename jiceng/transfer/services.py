@@ -44,6 +44,7 @@ from jiceng.core.tabular import (
     sheet_names,
     sheets_with_data,
 )
+from jiceng.core.tiles import figures_changed
 
 from .errors import TransferError
 from .models import ImportJob, ImportRejection, JobStatus
@@ -355,6 +356,8 @@ def run_job(job) -> ImportJob:
         )
         # The checked file is no longer needed once imported; it holds personal data.
         job.file.delete(save=False)
+        if job.created + job.updated:
+            figures_changed.send(sender=ImportJob, job=job)
     return job
 
 

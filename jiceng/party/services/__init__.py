@@ -6,7 +6,14 @@ Views, API, importers and commands all call these keyword-only functions; one
 module per subject, all importable from here.
 """
 
-from .life import compliance, make_up, record_meeting, set_rule
+from .life import (
+    compliance,
+    compliance_rate,
+    compliance_tally,
+    make_up,
+    record_meeting,
+    set_rule,
+)
 from .members import (
     MEMBER_FIELDS,
     managed_place_for,
@@ -75,6 +82,8 @@ __all__ = [
     "checks_as_unit",
     "community_members",
     "compliance",
+    "compliance_rate",
+    "compliance_tally",
     "counts",
     "coverage_rates",
     "create_flex_org",

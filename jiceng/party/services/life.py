@@ -310,6 +310,26 @@ def compliance(orgs, first: date, last: date, today=None) -> list[BranchRow]:
     return rows
 
 
+def compliance_tally(rows) -> tuple[int, int]:
+    """(kinds held as due, kinds judged) over the rows' months: a kind counts once
+    its period is judged (ok, missing, or 预警 warn); pending ones wait."""
+    judged = [
+        cell
+        for row in rows
+        for _y, _m, cells in row.months
+        for cell in cells
+        if cell.state != "pending"
+    ]
+    return sum(1 for cell in judged if cell.state == "ok"), len(judged)
+
+
+def compliance_rate(rows):
+    """三会一课落实率 (%): of the meetings judged due, the share held; None when
+    none is judged yet."""
+    held, judged = compliance_tally(rows)
+    return round(100 * held / judged, 1) if judged else None
+
+
 def branches_under(user, place=None):
     """Branches the user may see (in place's subtree when given)."""
     orgs = PartyOrg.objects.visible_to(user).filter(kind__in=BRANCH_KINDS)

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
@@ -127,13 +128,18 @@ def review_tag(*, actor, tag, kept, note, next_review_on=None):
     return review
 
 
+def due_condition(*, within_days=DUE_SOON_DAYS):
+    """Open tags whose review falls within the next days (or is overdue): 待复核."""
+    limit = date.today() + timedelta(days=within_days)
+    return Q(ended_on=None, next_review_on__lte=limit)
+
+
 def due_for_review(user, *, within_days=DUE_SOON_DAYS):
     """Open tags whose review falls within the next days (or is overdue)."""
-    limit = date.today() + timedelta(days=within_days)
     return (
         ResidentTag.objects.visible_to(user)
         .select_related("category", "resident", "resident__place")
-        .filter(ended_on=None, next_review_on__lte=limit)
+        .filter(due_condition(within_days=within_days))
         .order_by("next_review_on", "resident__place__path")
     )
 

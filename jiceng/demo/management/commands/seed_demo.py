@@ -14,6 +14,7 @@ from jiceng.demo.generator import (
     seed_apps,
     summarize,
 )
+from jiceng.insight.services import refresh_figures
 from jiceng.places.models import PlaceKind
 
 
@@ -65,6 +66,7 @@ class Command(BaseCommand):
             refresh_statistics()
         seed_apps(seed=seed, log=say)
         refresh_statistics()  # the planner must know the tables are no longer empty
+        refresh_figures(months=12)  # the dashboards' rollup, a year back
         self.print_summary(summarize())
         say(self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒"))
 
