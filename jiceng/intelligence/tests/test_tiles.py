@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from jiceng.cases.models import Category
 from jiceng.core.tiles import TILES
-from jiceng.intelligence.models import ProactiveTask, TaskStatus
+from jiceng.intelligence.models import Kind, ProactiveTask, TaskStatus
 from jiceng.places.models import Place, PlaceKind
 
 KEYS = ["intelligence.found", "intelligence.closed", "intelligence.open"]
@@ -69,6 +70,24 @@ def assert_figures(key, month, places, direct):
     return figures
 
 
+@pytest.fixture
+def tasks(grids):
+    """Proactive tasks on every other grid (the app's conftest clears the demo's)."""
+    category = Category.objects.order_by("pk").first()
+    now = timezone.now()
+    return [
+        ProactiveTask.objects.create(
+            kind=Kind.CLUSTER,
+            category=category,
+            place=grid,
+            summary="测试聚集",
+            first=now,
+            last=now,
+        )
+        for grid in grids[::2]
+    ]
+
+
 def test_the_tiles_are_registered_with_the_apps_view_permission():
     # given the registry filled in IntelligenceConfig.ready, when the tiles are
     # read, then each is there, readable with intelligence.view
@@ -77,11 +96,11 @@ def test_the_tiles_are_registered_with_the_apps_view_permission():
 
 
 @pytest.mark.parametrize("kind", [PlaceKind.STREET, PlaceKind.COMMUNITY])
-def test_figures_equal_direct_queries(levels, month, span, kind):
-    # given the demo's proactive tasks, one of them closed in the test
-    ProactiveTask.objects.filter(
-        pk=ProactiveTask.objects.order_by("pk").first().pk
-    ).update(status=TaskStatus.CLOSED, closed_at=timezone.now())
+def test_figures_equal_direct_queries(levels, tasks, month, span, kind):
+    # given proactive tasks on every other grid, one of them closed
+    ProactiveTask.objects.filter(pk=tasks[0].pk).update(
+        status=TaskStatus.CLOSED, closed_at=timezone.now()
+    )
     places = levels[kind]
     start, end = span
     expected = {
@@ -104,7 +123,8 @@ def test_figures_equal_direct_queries(levels, month, span, kind):
     seen = [
         assert_figures(key, month, places, direct) for key, direct in expected.items()
     ]
-    # and the closed task shows
+    # and every task shows once, the closed one among the closed
+    assert sum(seen[0].values()) == len(tasks)
     assert sum(seen[1].values()) == 1
 
 
@@ -118,9 +138,9 @@ def test_one_query_whatever_the_number_of_places(
         TILES[key].figures(levels[PlaceKind.COMMUNITY], month)
 
 
-def test_a_task_counts_in_the_month_it_was_closed_in_shanghai(levels):
+def test_a_task_counts_in_the_month_it_was_closed_in_shanghai(levels, tasks):
     # given two tasks closed either side of midnight on 1 December 2030, Shanghai
-    first, second = ProactiveTask.objects.order_by("pk")[:2]
+    first, second = tasks[:2]
     for task, at in (
         (first, moment(2030, 11, 30, 23, 59)),
         (second, moment(2030, 12, 1, 0, 1)),  # still 30 November in UTC
