@@ -6,4 +6,5 @@ class AssessmentConfig(AppConfig):
     verbose_name = "考核评价与督察"
 
     def ready(self):
+        from . import tiles  # noqa: F401  (registers the dashboard tiles)
         from .views import panels  # noqa: F401  (registers the place-page panel)

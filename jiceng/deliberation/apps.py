@@ -5,3 +5,6 @@ class DeliberationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "jiceng.deliberation"
     verbose_name = "议事协商"
+
+    def ready(self):
+        from . import tiles  # noqa: F401  (registers the dashboard tiles)

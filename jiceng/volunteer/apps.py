@@ -10,3 +10,4 @@ class VolunteerConfig(AppConfig):
         from . import party_life
 
         party_life.register()
+        from . import tiles  # noqa: F401  (registers the dashboard tiles)

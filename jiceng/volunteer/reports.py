@@ -14,7 +14,6 @@ from .models import (
     HoursStatus,
     MemberRegistration,
     Project,
-    ProjectStatus,
     RegistrationStatus,
     ServiceHours,
     UnitRegistration,
@@ -102,8 +101,9 @@ def figures(*, actor, year, quarter=None, place=None):
     ):
         wish_rows[community_of_wish[wish_id]][1] += 1
     projects = _grouped(
-        within(Project.objects.visible_to(actor), "community").filter(
-            status__in=[ProjectStatus.DONE, ProjectStatus.EVALUATED],
+        within(Project.objects.visible_to(actor), "community")
+        .finished()
+        .filter(
             done_at__gte=start,
             done_at__lt=end,
         ),

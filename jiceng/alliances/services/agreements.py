@@ -12,7 +12,7 @@ from jiceng.core import audit
 from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
 from jiceng.core.scope import can, require_in_scope, require_place_in_scope
-from jiceng.volunteer.models import ProjectStatus
+from jiceng.volunteer.models import FINISHED_PROJECT
 
 from ..errors import Code, bad_state
 from ..models import Agreement, AgreementStatus, Commitment, Evaluation
@@ -219,7 +219,7 @@ def achieved(commitment):
     agreement = commitment.agreement
     if commitment.project_id:
         project = commitment.project
-        if project.status in (ProjectStatus.DONE, ProjectStatus.EVALUATED):
+        if project.status in FINISHED_PROJECT:
             return commitment.quantity
         return (commitment.quantity * project.progress / 100).quantize(Decimal("0.1"))
     if commitment.registration_id:

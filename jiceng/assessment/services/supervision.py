@@ -243,13 +243,13 @@ def rates(actor, *, by="street", within=None, today=None, start=None, end=None):
         rows = rows.filter(path_prefix(within.path, "place__path"))
     if start is not None:
         rows = rows.filter(created_at__date__gte=start, created_at__date__lte=end)
-    total = Rate("合计", **rows.aggregate(**_aggregates(today)))
+    total = Rate("合计", **rows.aggregate(**rectification_figures(today)))
     groups = []
     if by == "department":
         grouped = (
             rows.filter(owner_department__isnull=False)
             .values("owner_department__name")
-            .annotate(**_aggregates(today))
+            .annotate(**rectification_figures(today))
             .order_by("owner_department__name")
         )
         groups = [Rate(g.pop("owner_department__name"), **g) for g in grouped]
@@ -259,7 +259,7 @@ def rates(actor, *, by="street", within=None, today=None, start=None, end=None):
         grouped = (
             rows.annotate(group=Substr("place__path", 1, length))
             .values("group")
-            .annotate(**_aggregates(today))
+            .annotate(**rectification_figures(today))
             .order_by("group")
         )
         names = dict(Place.objects.filter(kind=kind).values_list("path", "name"))
@@ -267,7 +267,9 @@ def rates(actor, *, by="street", within=None, today=None, start=None, end=None):
     return total, groups
 
 
-def _aggregates(today):
+def rectification_figures(today):
+    """Problems found, verified (销号, the one "rectified") and open past their
+    deadline on today, as aggregates for any grouping of the ledger."""
     return {
         "found": Count("pk"),
         "fixed": Count("pk", filter=Q(status=ProblemStatus.VERIFIED)),

@@ -487,6 +487,10 @@ def by_token(token):
     )
 
 
+# 最多跑一次: the applicant came to a window at most once.
+AT_MOST_ONE_VISIT = Q(visits__lte=1)
+
+
 def one_visit_rates(queryset, by):
     """最多跑一次: per `by` ("community" or "item"), finished applications and how
     many of them took at most one visit, with the rate in percent."""
@@ -497,7 +501,7 @@ def one_visit_rates(queryset, by):
         .values(by, label)
         .annotate(
             finished=Count("pk"),
-            at_most_once=Count("pk", filter=Q(visits__lte=1)),
+            at_most_once=Count("pk", filter=AT_MOST_ONE_VISIT),
         )
         .order_by(label)
     )

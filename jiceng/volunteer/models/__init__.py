@@ -12,6 +12,7 @@ from .activities import (
     ThemePlan,
 )
 from .lists import (
+    FINISHED_PROJECT,
     Match,
     MatchStatus,
     Need,
@@ -68,6 +69,7 @@ from .wishes import (
 
 __all__ = [
     "ACTIVE_REGISTRATION",
+    "FINISHED_PROJECT",
     "PUBLIC_WISH_STATUSES",
     "STAR_TIERS",
     "Activity",

@@ -201,10 +201,17 @@ class ProjectStatus(models.TextChoices):
     EVALUATED = "evaluated", _("已评议")
 
 
+# A project is finished once done, evaluated or not yet.
+FINISHED_PROJECT = (ProjectStatus.DONE, ProjectStatus.EVALUATED)
+
+
 class ProjectQuerySet(ScopedQuerySet):
     def practical(self, year):
         """The year's 为民办实事 projects, whose progress anyone may follow."""
         return self.filter(practical=True, year=year)
+
+    def finished(self):
+        return self.filter(status__in=FINISHED_PROJECT)
 
 
 class Project(models.Model):

@@ -13,6 +13,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from jiceng.core.scope import path_prefix
+from jiceng.core.tiles import count_by_subtree
 from jiceng.people.models import Household
 from jiceng.places.models import Place, PlaceKind
 
@@ -97,6 +98,21 @@ def coverage(grids, days=30, now=None):
         )
         for g in grids
     ]
+
+
+def visit_coverage_by_subtree(places, start, end) -> dict[int, tuple[int, int]]:
+    """{place.pk: (households visited within [start, end), households on record)}
+    for places of one kind: coverage()'s rule summed over each place's subtree, in
+    two grouped queries whatever the number of places."""
+    places = list(places)
+    visited = count_by_subtree(
+        Visit.objects.filter(at__gte=start, at__lt=end),
+        places,
+        "grid__path",
+        distinct="household",
+    )
+    households = count_by_subtree(Household.objects.all(), places, "place__path")
+    return {p.pk: (visited.get(p.pk, 0), households.get(p.pk, 0)) for p in places}
 
 
 def unpatrolled_buildings(grid, days=30, now=None):
