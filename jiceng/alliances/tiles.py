@@ -2,12 +2,17 @@
 coverage, the units that carry it, visits, joint meetings, overdue tasks and venue
 use, each one grouped query by the place lookup of the model's Scope."""
 
-from datetime import datetime, time, timedelta
-
 from django.urls import reverse
-from django.utils import timezone
 
-from jiceng.core.tiles import TileKind, count_by_subtree, month_bounds, register_tile
+from jiceng.core.tiles import (
+    TileKind,
+    as_of_day,
+    count_by_subtree,
+    month_bounds,
+    month_span,
+    rate,
+    register_tile,
+)
 from jiceng.places.models import Place
 
 from .models import (
@@ -25,28 +30,13 @@ SECTION = "共建共治"
 PERMISSION = "alliances.view"
 
 
-def span(month):
-    """The month as [start, end) moments in the project's time zone (Asia/Shanghai)."""
-    tz = timezone.get_default_timezone()
-    return tuple(datetime.combine(day, time.min, tz) for day in month_bounds(month))
-
-
-def as_of(month):
-    """The day a month's level is read on: its last day, or today while it runs."""
-    return min(month_bounds(month)[1] - timedelta(days=1), timezone.localdate())
-
-
-def rate(part, whole):
-    """A percentage with one decimal; None when there is nothing to divide by."""
-    return round(100 * part / whole, 1) if whole else None
-
-
 def _unit_pairs():
     return Pair.objects.filter(kind=PairKind.UNIT_COMPOUND, active=True)
 
 
 @register_tile(
     "alliances.pair_coverage",
+    history=False,
     title="单位包联小区覆盖率",
     unit="%",
     section=SECTION,
@@ -67,6 +57,7 @@ def pair_coverage(places, month):
 
 @register_tile(
     "alliances.pair_units",
+    history=False,
     title="包联单位",
     unit="个",
     section=SECTION,
@@ -108,7 +99,7 @@ def visits(places, month):
 )
 def meetings(places, month):
     """Joint meetings held that started within the month."""
-    start, end = span(month)
+    start, end = month_span(month)
     rows = Meeting.objects.filter(
         status=MeetingStatus.HELD, starts_at__gte=start, starts_at__lt=end
     )
@@ -117,6 +108,7 @@ def meetings(places, month):
 
 @register_tile(
     "alliances.tasks_overdue",
+    history=False,
     title="逾期督办事项",
     unit="件",
     section=SECTION,
@@ -128,7 +120,7 @@ def meetings(places, month):
 def tasks_overdue(places, month):
     """Open tasks past their due date (Task.objects.overdue) on the month's last day."""
     return count_by_subtree(
-        Task.objects.overdue(today=as_of(month)), places, "place__path"
+        Task.objects.overdue(today=as_of_day(month)), places, "place__path"
     )
 
 
@@ -145,6 +137,6 @@ def tasks_overdue(places, month):
 def bookings(places, month):
     """Bookings holding their slot (pending, approved, checked in: the usage page's
     count) that start within the month, by the venue's place."""
-    start, end = span(month)
+    start, end = month_span(month)
     rows = Booking.objects.live().filter(starts_at__gte=start, starts_at__lt=end)
     return count_by_subtree(rows, places, "venue__place__path")

@@ -3,15 +3,18 @@ rectification ledger (found, rectified rate, overdue: the reports' "发现问题
 已整改746个"), residents' rating of the property service, and community spending;
 each one grouped query by the place lookup of the model's Scope."""
 
-from datetime import datetime, time, timedelta
-
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Sum
 from django.urls import reverse
-from django.utils import timezone
 
-from jiceng.core.scope import path_prefix
-from jiceng.core.tiles import TileKind, count_by_subtree, month_bounds, register_tile
+from jiceng.core.tiles import (
+    TileKind,
+    as_of_day,
+    count_by_subtree,
+    month_bounds,
+    month_span,
+    register_tile,
+    tally_by_subtree,
+)
 
 from . import periods
 from .models import Problem, Rating, Spending
@@ -21,48 +24,14 @@ SECTION = "考核督察"
 PERMISSION = "assessment.view"
 
 
-def span(month):
-    """The month as [start, end) moments in the project's time zone (Asia/Shanghai)."""
-    tz = timezone.get_default_timezone()
-    return tuple(datetime.combine(day, time.min, tz) for day in month_bounds(month))
-
-
-def as_of(month):
-    """The day a month's level is read on: its last day, or today while it runs."""
-    return min(month_bounds(month)[1] - timedelta(days=1), timezone.localdate())
-
-
-def tally_by_subtree(queryset, places, path_field, **aggregates):
-    """{place.pk: {name: value}} for the rows under each place, in one grouped query
-    (count_by_subtree's grouping, for sums and several counts at once)."""
-    places = list(places)
-    if not places:
-        return {}
-    depth = len(places[0].path)
-    by_path = {p.path: p.pk for p in places}
-    within = Q()
-    for path in by_path:
-        within |= path_prefix(path, path_field)
-    rows = (
-        queryset.filter(within)
-        .annotate(_subtree=Substr(path_field, 1, depth))
-        .order_by()
-        .values("_subtree")
-        .annotate(**aggregates)
-    )
-    return {
-        by_path[row.pop("_subtree")]: row for row in rows if row["_subtree"] in by_path
-    }
-
-
 def ledger(places, month):
     """The rectification figures of the problems found by the month's end."""
-    _start, end = span(month)
+    _start, end = month_span(month)
     return tally_by_subtree(
         Problem.objects.filter(created_at__lt=end),
         places,
         "place__path",
-        **rectification_figures(as_of(month)),
+        **rectification_figures(as_of_day(month)),
     )
 
 
@@ -72,6 +41,7 @@ def problems_link(place):
 
 @register_tile(
     "assessment.rectified_rate",
+    history=False,
     title="督察问题整改率",
     unit="%",
     section=SECTION,
@@ -105,13 +75,14 @@ def rectified_rate(places, month):
 )
 def problems_found(places, month):
     """Problems entered in the rectification ledger within the month."""
-    start, end = span(month)
+    start, end = month_span(month)
     rows = Problem.objects.filter(created_at__gte=start, created_at__lt=end)
     return count_by_subtree(rows, places, "place__path")
 
 
 @register_tile(
     "assessment.problems_overdue",
+    history=False,
     title="逾期未整改",
     unit="个",
     section=SECTION,

@@ -17,17 +17,16 @@ refreshes it for the current month only, and past months keep what their last
 refresh stored.
 """
 
-import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 from django.dispatch import Signal
 from django.utils import timezone
 
+from .months import add_months
 from .scope import path_prefix, place_path_allowed, place_prefixes
 
 # Past this many places, count_by_subtree filters on their common ancestor and
@@ -186,26 +185,35 @@ def rate(part, whole):
     return round(100 * part / whole, 1) if whole else None
 
 
+def sum_by_subtree(queryset, places: Iterable, path_field: str, field: str) -> dict:
+    """{place.pk: sum of field over the rows under each place}, one grouped query."""
+    tallies = tally_by_subtree(queryset, places, path_field, _total=Sum(field))
+    return {pk: row["_total"] or 0 for pk, row in tallies.items()}
+
+
 def month_bounds(month: date) -> tuple[date, date]:
     """[first day of month, first day of the next month)."""
     first = month.replace(day=1)
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, following
+    return first, add_months(first, 1)
+
+
+def month_span(month: date) -> tuple[datetime, datetime]:
+    """The month as [start, end) moments in the project's time zone (Asia/Shanghai):
+    where a FLOW tile's rows are counted."""
+    tz = timezone.get_default_timezone()
+    return tuple(datetime.combine(day, time.min, tz) for day in month_bounds(month))
+
+
+def as_of_day(month: date) -> date:
+    """The day a month's level is read on: its last day, or today while it runs."""
+    return min(month_bounds(month)[1] - timedelta(days=1), timezone.localdate())
 
 
 def current_month(today=None) -> date:
     return (today or timezone.localdate()).replace(day=1)
 
 
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(month: date) -> datetime:
+def month_closes_at(month: date) -> datetime:
     """The moment a month ends (local midnight of the next month's first day),
     or now for the month still running: where a STOCK figure is read."""
-    following = month_bounds(month)[1]
-    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
-    end = datetime(following.year, following.month, following.day, tzinfo=tz)
-    return min(end, timezone.now())
+    return min(month_span(month)[1], timezone.now())

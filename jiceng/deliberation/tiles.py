@@ -2,24 +2,15 @@
 under way, in their 公示 period and decided, and the meetings held; topics by the
 place they concern, meetings by their community (the models' Scope lookups)."""
 
-from datetime import datetime, time
-
 from django.urls import reverse
-from django.utils import timezone
 
-from jiceng.core.tiles import TileKind, count_by_subtree, month_bounds, register_tile
+from jiceng.core.tiles import TileKind, count_by_subtree, month_span, register_tile
 
 from .models import Meeting, MeetingStatus, Topic
 from .workflow import DECIDED_STATUSES, OPEN_STATUSES, Status
 
 SECTION = "议事协商"
 PERMISSION = "deliberation.view"
-
-
-def span(month):
-    """The month as [start, end) moments in the project's time zone (Asia/Shanghai)."""
-    tz = timezone.get_default_timezone()
-    return tuple(datetime.combine(day, time.min, tz) for day in month_bounds(month))
 
 
 def topics_link(place):
@@ -38,13 +29,14 @@ def topics_link(place):
 )
 def raised(places, month):
     """Topics raised within the month."""
-    start, end = span(month)
+    start, end = month_span(month)
     rows = Topic.objects.filter(created_at__gte=start, created_at__lt=end)
     return count_by_subtree(rows, places, "place__path")
 
 
 @register_tile(
     "deliberation.open",
+    history=False,
     title="在议议题",
     unit="件",
     section=SECTION,
@@ -55,13 +47,14 @@ def raised(places, month):
 def open_topics(places, month):
     """Topics raised by the month's end and not yet closed (done, rejected or
     declined): workflow.OPEN_STATUSES, as they stand now."""
-    _start, end = span(month)
+    _start, end = month_span(month)
     rows = Topic.objects.filter(status__in=OPEN_STATUSES, created_at__lt=end)
     return count_by_subtree(rows, places, "place__path")
 
 
 @register_tile(
     "deliberation.publicity",
+    history=False,
     title="公示中决议",
     unit="件",
     section=SECTION,
@@ -71,7 +64,7 @@ def open_topics(places, month):
 )
 def publicity(places, month):
     """Voted results in their 公示 period now."""
-    _start, end = span(month)
+    _start, end = month_span(month)
     rows = Topic.objects.filter(status=Status.PUBLICITY, created_at__lt=end)
     return count_by_subtree(rows, places, "place__path")
 
@@ -89,7 +82,7 @@ def publicity(places, month):
 def decided(places, month):
     """Topics decided within the month (大事 after 公示, 小事 by consultation, 急事
     by the 两委), whether or not carried out since."""
-    start, end = span(month)
+    start, end = month_span(month)
     rows = Topic.objects.filter(
         status__in=DECIDED_STATUSES, decided_at__gte=start, decided_at__lt=end
     )
@@ -108,7 +101,7 @@ def decided(places, month):
 )
 def meetings(places, month):
     """Meetings of 议事会, 物管会, 三方联动 and 联席会 held within the month."""
-    start, end = span(month)
+    start, end = month_span(month)
     rows = Meeting.objects.filter(
         status=MeetingStatus.HELD, held_at__gte=start, held_at__lt=end
     )

@@ -1,23 +1,14 @@
 """Dashboard tiles of 未诉先办 (registered in IntelligenceConfig.ready): the
 proactive tasks found, closed and still open, by their grid or community."""
 
-from datetime import datetime, time
-
 from django.urls import reverse
-from django.utils import timezone
 
-from jiceng.core.tiles import TileKind, count_by_subtree, month_bounds, register_tile
+from jiceng.core.tiles import TileKind, count_by_subtree, month_span, register_tile
 
 from .models import ProactiveTask, TaskStatus
 
 SECTION = "未诉先办"
 PERMISSION = "intelligence.view"
-
-
-def span(month):
-    """The month as [start, end) moments in the project's time zone (Asia/Shanghai)."""
-    tz = timezone.get_default_timezone()
-    return tuple(datetime.combine(day, time.min, tz) for day in month_bounds(month))
 
 
 def tasks_link(place):
@@ -36,7 +27,7 @@ def tasks_link(place):
 )
 def found(places, month):
     """Proactive tasks opened within the month (hot spots, repeats, rises)."""
-    start, end = span(month)
+    start, end = month_span(month)
     rows = ProactiveTask.objects.filter(created_at__gte=start, created_at__lt=end)
     return count_by_subtree(rows, places, "place__path")
 
@@ -53,7 +44,7 @@ def found(places, month):
 )
 def closed(places, month):
     """Proactive tasks closed within the month."""
-    start, end = span(month)
+    start, end = month_span(month)
     rows = ProactiveTask.objects.filter(
         status=TaskStatus.CLOSED, closed_at__gte=start, closed_at__lt=end
     )
@@ -62,6 +53,7 @@ def closed(places, month):
 
 @register_tile(
     "intelligence.open",
+    history=False,
     title="未诉先办待办",
     unit="件",
     section=SECTION,
@@ -72,6 +64,6 @@ def closed(places, month):
 )
 def open_tasks(places, month):
     """Proactive tasks found by the month's end and still open now."""
-    _start, end = span(month)
+    _start, end = month_span(month)
     rows = ProactiveTask.objects.filter(status=TaskStatus.OPEN, created_at__lt=end)
     return count_by_subtree(rows, places, "place__path")

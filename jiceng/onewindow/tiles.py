@@ -2,12 +2,10 @@
 received, finished and overdue, 最多跑一次, appointments and open service points;
 each one grouped query by the place lookup of the model's Scope."""
 
-from datetime import datetime, time
-
 from django.urls import reverse
 from django.utils import timezone
 
-from jiceng.core.tiles import TileKind, count_by_subtree, month_bounds, register_tile
+from jiceng.core.tiles import TileKind, count_by_subtree, month_span, register_tile
 
 from .models import Application, Appointment, AppointmentStatus, ServicePoint
 from .models.points import active_points
@@ -17,18 +15,12 @@ SECTION = "一窗受理与便民服务"
 PERMISSION = "onewindow.view"
 
 
-def span(month):
-    """The month as [start, end) moments in the project's time zone (Asia/Shanghai)."""
-    tz = timezone.get_default_timezone()
-    return tuple(datetime.combine(day, time.min, tz) for day in month_bounds(month))
-
-
 def applications_link(place):
     return reverse("onewindow:applications")
 
 
 def _finished_within(month):
-    start, end = span(month)
+    start, end = month_span(month)
     return Application.objects.finished().filter(
         decided_at__gte=start, decided_at__lt=end
     )
@@ -46,7 +38,7 @@ def _finished_within(month):
 )
 def received(places, month):
     """Applications submitted within the month, by every channel."""
-    start, end = span(month)
+    start, end = month_span(month)
     rows = Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
     return count_by_subtree(rows, places, "place__path")
 
@@ -95,6 +87,7 @@ def one_visit_rate(places, month):
 
 @register_tile(
     "onewindow.overdue",
+    history=False,
     title="超期未办结",
     unit="件",
     section=SECTION,
@@ -106,7 +99,7 @@ def one_visit_rate(places, month):
 def overdue(places, month):
     """Open applications past their deadline (Application.objects.overdue) at the
     month's end, or now while it runs."""
-    _start, end = span(month)
+    _start, end = month_span(month)
     rows = Application.objects.overdue(now=min(end, timezone.now()))
     return count_by_subtree(rows, places, "place__path")
 
@@ -123,7 +116,7 @@ def overdue(places, month):
 )
 def appointments(places, month):
     """Appointments (not cancelled) for slots within the month, by the point's place."""
-    start, end = span(month)
+    start, end = month_span(month)
     rows = Appointment.objects.exclude(status=AppointmentStatus.CANCELLED).filter(
         slot__starts_at__gte=start, slot__starts_at__lt=end
     )
@@ -132,6 +125,7 @@ def appointments(places, month):
 
 @register_tile(
     "onewindow.points",
+    history=False,
     title="开放服务阵地",
     unit="个",
     section=SECTION,

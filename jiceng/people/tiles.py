@@ -7,7 +7,7 @@ sees the count only (issue 23: "counts only for roles that cannot see them")."""
 
 from django.urls import reverse
 
-from jiceng.core.tiles import count_by_subtree, month_end, register_tile
+from jiceng.core.tiles import count_by_subtree, month_closes_at, register_tile
 
 from .models import Household, Resident, ResidentTag, Unit
 from .services.tags import due_condition
@@ -35,7 +35,7 @@ def listed(url_name, **params):
 )
 def residents(places, month):
     # on record at the month's end (registered before it)
-    rows = Resident.objects.filter(created_at__lt=month_end(month))
+    rows = Resident.objects.filter(created_at__lt=month_closes_at(month))
     return count_by_subtree(rows, places, "place__path")
 
 

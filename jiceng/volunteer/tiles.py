@@ -5,15 +5,18 @@ of the model's Scope: registrations and projects by their community, hours by th
 community served, wishes by their place.
 """
 
-from datetime import datetime, time
-
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from jiceng.core.scope import path_prefix
-from jiceng.core.tiles import TileKind, count_by_subtree, month_bounds, register_tile
+from jiceng.core.tiles import (
+    TileKind,
+    count_by_subtree,
+    month_span,
+    rate,
+    register_tile,
+    tally_by_subtree,
+)
 
 from .models import (
     FINISHED_PROJECT,
@@ -31,40 +34,6 @@ SECTION = "双报到与志愿服务"
 PERMISSION = "volunteer.view"
 
 
-def span(month):
-    """The month as [start, end) moments in the project's time zone (Asia/Shanghai)."""
-    tz = timezone.get_default_timezone()
-    return tuple(datetime.combine(day, time.min, tz) for day in month_bounds(month))
-
-
-def tally_by_subtree(queryset, places, path_field, **aggregates):
-    """{place.pk: {name: value}} for the rows under each place, in one grouped query
-    (count_by_subtree's grouping, for sums and several counts at once)."""
-    places = list(places)
-    if not places:
-        return {}
-    depth = len(places[0].path)
-    by_path = {p.path: p.pk for p in places}
-    within = Q()
-    for path in by_path:
-        within |= path_prefix(path, path_field)
-    rows = (
-        queryset.filter(within)
-        .annotate(_subtree=Substr(path_field, 1, depth))
-        .order_by()
-        .values("_subtree")
-        .annotate(**aggregates)
-    )
-    return {
-        by_path[row.pop("_subtree")]: row for row in rows if row["_subtree"] in by_path
-    }
-
-
-def rate(part, whole):
-    """A percentage with one decimal; None when there is nothing to divide by."""
-    return round(100 * part / whole, 1) if whole else None
-
-
 def stats_link(place):
     year = timezone.localdate().year
     return f"{reverse('volunteer:stats')}?place={place.pk}&year={year}"
@@ -72,6 +41,7 @@ def stats_link(place):
 
 @register_tile(
     "volunteer.members",
+    history=False,
     title="双报到党员",
     unit="人",
     section=SECTION,
@@ -81,7 +51,7 @@ def stats_link(place):
 )
 def members(places, month):
     """In-service members whose 双报到 the community has confirmed (on record now)."""
-    _start, end = span(month)
+    _start, end = month_span(month)
     rows = MemberRegistration.objects.filter(
         status=RegistrationStatus.CONFIRMED, registered_at__lt=end
     )
@@ -90,6 +60,7 @@ def members(places, month):
 
 @register_tile(
     "volunteer.units",
+    history=False,
     title="双报到单位",
     unit="个",
     section=SECTION,
@@ -99,7 +70,7 @@ def members(places, month):
 )
 def units(places, month):
     """Unit party organisations whose 双报到 the community has confirmed."""
-    _start, end = span(month)
+    _start, end = month_span(month)
     rows = UnitRegistration.objects.filter(
         status=RegistrationStatus.CONFIRMED, registered_at__lt=end
     )
@@ -107,7 +78,7 @@ def units(places, month):
 
 
 def _confirmed_hours(month):
-    start, end = span(month)
+    start, end = month_span(month)
     return ServiceHours.objects.filter(
         status=HoursStatus.CONFIRMED, started_at__gte=start, started_at__lt=end
     )
@@ -160,7 +131,7 @@ def active(places, month):
 )
 def wishes_done(places, month):
     """Wishes confirmed done within the month (the stats page's 实现微心愿)."""
-    start, end = span(month)
+    start, end = month_span(month)
     rows = Wish.objects.filter(
         status=WishStatus.DONE, done_at__gte=start, done_at__lt=end
     )
@@ -169,6 +140,7 @@ def wishes_done(places, month):
 
 @register_tile(
     "volunteer.practical_rate",
+    history=False,
     title="为民办实事完成率",
     unit="%",
     section=SECTION,

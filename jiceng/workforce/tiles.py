@@ -2,15 +2,18 @@
 workers in post, household visit coverage, patrols and their kilometres, and the
 hours served on emergency duty; each by the place lookup of the model's Scope."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-from django.db.models import Q, Sum
-from django.db.models.functions import Substr
 from django.urls import reverse
-from django.utils import timezone
 
-from jiceng.core.scope import path_prefix
-from jiceng.core.tiles import TileKind, count_by_subtree, month_bounds, register_tile
+from jiceng.core.tiles import (
+    TileKind,
+    count_by_subtree,
+    month_bounds,
+    month_span,
+    register_tile,
+    sum_by_subtree,
+)
 
 from .models import Deployment, Patrol, Worker, WorkerStatus
 from .services.coverage import visit_coverage_by_subtree
@@ -19,39 +22,9 @@ SECTION = "社区工作者与网格"
 PERMISSION = "workforce.view"
 
 
-def span(month):
-    """The month as [start, end) moments in the project's time zone (Asia/Shanghai)."""
-    tz = timezone.get_default_timezone()
-    return tuple(datetime.combine(day, time.min, tz) for day in month_bounds(month))
-
-
-def sum_by_subtree(queryset, places, path_field, field) -> dict:
-    """{place.pk: sum of field over the rows under the place}, one grouped query
-    (count_by_subtree's grouping, for a sum)."""
-    places = list(places)
-    if not places:
-        return {}
-    depth = len(places[0].path)
-    by_path = {p.path: p.pk for p in places}
-    within = Q()
-    for path in by_path:
-        within |= path_prefix(path, path_field)
-    rows = (
-        queryset.filter(within)
-        .annotate(_subtree=Substr(path_field, 1, depth))
-        .order_by()
-        .values("_subtree")
-        .annotate(total=Sum(field))
-    )
-    return {
-        by_path[r["_subtree"]]: r["total"] or 0
-        for r in rows
-        if r["_subtree"] in by_path
-    }
-
-
 @register_tile(
     "workforce.workers",
+    history=False,
     title="在岗社区工作者",
     unit="人",
     section=SECTION,
@@ -80,7 +53,7 @@ def workers(places, month):
 def visit_coverage(places, month):
     """Households visited within the month, of the households on record (the
     coverage page's rule over the month)."""
-    start, end = span(month)
+    start, end = month_span(month)
     return {
         pk: round(100 * visited / households, 1) if households else None
         for pk, (visited, households) in visit_coverage_by_subtree(
@@ -90,7 +63,7 @@ def visit_coverage(places, month):
 
 
 def _patrols(month):
-    start, end = span(month)
+    start, end = month_span(month)
     return Patrol.objects.filter(started_at__gte=start, started_at__lt=end)
 
 
@@ -138,7 +111,7 @@ def patrol_km(places, month):
 def duty_hours(places, month):
     """Hours served on 平急转换 duty posts (checked in and out) on shifts starting
     within the month, by the mobilisation's area."""
-    start, end = span(month)
+    start, end = month_span(month)
     rows = Deployment.objects.filter(
         starts_at__gte=start, starts_at__lt=end, hours__isnull=False
     )

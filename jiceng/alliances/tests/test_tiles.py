@@ -17,7 +17,7 @@ from jiceng.alliances.models import (
     Task,
     Visit,
 )
-from jiceng.core.tiles import TILES
+from jiceng.core.tiles import TILES, rate
 from jiceng.places.models import Place, PlaceKind
 
 RATES = {"alliances.pair_coverage"}
@@ -68,10 +68,6 @@ def moment(*args):
 def under(queryset, lookup, place):
     prefix = f"{lookup}__path" if lookup else "path"
     return queryset.filter(**{f"{prefix}__startswith": place.path})
-
-
-def rate(part, whole):
-    return round(100 * part / whole, 1) if whole else None
 
 
 def assert_figures(key, month, places, direct):

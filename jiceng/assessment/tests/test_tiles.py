@@ -17,7 +17,7 @@ from jiceng.assessment.models import (
     Rating,
     Spending,
 )
-from jiceng.core.tiles import TILES, TileKind
+from jiceng.core.tiles import TILES, TileKind, rate
 from jiceng.places.models import Place, PlaceKind
 
 KEYS = [
@@ -66,10 +66,6 @@ def moment(*args):
 def under(queryset, lookup, place):
     prefix = f"{lookup}__path" if lookup else "path"
     return queryset.filter(**{f"{prefix}__startswith": place.path})
-
-
-def rate(part, whole):
-    return round(100 * part / whole, 1) if whole else None
 
 
 def assert_figures(key, month, places, direct):

@@ -61,10 +61,6 @@ def under(queryset, lookup, place):
     return queryset.filter(**{f"{prefix}__startswith": place.path})
 
 
-def rate(part, whole):
-    return round(100 * part / whole, 1) if whole else None
-
-
 def assert_figures(key, month, places, direct):
     # when the tile answers for every place of the level
     figures = TILES[key].figures(places, month)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from jiceng.core.tiles import TILES, TileKind
+from jiceng.core.tiles import TILES, TileKind, rate
 from jiceng.onewindow.models import (
     FINISHED,
     OPEN,
@@ -67,10 +67,6 @@ def moment(*args):
 def under(queryset, lookup, place):
     prefix = f"{lookup}__path" if lookup else "path"
     return queryset.filter(**{f"{prefix}__startswith": place.path})
-
-
-def rate(part, whole):
-    return round(100 * part / whole, 1) if whole else None
 
 
 def assert_figures(key, month, places, direct):

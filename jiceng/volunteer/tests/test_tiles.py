@@ -10,7 +10,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from jiceng.core.tiles import TILES, TileKind
+from jiceng.core.tiles import TILES, TileKind, month_bounds
 from jiceng.places.models import Place, PlaceKind
 from jiceng.volunteer import tiles
 from jiceng.volunteer.models import (
@@ -81,7 +81,7 @@ def test_counts_equal_direct_queries(levels, month, kind):
     # given the demo's registrations, hours and wishes
     places = levels[kind]
     start = moment(month.year, month.month, 1)
-    end = datetime.combine(tiles.month_bounds(month)[1], datetime.min.time(), SHANGHAI)
+    end = datetime.combine(month_bounds(month)[1], datetime.min.time(), SHANGHAI)
     confirmed = ServiceHours.objects.filter(
         status=HoursStatus.CONFIRMED, started_at__gte=start, started_at__lt=end
     )

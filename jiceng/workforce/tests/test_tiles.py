@@ -11,7 +11,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
-from jiceng.core.tiles import TILES, TileKind
+from jiceng.core.tiles import TILES, TileKind, rate
 from jiceng.people.models import Household
 from jiceng.places.models import Place, PlaceKind
 from jiceng.workforce.models import Deployment, Patrol, Visit, Worker, WorkerStatus
@@ -63,10 +63,6 @@ def moment(*args):
 def under(queryset, lookup, place):
     prefix = f"{lookup}__path" if lookup else "path"
     return queryset.filter(**{f"{prefix}__startswith": place.path})
-
-
-def rate(part, whole):
-    return round(100 * part / whole, 1) if whole else None
 
 
 def assert_figures(key, month, places, direct):
