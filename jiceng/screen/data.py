@@ -67,16 +67,24 @@ TICKER_ACTIONS = (
 )
 
 
+def _kpi_scope(user):
+    """kpi_scope, read once per request (the user object lives as long)."""
+    cached = getattr(user, "_screen_kpi_scope", None)
+    if cached is None:
+        cached = user._screen_kpi_scope = kpi_scope(user)
+    return cached
+
+
 def screen_places(user) -> list:
     """The top places of the reader's case-KPI subtrees (a street, the district…)."""
-    return [p for p in kpi_scope(user).places if p.kind in SCREEN_KINDS]
+    return [p for p in _kpi_scope(user).places if p.kind in SCREEN_KINDS]
 
 
 def place_for(user, code) -> Place:
     """The place a screen is asked for: 403 without the permission (or a subtree
     to read it in), 404 outside the reader's subtrees, as for a missing code."""
     require_permission(user, SCREEN_PERMISSION)
-    prefixes = [p.path for p in kpi_scope(user).places]
+    prefixes = [p.path for p in _kpi_scope(user).places]
     if not prefixes:
         raise PermissionDenied
     place = Place.objects.filter(code=str(code)[:32], kind__in=SCREEN_KINDS).first()
@@ -102,7 +110,7 @@ def build(user, place, *, now=None) -> dict:
     within = Scope.in_subtree("place", [place.path], Place)
     cases = Case.objects.visible_to(user).filter(within)
     patrols = _patrols(user, place, day_start)
-    board = dashboard_data(kpi_scope(user), place, (month, month))
+    board = dashboard_data(_kpi_scope(user), place, (month, month))
     return {
         "place": {"code": place.code, "name": place.name, "kind": place.kind},
         "generated_at": timezone.localtime(now).isoformat(timespec="seconds"),

@@ -14,14 +14,33 @@ pytestmark = [pytest.mark.browser]
 WALL = {"viewport": {"width": 1920, "height": 1080}}
 
 
+def _favicon(url):
+    # the browser asks the workbench it lands on after login for /favicon.ico
+    return url.endswith("/favicon.ico")
+
+
 def open_screen(browser, live_site, options):
     context = browser.new_context(base_url=live_site, locale="zh-CN", **options)
     page = context.new_page()
+    login(page, "jiedao")
+    # from here on the screen's own errors (the workbench has its own tests)
     errors, polls = [], []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on(
         "console",
-        lambda msg: errors.append(msg.text) if msg.type == "error" else None,
+        lambda msg: (
+            errors.append(f"{msg.text} {msg.location.get('url', '')}")
+            if msg.type == "error" and not _favicon(msg.location.get("url", ""))
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not _favicon(r.url)
+            else None
+        ),
     )
     page.on(
         "request",
@@ -29,7 +48,6 @@ def open_screen(browser, live_site, options):
             polls.append(request.url) if "data.json" in request.url else None
         ),
     )
-    login(page, "jiedao")
     # a 2 s poll instead of 30 s, so the test sees the page refresh
     page.goto("/screen/?poll=2")
     return context, page, errors, polls
