@@ -1,10 +1,12 @@
 """The big screen (大屏): the page, the one JSON it polls, and its display links."""
 
+from urllib.parse import quote
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -79,7 +81,7 @@ def _screen_page(request, place, data_url, *, display=None):
             "data_url": data_url,
             "poll": poll_seconds(request),
             "display": display,
-            "login_url": f"{settings.LOGIN_URL}?next={request.path}",
+            "login_url": f"{resolve_url(settings.LOGIN_URL)}?next={quote(request.path)}",
         },
     )
 

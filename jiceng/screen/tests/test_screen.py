@@ -107,6 +107,9 @@ def test_a_street_sees_its_own_screen_and_not_its_sibling(client_for, street, si
     assert index["Location"] == f"/screen/{street.code}/?poll=5"
     assert own.status_code == 200
     assert f'data-url="/screen/{street.code}/data.json"' in own.content.decode()
+    # and the page knows where to send a reader whose session has ended
+    login_hint = f'data-login-url="/login/?next=/screen/{street.code}/"'
+    assert login_hint in own.content.decode()
     assert own_data.status_code == 200
     assert own_data.json()["place"]["name"] == "新华街道"
     assert other.status_code == 404
