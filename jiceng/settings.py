@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "jiceng.assessment",
     "jiceng.home",
     "jiceng.insight",
+    "jiceng.screen",
     "jiceng.demo",  # seeds every app above: installed last
 ]
 
@@ -305,6 +306,8 @@ JICENG_TILE_URL = os.environ.get("JICENG_TILE_URL", "")
 JICENG_KPI_RANK_MIN_PLACES = int(os.environ.get("JICENG_KPI_RANK_MIN_PLACES", "3"))
 JICENG_KPI_RANK_MIN_CASES = int(os.environ.get("JICENG_KPI_RANK_MIN_CASES", "5"))
 JICENG_DISTRICT_NAME = os.environ.get("JICENG_DISTRICT_NAME", "")
+# How often the big screen (/screen/) refreshes its data, in seconds.
+JICENG_SCREEN_POLL_SECONDS = int(os.environ.get("JICENG_SCREEN_POLL_SECONDS", "30"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

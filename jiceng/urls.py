@@ -24,4 +24,5 @@ urlpatterns = [
     path("intelligence/", include("jiceng.intelligence.urls")),
     path("insight/", include("jiceng.insight.urls")),
     path("api/v1/", api.urls),
+    path("screen/", include("jiceng.screen.urls")),
 ]

@@ -417,3 +417,26 @@ def place_dashboard(user):
 @flow("api_client", 1)
 def dashboard_api(user):
     user.client.get("/api/v1/dashboard/", name="/api/v1/dashboard/")
+# ---- the big screen (大屏): a command centre's wall polls one JSON every 30 s ----------
+
+SCREEN_LINK = re.compile(r'href="/screen/(\d+)/"')
+SCREEN_DATA = re.compile(r'data-url="(/screen/[^"]+/data\.json)"')
+
+
+@flow("kpi_viewer", 2)
+def big_screen(user):
+    """Open the screen (a district reader picks a street), then poll its data."""
+    response = user.client.get("/screen/", name="/screen/")
+    found = SCREEN_DATA.search(response.text or "")
+    if found is None:
+        codes = SCREEN_LINK.findall(response.text or "")
+        if not codes:
+            return
+        page = user.client.get(
+            f"/screen/{random.choice(codes)}/", name="/screen/[code]/"
+        )
+        found = SCREEN_DATA.search(page.text or "")
+        if found is None:
+            return
+    for _ in range(3):
+        user.client.get(found.group(1), name="/screen/[code]/data.json")

@@ -370,3 +370,12 @@ for _role in (
     Role.GRID_WORKER,
 ):
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset({"insight.view"})
+
+# 指挥大屏 (screen): whoever reads a subtree's case KPIs (cases.kpi) opens its big
+# screen; view (see the display links of one's subtree) and manage (create and
+# revoke the read-only links a command centre's screen stays on with) are the
+# streets' and the district's.
+for _role in (Role.DISTRICT_ADMIN, Role.STREET_ADMIN):
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | frozenset(
+        {"screen.view", "screen.manage"}
+    )

@@ -42,6 +42,7 @@ MENU = [
     MenuItem(_("事件案卷"), "cases:list", "megaphone", ("cases.view",)),
     MenuItem(_("考核统计"), "cases:kpi", "bar-chart", ("cases.kpi",)),
     MenuItem(_("数据看板"), "insight:index", "graph-up", ("insight.view",)),
+    MenuItem(_("指挥大屏"), "screen:index", "display"),
     MenuItem(_("类别与派遣规则"), "cases:config", "sliders", ("cases.configure",)),
     MenuItem(_("未诉先办"), "intelligence:task_list", "lightning-charge"),
     MenuItem(_("智能派遣"), "intelligence:dispatch", "cpu"),

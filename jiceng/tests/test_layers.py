@@ -3,6 +3,7 @@
 core → places → people, party, transfer, notices → cases, volunteer →
 accounts, alliances, deliberation, onewindow, intelligence, workforce → assessment →
 home, demo, insight.
+home, demo, screen.
 Every `import jiceng.<app>` / `from jiceng.<app> …` in an app's code and tests is
 checked, including imports inside functions (a lazy import is still a dependency).
 """
@@ -20,6 +21,7 @@ LAYERS = [
     {"accounts", "alliances", "deliberation", "onewindow", "intelligence", "workforce"},
     {"assessment"},
     {"home", "demo", "insight"},
+    {"home", "demo", "screen"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 ROOT = Path(__file__).resolve().parent.parent
