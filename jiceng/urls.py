@@ -22,5 +22,6 @@ urlpatterns = [
     path("assessment/", include("jiceng.assessment.urls")),
     path("open311/v2/", include("jiceng.cases.open311_urls")),
     path("intelligence/", include("jiceng.intelligence.urls")),
+    path("atlas/", include("jiceng.atlas.urls")),
     path("api/v1/", api.urls),
 ]
