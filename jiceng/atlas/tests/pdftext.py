@@ -13,8 +13,10 @@ def pdf_text(data: bytes) -> str:
 
     def stream(num):
         body = objects[num]
-        raw = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S).group(1)
-        return zlib.decompress(raw) if b"FlateDecode" in body else raw
+        length = int(re.search(rb"/Length (\d+)", body).group(1))
+        start = re.search(rb"stream\r?\n", body).end()
+        raw = body[start : start + length]
+        return zlib.decompressobj().decompress(raw) if b"FlateDecode" in body else raw
 
     def to_unicode(num):
         table, text = {}, stream(num)

@@ -68,19 +68,35 @@ def test_the_chart_works_on_a_phone_and_the_poster_prints_on_a3(browser, live_si
     desk.context.close()
 
 
+def _centre(page):
+    box = page.get_by_test_id("geometry-editor").bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
 def _draw(page, offsets):
     """Click the polygon tool, then the map at offsets from its centre, then the
-    first corner again to close the shape."""
-    box = page.get_by_test_id("geometry-editor").bounding_box()
-    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    first corner again to close the shape; wait for the field to take it."""
+    before = page.locator("#id_geometry").input_value()
+    cx, cy = _centre(page)
     page.locator(".leaflet-pm-toolbar .leaflet-pm-icon-polygon").click()
     for dx, dy in offsets:
         page.mouse.click(cx + dx, cy + dy)
         page.wait_for_timeout(150)
     page.mouse.click(cx + offsets[0][0], cy + offsets[0][1])
+    expect(page.locator("#id_geometry")).not_to_have_value(before)
     expect(page.locator("[data-place-editor]")).to_have_attribute(
         "data-geometry-type", "Polygon"
     )
+
+
+def _delete_drawn(page):
+    """Remove the shape with the eraser tool (the field empties)."""
+    cx, cy = _centre(page)
+    eraser = page.locator(".leaflet-pm-toolbar .leaflet-pm-icon-delete")
+    eraser.click()
+    page.mouse.click(cx, cy)
+    expect(page.locator("#id_geometry")).to_have_value("")
+    eraser.click()
 
 
 def _open_grid_editor(page):
@@ -115,9 +131,10 @@ def test_an_admin_draws_a_grid_outline_and_a_crossing_one_is_refused(
     assert ring[0] == ring[-1] and len(ring) == 5
     assert stored["geometry"] == drawn
 
-    # when she draws a bow tie instead
+    # when she erases it and draws a bow tie instead
     page.get_by_role("link", name="编辑", exact=True).click()
     expect(page.locator("[data-place-editor][data-ready]")).to_have_count(1)
+    _delete_drawn(page)
     _draw(page, [(-60, -50), (60, 50), (60, -50), (-60, 50)])
     crossing = page.locator("#id_geometry").input_value()
     page.get_by_role("button", name="保存").click()
