@@ -69,7 +69,11 @@ def test_the_chart_works_on_a_phone_and_the_poster_prints_on_a3(browser, live_si
 
 
 def _centre(page):
-    box = page.get_by_test_id("geometry-editor").bounding_box()
+    """The map's centre in the viewport (scrolled into view first: below the
+    form's fields it starts off screen on a desk)."""
+    editor = page.get_by_test_id("geometry-editor")
+    editor.scroll_into_view_if_needed()
+    box = editor.bounding_box()
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
@@ -77,12 +81,12 @@ def _draw(page, offsets):
     """Click the polygon tool, then the map at offsets from its centre, then the
     first corner again to close the shape; wait for the field to take it."""
     before = page.locator("#id_geometry").input_value()
-    cx, cy = _centre(page)
     page.locator(".leaflet-pm-toolbar .leaflet-pm-icon-polygon").click()
-    for dx, dy in offsets:
+    cx, cy = _centre(page)
+    for dx, dy in [*offsets, offsets[0]]:
+        page.mouse.move(cx + dx, cy + dy, steps=3)
         page.mouse.click(cx + dx, cy + dy)
         page.wait_for_timeout(150)
-    page.mouse.click(cx + offsets[0][0], cy + offsets[0][1])
     expect(page.locator("#id_geometry")).not_to_have_value(before)
     expect(page.locator("[data-place-editor]")).to_have_attribute(
         "data-geometry-type", "Polygon"
@@ -91,9 +95,10 @@ def _draw(page, offsets):
 
 def _delete_drawn(page):
     """Remove the shape with the eraser tool (the field empties)."""
-    cx, cy = _centre(page)
     eraser = page.locator(".leaflet-pm-toolbar .leaflet-pm-icon-delete")
     eraser.click()
+    cx, cy = _centre(page)
+    page.mouse.move(cx, cy, steps=3)
     page.mouse.click(cx, cy)
     expect(page.locator("#id_geometry")).to_have_value("")
     eraser.click()
