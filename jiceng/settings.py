@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "jiceng.home",
     "jiceng.insight",
     "jiceng.screen",
+    "jiceng.atlas",
     "jiceng.demo",  # seeds every app above: installed last
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("open311/v2/", include("jiceng.cases.open311_urls")),
     path("intelligence/", include("jiceng.intelligence.urls")),
     path("insight/", include("jiceng.insight.urls")),
+    path("atlas/", include("jiceng.atlas.urls")),
     path("api/v1/", api.urls),
     path("screen/", include("jiceng.screen.urls")),
 ]

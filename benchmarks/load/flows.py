@@ -440,3 +440,24 @@ def big_screen(user):
             return
     for _ in range(3):
         user.client.get(found.group(1), name="/screen/[code]/data.json")
+# ---- 一小区一图示: a grid worker opens one of her compounds' chart --------------------
+
+PLACE_LINK = re.compile(r'href="/places/(\d+)/"')
+ATLAS_LINK = re.compile(r'href="(/atlas/\d+/)"')
+
+
+@flow("grid_worker", 1)
+def compound_chart(user):
+    """Walk the tree to a compound (its page links to the chart), open the chart."""
+    response = user.client.get("/places/", name="/places/")
+    for _ in range(3):  # grids → grid → compound
+        chart = ATLAS_LINK.findall(response.text)
+        if chart:
+            user.client.get(chart[0], name="/atlas/[code]/")
+            return
+        ids = PLACE_LINK.findall(response.text)
+        if not ids:
+            return
+        response = user.client.get(
+            f"/places/{random.choice(ids)}/", name="/places/[id]/"
+        )

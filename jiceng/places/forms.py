@@ -30,13 +30,52 @@ class GeoJSONField(forms.CharField):
         return value
 
 
+class GeometryEditor(forms.Textarea):
+    """The offline map editor (static/jiceng/place_editor.js) over a hidden field.
+
+    The drawing is written into the field as GeoJSON text and posted with the
+    form, so services.validate_geometry and the audit row stay the one path.
+    draw: "polygon" for areas, "point" for buildings; reference_url: GeoJSON of
+    the parent and its children (places:map_data), drawn for reference.
+    """
+
+    template_name = "places/widgets/geometry_editor.html"
+
+    def __init__(self, *, draw="polygon", reference_url="", self_id=None):
+        super().__init__(attrs={"hidden": True, "rows": 3})
+        self.draw, self.reference_url, self.self_id = draw, reference_url, self_id
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(
+            draw=self.draw, reference_url=self.reference_url, self_id=self.self_id
+        )
+        return context
+
+
+# Kinds whose geometry is drawn as a point (the rest are outlines).
+POINT_KINDS = {"building", "entrance", "dwelling"}
+
+
 class PlaceForm(forms.ModelForm):
-    geometry = GeoJSONField(label="空间范围(GeoJSON)", required=False)
+    geometry = GeoJSONField(label="空间范围", required=False)
 
     class Meta:
         model = Place
         fields = ["name", "code", "address", "lng", "lat", "geometry", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, kind=None, reference_url="", self_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind is not None:
+            self.fields["geometry"].widget = GeometryEditor(
+                draw="point" if kind in POINT_KINDS else "polygon",
+                reference_url=reference_url,
+                self_id=self_id,
+            )
+            self.fields[
+                "geometry"
+            ].help_text = "在地图上绘制或修改范围（楼栋可标点）；灰色虚线为上级和同级范围，仅供参考"
 
 
 class MoveForm(forms.Form):

@@ -1,5 +1,8 @@
 """Domain operations on the territory tree. Views, API and commands all call these."""
 
+import math
+from itertools import pairwise
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Value
@@ -14,6 +17,10 @@ from .models import ALLOWED_PARENT_KINDS, CODE_DIGITS, Place, PlaceKind
 
 EDITABLE_FIELDS = ("name", "code", "address", "geometry", "lat", "lng", "note")
 GEOMETRY_TYPES = {"Point", "Polygon", "MultiPolygon", "LineString", "MultiLineString"}
+# A compound or grid outline has tens of corners; a pasted survey a few thousand.
+MAX_RING_POSITIONS = 5000
+# Rings up to this many edges are checked for crossing themselves (pairwise).
+CROSSING_CHECK_LIMIT = 1000
 
 
 def validate_parent_kind(kind, parent):
@@ -52,7 +59,99 @@ def validate_code(kind, code, parent, *, exclude_pk=None):
     return code
 
 
+def _position(value):
+    """A [lng, lat] pair of finite degrees, or a ValidationError."""
+    try:
+        if not isinstance(value, (list, tuple)) or len(value) < 2:
+            raise TypeError
+        if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value):
+            raise TypeError
+        lng, lat = float(value[0]), float(value[1])
+        if not (math.isfinite(lng) and math.isfinite(lat)):
+            raise TypeError
+    except (TypeError, OverflowError) as exc:
+        raise ValidationError(
+            "坐标须为[经度, 纬度]两个数字", code=PlaceError.GEOMETRY
+        ) from exc
+    if not (-180 <= lng <= 180 and -90 <= lat <= 90):
+        raise ValidationError(
+            "坐标超出范围（经度±180、纬度±90）", code=PlaceError.GEOMETRY
+        )
+    return (lng, lat)
+
+
+def _segments_cross(a, b, c, d) -> bool:
+    """Whether segments ab and cd properly cross (touching ends do not count)."""
+
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    d1, d2 = side(c, d, a), side(c, d, b)
+    d3, d4 = side(a, b, c), side(a, b, d)
+    return d1 * d2 < 0 and d3 * d4 < 0
+
+
+def _ring(value):
+    """A closed linear ring of at least three corners that does not cross itself."""
+    if not isinstance(value, list):
+        raise ValidationError("多边形的边界须为坐标列表", code=PlaceError.GEOMETRY)
+    if len(value) > MAX_RING_POSITIONS:
+        raise ValidationError(
+            f"边界的点数过多（最多{MAX_RING_POSITIONS}个）", code=PlaceError.GEOMETRY
+        )
+    points = [_position(p) for p in value]
+    if len(points) < 4 or len(set(points)) < 3:
+        raise ValidationError("多边形至少需要三个不同的顶点", code=PlaceError.GEOMETRY)
+    if points[0] != points[-1]:
+        raise ValidationError(
+            "多边形边界未闭合（首尾坐标须相同）", code=PlaceError.GEOMETRY
+        )
+    edges = list(pairwise(points))
+    if len(edges) > CROSSING_CHECK_LIMIT:
+        return points  # a surveyed outline, checked where it was drawn
+    for i, (a, b) in enumerate(edges):
+        for c, d in edges[i + 2 :]:
+            if _segments_cross(a, b, c, d):
+                raise ValidationError(
+                    "多边形的边界自相交，请调整顶点使边界不交叉",
+                    code=PlaceError.GEOMETRY,
+                )
+    return points
+
+
+def _polygon(value):
+    if not isinstance(value, list) or not value:
+        raise ValidationError("多边形缺少边界", code=PlaceError.GEOMETRY)
+    for ring in value:
+        _ring(ring)
+
+
+def _line(value):
+    if not isinstance(value, list) or len(value) < 2:
+        raise ValidationError("线至少需要两个点", code=PlaceError.GEOMETRY)
+    for p in value:
+        _position(p)
+
+
+def _nonempty_list(value):
+    if not isinstance(value, list) or not value:
+        raise ValidationError("GeoJSON缺少coordinates", code=PlaceError.GEOMETRY)
+    return value
+
+
+# How each geometry type's coordinates are checked.
+COORDINATE_CHECKS = {
+    "Point": _position,
+    "LineString": _line,
+    "MultiLineString": lambda v: [_line(x) for x in _nonempty_list(v)],
+    "Polygon": _polygon,
+    "MultiPolygon": lambda v: [_polygon(x) for x in _nonempty_list(v)],
+}
+
+
 def validate_geometry(geometry):
+    """A GeoJSON geometry whose coordinates are degrees, rings closed and not
+    crossing themselves (what the map editor draws, or a pasted/imported shape)."""
     if geometry in (None, ""):
         return None
     if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
@@ -62,6 +161,7 @@ def validate_geometry(geometry):
         )
     if not isinstance(geometry.get("coordinates"), list):
         raise ValidationError("GeoJSON缺少coordinates", code=PlaceError.GEOMETRY)
+    COORDINATE_CHECKS[geometry["type"]](geometry["coordinates"])
     return geometry
 
 

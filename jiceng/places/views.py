@@ -199,7 +199,12 @@ def create(request, parent_pk):
     )
     if kind not in kinds:
         raise Http404
-    form = PlaceForm(request.POST or None, initial={"code": parent.code})
+    form = PlaceForm(
+        request.POST or None,
+        initial={"code": parent.code},
+        kind=kind,
+        reference_url=reverse("places:map_data", args=[parent.pk]),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             place = services.create_place(
@@ -219,10 +224,24 @@ def create(request, parent_pk):
     )
 
 
+def _reference_url(user, place):
+    """The outlines drawn beside the editor: the parent and the place's siblings
+    where the user sees the parent, else the place's own children."""
+    parent = Place.objects.get_parent(place)
+    shown = parent if parent is not None and can(user, parent) else place
+    return reverse("places:map_data", args=[shown.pk])
+
+
 @login_required
 def edit(request, pk):
     place = get_visible_or_404(Place.objects, request.user, "change", pk=pk)
-    form = PlaceForm(request.POST or None, instance=place)
+    form = PlaceForm(
+        request.POST or None,
+        instance=place,
+        kind=place.kind,
+        reference_url=_reference_url(request.user, place),
+        self_id=place.pk,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_place(actor=request.user, place=place, **form.cleaned_data)

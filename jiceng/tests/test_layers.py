@@ -4,6 +4,7 @@ core → places → people, party, transfer, notices → cases, volunteer →
 accounts, alliances, deliberation, onewindow, intelligence, workforce → assessment →
 home, demo, insight.
 home, demo, screen.
+home, demo, atlas.
 Every `import jiceng.<app>` / `from jiceng.<app> …` in an app's code and tests is
 checked, including imports inside functions (a lazy import is still a dependency).
 """
@@ -22,6 +23,7 @@ LAYERS = [
     {"assessment"},
     {"home", "demo", "insight"},
     {"home", "demo", "screen"},
+    {"home", "demo", "atlas"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 ROOT = Path(__file__).resolve().parent.parent
