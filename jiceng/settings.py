@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "jiceng.workforce",
     "jiceng.assessment",
     "jiceng.home",
+    "jiceng.portal",  # the public portal (/public/), top layer
     "jiceng.demo",  # seeds every app above: installed last
 ]
 

@@ -23,4 +23,5 @@ urlpatterns = [
     path("open311/v2/", include("jiceng.cases.open311_urls")),
     path("intelligence/", include("jiceng.intelligence.urls")),
     path("api/v1/", api.urls),
+    path("public/", include("jiceng.portal.urls")),
 ]

@@ -6,4 +6,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = "考核评价与督察"
 
     def ready(self):
+        from . import public  # the public portal's sections
         from .views import panels  # noqa: F401  (registers the place-page panel)
+
+        public.register()

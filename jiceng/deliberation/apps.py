@@ -5,3 +5,8 @@ class DeliberationConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "jiceng.deliberation"
     verbose_name = "议事协商"
+
+    def ready(self):
+        from . import public  # the public portal's sections
+
+        public.register()

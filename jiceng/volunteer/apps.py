@@ -10,3 +10,6 @@ class VolunteerConfig(AppConfig):
         from . import party_life
 
         party_life.register()
+        from . import public  # the public portal's sections
+
+        public.register()
