@@ -2,6 +2,8 @@
 phone page, narrowed to a district, street or community, each with a page of its
 own; every page carries WeChat share tags and a QR code of its address."""
 
+from functools import lru_cache
+
 from django.http import Http404
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -41,23 +43,32 @@ def chosen_place(request, places):
     return None, "未找到所选地区，已显示全区内容"
 
 
+@lru_cache(maxsize=512)
+def share_qr(url):
+    """The QR code of a page's share address; drawing one takes ~0.1 s, and the
+    addresses are few (sections × places), so each is drawn once per process."""
+    return qr_svg(url, box_size=6)
+
+
 def _common(request, *, title, description, places, place, notice):
     district = next((p for p in places if p.kind == PlaceKind.DISTRICT), None)
     area = place.name if place else (district.name if district else "")
-    page_url = request.build_absolute_uri()
+    # the canonical address: the page and its place, nothing else of the query
+    place_query = f"?place={place.code}" if place else ""
+    page_url = request.build_absolute_uri(request.path) + place_query
     return {
         "page_title": f"{title} · {area}" if area else title,
         "area": area,
         "description": description,
         "share_image": request.build_absolute_uri(static(SHARE_IMAGE)),
         "page_url": page_url,
-        "share_qr": qr_svg(page_url, box_size=6),
+        "share_qr": share_qr(page_url),
         "places": [
             (p, "\u3000" * (p.depth - (district.depth if district else 1)))
             for p in places
         ],
         "place": place,
-        "place_query": f"?place={place.code}" if place else "",
+        "place_query": place_query,
         "notice": notice,
     }
 
