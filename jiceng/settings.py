@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "jiceng.insight",
     "jiceng.screen",
     "jiceng.atlas",
+    "jiceng.portal",  # the public portal (/public/), top layer
     "jiceng.demo",  # seeds every app above: installed last
 ]
 

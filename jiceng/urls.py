@@ -26,4 +26,5 @@ urlpatterns = [
     path("atlas/", include("jiceng.atlas.urls")),
     path("api/v1/", api.urls),
     path("screen/", include("jiceng.screen.urls")),
+    path("public/", include("jiceng.portal.urls")),
 ]

@@ -460,4 +460,45 @@ def compound_chart(user):
             return
         response = user.client.get(
             f"/places/{random.choice(ids)}/", name="/places/[id]/"
+# ---- anonymous residents on the public portal (/public/) --------------------------------
+
+# No login: a resident opens a shared link, reads the portal, a section, the wish wall
+# or a 公示 page, and looks a case up by its 查询码.
+ROLES["public"] = Role((), 10, login="none")
+FLOWS["public"] = []
+
+PORTAL_SECTION = re.compile(r'href="(/public/[a-z-]+/)(?:\?[^"]*)?"')
+PORTAL_PLACE = re.compile(r'<option value="(\d+)"')
+
+
+@flow("public", 4)
+def portal(user):
+    response = user.client.get("/public/", name="/public/")
+    places = PORTAL_PLACE.findall(response.text) if response.ok else []
+    if places:
+        user.client.get(
+            f"/public/?place={random.choice(places)}", name="/public/?place=[code]"
+        )
+
+
+@flow("public", 3)
+def portal_section(user):
+    response = user.client.get("/public/", name="/public/")
+    sections = sorted(set(PORTAL_SECTION.findall(response.text))) if response.ok else []
+    if sections:
+        user.client.get(random.choice(sections), name="/public/[section]/")
+
+
+@flow("public", 2)
+def portal_wall(user):
+    user.client.get("/volunteer/wall/", name="/volunteer/wall/")
+    user.client.get("/deliberation/public/", name="/deliberation/public/")
+
+
+@flow("public", 1)
+def portal_case_lookup(user):
+    tokens = user.site.get("case_tokens") or []
+    if tokens:
+        user.client.get(
+            "/cases/s/", params={"token": random.choice(tokens)}, name="/cases/s/?token"
         )

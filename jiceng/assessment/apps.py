@@ -7,4 +7,7 @@ class AssessmentConfig(AppConfig):
 
     def ready(self):
         from . import tiles  # noqa: F401  (registers the dashboard tiles)
+        from . import public  # the public portal's sections
         from .views import panels  # noqa: F401  (registers the place-page panel)
+
+        public.register()

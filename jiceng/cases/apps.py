@@ -16,3 +16,6 @@ class CasesConfig(AppConfig):
             "step",
             {**{name: s.label for name, s in STEPS.items()}, **EVENT_LABELS},
         )
+        from . import public  # the public portal's sections
+
+        public.register()

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/", cases.detail, name="detail"),
     path("<int:pk>/act/", cases.act, name="act"),
     path("<int:pk>/merge/", cases.merge, name="merge"),
+    path("s/", cases.public_lookup, name="public_lookup"),
     path("s/<str:token>/", cases.public, name="public"),
     path("grids.geojson", cases.grids_geojson, name="grids"),
     path("keys/", keys.key_list, name="keys"),

@@ -8,3 +8,6 @@ class DeliberationConfig(AppConfig):
 
     def ready(self):
         from . import tiles  # noqa: F401  (registers the dashboard tiles)
+        from . import public  # the public portal's sections
+
+        public.register()

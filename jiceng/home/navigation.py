@@ -90,6 +90,8 @@ MENU = [
     MenuItem(_("我的登记信息"), "accounts:me", "person-vcard"),
     MenuItem(_("审计日志"), "core:audit_list", "journal-text"),
     MenuItem(_("账号与安全"), "home:account", "shield-lock"),
+    # Public, for everyone: the page staff share with residents.
+    MenuItem(_("居民服务门户"), "portal:index", "globe2"),
 ]
 
 

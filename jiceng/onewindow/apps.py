@@ -7,3 +7,6 @@ class OnewindowConfig(AppConfig):
 
     def ready(self):
         from . import tiles  # noqa: F401  (registers the dashboard tiles)
+        from . import public  # the public portal's sections
+
+        public.register()

@@ -5,6 +5,7 @@ accounts, alliances, deliberation, onewindow, intelligence, workforce → assess
 home, demo, insight.
 home, demo, screen.
 home, demo, atlas.
+home, demo, portal.
 Every `import jiceng.<app>` / `from jiceng.<app> …` in an app's code and tests is
 checked, including imports inside functions (a lazy import is still a dependency).
 """
@@ -24,6 +25,7 @@ LAYERS = [
     {"home", "demo", "insight"},
     {"home", "demo", "screen"},
     {"home", "demo", "atlas"},
+    {"home", "demo", "portal"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 ROOT = Path(__file__).resolve().parent.parent

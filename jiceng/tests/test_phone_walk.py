@@ -165,8 +165,10 @@ def check_page(page, path):
     return problems, found["links"]
 
 
-def walk(browser, base_url, roles=ROLES, max_pages=MAX_PAGES):
-    """Walk every role's pages at 375 px; return {"user path": [problems]}."""
+def walk(browser, base_url, roles=ROLES, max_pages=MAX_PAGES, start="/"):
+    """Walk every role's pages at 375 px; return {"user path": [problems]}.
+
+    A role of None walks without logging in (the public portal)."""
     seen, failures, visited = set(), {}, 0
     for username in roles:
         context = browser.new_context(
@@ -179,8 +181,9 @@ def walk(browser, base_url, roles=ROLES, max_pages=MAX_PAGES):
         page = context.new_page()
         page.js_errors = []
         page.on("pageerror", lambda exc, page=page: page.js_errors.append(str(exc)))
-        login(page, username)
-        queue = [("/", 0)]  # each role's own workbench, then the new patterns
+        if username is not None:
+            login(page, username)
+        queue = [(start, 0)]  # each role's own workbench, then the new patterns
         while queue and visited < max_pages:
             path, depth = queue.pop(0)
             key = pattern(path)
@@ -209,6 +212,19 @@ def test_every_page_of_every_role_fits_a_phone(browser, live_site):
 
     # then every page fits the screen and speaks Chinese
     assert visited > 60, f"the walk reached only {visited} pages"
+    report = "\n".join(
+        f"{where}: " + "; ".join(problems) for where, problems in failures.items()
+    )
+    assert not failures, f"{len(failures)} of {visited} pages:\n{report}"
+
+
+def test_the_public_portal_fits_a_phone_without_login(browser, live_site):
+    # given an anonymous resident on a 375 px phone whose language is English
+    # when the walk opens every page reachable from the portal, one per URL pattern
+    failures, visited = walk(browser, live_site, roles=[None], start="/public/")
+
+    # then every public page fits the screen and speaks Chinese
+    assert visited > 8, f"the walk reached only {visited} pages"
     report = "\n".join(
         f"{where}: " + "; ".join(problems) for where, problems in failures.items()
     )

@@ -11,3 +11,6 @@ class VolunteerConfig(AppConfig):
 
         party_life.register()
         from . import tiles  # noqa: F401  (registers the dashboard tiles)
+        from . import public  # the public portal's sections
+
+        public.register()

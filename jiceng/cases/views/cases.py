@@ -1,6 +1,8 @@
 """Case pages: report (H5), lists by role, the map, detail with the next steps,
 and the reporter's public status page."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
@@ -218,6 +220,35 @@ def public(request, token):
             "can_rate": case.status == Status.CLOSED,
         },
         status=400 if form.errors else 200,
+    )
+
+
+TOKEN_IN_LINK = re.compile(r"(?:/s/)?([A-Za-z0-9_-]{16,32})/?$")
+
+
+def public_lookup(request):
+    """Find the reporter's status page by its 查询码 or the pasted link (no login)."""
+    text = request.GET.get("token", "").strip()[:300]
+    error = ""
+    if text:
+        found = TOKEN_IN_LINK.search(text)
+        case = (
+            Case.objects.filter(public_token=found.group(1))
+            .only("public_token")
+            .first()
+            if found
+            else None
+        )
+        if case is not None:
+            return redirect(case.get_public_url())
+        error = "未找到该查询码对应的案件，请核对进度链接或查询码"
+    elif "token" in request.GET:
+        error = "请输入查询码或粘贴进度链接"
+    return render(
+        request,
+        "cases/public_lookup.html",
+        {"token": text, "error": error},
+        status=404 if text else (400 if error else 200),
     )
 
 

@@ -1,20 +1,16 @@
 """Activities, QR check-in, hours approval, 主题党日 plans, teams."""
 
-import io
-
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
+from jiceng.core.qr import qr_svg
 from jiceng.core.scope import can, get_visible_or_404, permission_required
 
 from .. import services
@@ -105,13 +101,6 @@ def activity_new(request):
         {"form": form, "title": "发布志愿活动", "submit": "发布"},
         status=400 if form.errors else 200,
     )
-
-
-def qr_svg(url):
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return mark_safe(buffer.getvalue().decode())  # noqa: S308 (our own generated SVG)
 
 
 @permission_required("volunteer.view")
