@@ -108,8 +108,12 @@ def test_a_city_seed_resumes_after_a_crash_and_never_duplicates(monkeypatch):
     # given the next run killed in the second district's case loop
     monkeypatch.setattr(PeopleBuilder, "build_street", build_street)
 
-    def dies_in_the_case_loop(*args, **kwargs):
-        raise Interrupted
+    seed_case_loop = generator.seed_case_loop
+
+    def dies_in_the_case_loop(district, **kwargs):
+        if district.code == SECOND.code:
+            raise Interrupted
+        return seed_case_loop(district, **kwargs)
 
     monkeypatch.setattr(generator, "seed_case_loop", dies_in_the_case_loop)
     with pytest.raises(Interrupted):
