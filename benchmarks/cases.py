@@ -275,9 +275,10 @@ def weighted(rng, choices):
 
 
 class District:
-    """What the generator needs to know about the seeded demo district."""
+    """What the generator needs to know about the seeded demo district (under: the
+    code of one district of a city, whose grids alone get the cases)."""
 
-    def __init__(self):
+    def __init__(self, under=None):
         from django.contrib.auth import get_user_model
 
         from jiceng.cases.models import Category, RoutingRule
@@ -285,7 +286,11 @@ class District:
         from jiceng.core.roles import Role
         from jiceng.places.models import Place, PlaceKind
 
-        places = list(Place.objects.values("id", "path", "kind", "name", "geometry"))
+        places = Place.objects.all()
+        if under:
+            root = Place.objects.get(code=under, kind=PlaceKind.DISTRICT)
+            places = places.filter(path__startswith=root.path)
+        places = list(places.values("id", "path", "kind", "name", "geometry"))
         self.grids = []
         for grid in (p for p in places if p["kind"] == PlaceKind.GRID):
             below = {
@@ -659,8 +664,9 @@ def generate_chunk(task):
     return case_rows, event_rows, statuses
 
 
-def build(n):
-    """Generate n cases with their timelines into the current database.
+def build(n, under=None):
+    """Generate n cases with their timelines into the current database (under: in
+    the grids of the district with that code only, a city's district).
 
     A forked worker generates chunks while this process inserts the previous one
     (COPY / raw executemany), so the two cores both work."""
@@ -674,11 +680,11 @@ def build(n):
     from jiceng.core import crypto
     from jiceng.core.validators import mask_mobile
 
-    rng = random.Random(f"benchcases:{n}")
+    rng = random.Random(f"benchcases:{n}" + (f":{under}" if under else ""))
     clock = Clock()
     now = int(timezone.now().timestamp())
     clock.check(rng, now)
-    district = District()
+    district = District(under)
     postgres = connection.vendor == "postgresql"
     case_fields = list(Case._meta.concrete_fields)
     # events get their ids from the database, in insertion order
@@ -1831,7 +1837,7 @@ def run():
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "build":
         bench.setup_django(os.environ["DATABASE_URL"])
-        build(int(sys.argv[2]))
+        build(int(sys.argv[2]), *sys.argv[3:4])
     elif len(sys.argv) > 1 and sys.argv[1] == "credentials":
         bench.setup_django(os.environ["DATABASE_URL"])
         credentials()

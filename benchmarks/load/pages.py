@@ -4,10 +4,12 @@ and milliseconds per page, for the before/after figures of a load finding.
     python benchmarks/load/pages.py [--db load_district] [--n 5] PATH[@user] ...
 
 PATH is fetched as user (a demo account; none: anonymous). Runs with run.py's
-production environment for that database.
+production environment for that database. --json prints every page's times (for
+scaling.py) instead of the table.
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -25,6 +27,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="load_district")
     parser.add_argument("--n", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
     parser.add_argument("pages", nargs="+")
     args = parser.parse_args()
     os.environ.update(run.site_env(args.db))
@@ -37,6 +40,7 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    found = {}
     for spec in args.pages:
         path, _, username = spec.partition("@")
         client = Client(HTTP_HOST="127.0.0.1")
@@ -52,11 +56,16 @@ def main():
                     b"".join(response.streaming_content)
                 times.append((time.perf_counter() - t0) * 1000)
             queries = len(captured.captured_queries)
+        found[spec] = {"status": response.status_code, "ms": times, "queries": queries}
+        if args.json:
+            continue
         print(
             f"{spec:55} {response.status_code} median {statistics.median(times):8.1f} ms"
             f"  queries {queries}",
             flush=True,
         )
+    if args.json:
+        print(json.dumps(found))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,21 @@ What it does:
    lost writes: ``site.py count`` after each server run (every 随手拍/API/Open311 report
    that got a 2xx/302 exists exactly once).
 
+City size (about 10 districts, 2M residents, 5M cases in one database):
+
+    .venv/bin/python benchmarks/load/run.py --size city [--districts 10]
+        [--cases 5000000] [--seed-only] [--db load_city]
+
+seeds ``seed_demo --size district --districts 1``, then ``--districts 2`` … (each
+call adds one district; the first is the district-size demo, the others have their
+own codes 510503 … and accounts d2.wangge …), each followed by its share of
+``--cases`` (cases.py build N CODE), and reports each district's seed and case
+seconds and the database size after it. Hours at city size: it resumes with the
+district it stopped in when run again. The load steps then run as above, with the
+first district's demo accounts; compare a page's p95 with the district-size run's
+at the same user count (goal ≤ 1.5×), or time single pages on both databases with
+pages.py --db.
+
 Results: benchmarks/results/load.json and one line per step on stdout (also the
 machine's load average: other processes share the CPUs, so compare ratios).
 """
@@ -51,7 +66,8 @@ WORK = Path(os.environ.get("LOAD_TMP") or bench.TMP_DIR.parent / "jiceng-load")
 KEYS = bench.DATA_DIR / "load-keys.env"
 VENV = Path(bench.PYTHON).parent
 KNEE_FACTOR = 3.0
-CASES = {"district": 200_000}  # a district's year of cases
+CASES = {"district": 200_000, "city": 5_000_000}  # a year of cases
+DISTRICTS = {"city": 10}  # seed_demo --size city: ten district-size districts
 
 
 def log(*args):
@@ -128,16 +144,75 @@ def seeded(env):
     return out.stdout.strip().endswith("True")
 
 
-def case_count(env):
+def case_count(env, district=None):
+    """The cases in the database, or in the district with that code."""
+    where = ""
+    if district:
+        where = (
+            ".filter(place__path__startswith=Place.objects.get("
+            f"code='{int(district)}', kind='district').path)"
+        )
     out = manage(
         env,
         "shell",
         "-c",
-        "from jiceng.cases.models import Case; print(Case.objects.count())",
+        "from jiceng.cases.models import Case; from jiceng.places.models import Place;"
+        f" print(Case.objects{where}.count())",
         capture_output=True,
         text=True,
     )
     return int(out.stdout.split()[-1])
+
+
+def add_cases(env, wanted, district=None, top_up=True):
+    """Bring the cases (of district) up to wanted with benchmarks/cases.py's bulk
+    generator (top_up=False: add wanted, as the district runs always did); return
+    the seconds it took, or None when nothing was missing."""
+    have = case_count(env, district)
+    if have >= wanted:
+        return None
+    n = wanted - have if top_up else wanted
+    where = f" in {district}" if district else ""
+    log(f"adding a year of cases{where}: {n:,} (has {have:,})")
+    t0 = time.monotonic()
+    subprocess.run(
+        [bench.PYTHON, str(HERE.parent / "cases.py"), "build", str(n)]
+        + ([district] if district else []),
+        env=env,
+        cwd=bench.ROOT,
+        check=True,
+    )
+    return round(time.monotonic() - t0, 1)
+
+
+def seed_city(db, size, cases, districts):
+    """A city: seed_demo --districts 1, 2 … n, each call adding one district (the
+    ones there are skipped), then that district's share of the cases; so every
+    district's time and the database's growth are measured, and an interrupted
+    seed resumes with the district it stopped in."""
+    env = site_env(db)
+    bench.ensure_pg_database(env["DATABASE_URL"])
+    manage(env, "migrate", "--noinput", "-v0")
+    if not (Path(env["JICENG_VAR_DIR"]) / "static" / "staticfiles.json").exists():
+        manage(env, "collectstatic", "--noinput", "-v0")
+    found = {"districts": []}
+    for number in range(1, districts + 1):
+        code = str(510502 + number - 1)  # jiceng.demo.city.district_spec's codes
+        step = {"district": code}
+        t0 = time.monotonic()
+        manage(env, "seed_demo", "--size", size, "--districts", str(number))
+        step["seed_seconds"] = round(time.monotonic() - t0, 1)
+        if number == 1:  # the same cases as a district-size run's (one district)
+            step["cases_seconds"] = add_cases(env, cases // districts, top_up=False)
+        else:
+            step["cases_seconds"] = add_cases(env, cases // districts, code)
+        step["database_bytes"] = database_size(env)
+        found["districts"].append(step)
+        log(f"{db}: district {number} {step}")
+    found["cases"] = case_count(env)
+    found["database_bytes"] = database_size(env)
+    log(f"{db}: {found['database_bytes'] / 2**20:.0f} MiB, {found['cases']:,} cases")
+    return found
 
 
 def seed(db, size, cases, extra=()):
@@ -158,17 +233,8 @@ def seed(db, size, cases, extra=()):
         manage(env, "seed_demo", "--size", size, *extra)
         found["seed_seconds"] = round(time.monotonic() - t0, 1)
         log(f"{db}: seeded in {found['seed_seconds']:.0f} s")
-    have = case_count(env)
-    if cases and have < cases:
-        log(f"{db}: adding a year of cases: {cases:,} (has {have:,})")
-        t0 = time.monotonic()
-        subprocess.run(
-            [bench.PYTHON, str(HERE.parent / "cases.py"), "build", str(cases)],
-            env=env,
-            cwd=bench.ROOT,
-            check=True,
-        )
-        found["cases_seconds"] = round(time.monotonic() - t0, 1)
+    if cases:
+        found["cases_seconds"] = add_cases(env, cases, top_up=False)
     found["cases"] = case_count(env)
     found["database_bytes"] = database_size(env)
     log(f"{db}: {found}, {found['database_bytes'] / 2**20:.0f} MiB")
@@ -380,13 +446,25 @@ def main():
     parser.add_argument(
         "--cases", type=int, default=None, help="a year of cases (district: 200000)"
     )
+    parser.add_argument(
+        "--districts",
+        type=int,
+        default=None,
+        help="districts in one database (city: 10); seeded one after another, "
+        "each with its share of --cases",
+    )
     parser.add_argument("--seed-only", action="store_true")
     parser.add_argument("--label", default="", help="a name for this run's results")
     args = parser.parse_args()
     db = args.db or f"load_{args.size}"
     data = {"size": args.size, "database": db, "machine": bench.machine_info()}
     cases = args.cases if args.cases is not None else CASES.get(args.size, 0)
-    data.update(seed(db, args.size, cases))
+    districts = args.districts or DISTRICTS.get(args.size, 1)
+    if districts > 1:
+        size = "district" if args.size == "city" else args.size
+        data.update(seed_city(db, size, cases, districts))
+    else:
+        data.update(seed(db, args.size, cases))
     if args.seed_only:
         bench.write_results("load", data, section=args.label or f"seed-{db}")
         return

@@ -6,7 +6,7 @@ Tests and docs rely on these usernames. Every account has the same password; run
 account's assignments exactly the ones listed here.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -223,11 +223,30 @@ def _key(fields):
     )
 
 
+def district_accounts(spec=None):
+    """The demo accounts of a city's district: the first district's are ACCOUNTS;
+    a further district has the same roles (no superuser) under its prefix."""
+    if spec is None or spec.first:
+        return ACCOUNTS
+    return [
+        replace(
+            account,
+            username=spec.username(account.username),
+            display_name=f"{spec.name}{account.display_name}",
+        )
+        for account in ACCOUNTS
+        if account.role != SUPERUSER
+    ]
+
+
 @transaction.atomic
-def ensure_demo_accounts(log=None):
-    """Create or update the demo users and make their assignments exactly as listed."""
+def ensure_demo_accounts(log=None, spec=None):
+    """Create or update the demo users and make their assignments exactly as listed.
+
+    spec (city.DistrictSpec): a further district of a city, whose accounts are
+    prefixed (d2.wangge); the first district's by default."""
     log = log or (lambda message: None)
-    district = find_district()
+    district = find_district(spec.code) if spec else find_district()
     if district is None:
         raise LookupError("演示区尚未生成，请先运行 seed_demo")
     targets = _resolve_targets(district)
@@ -235,7 +254,7 @@ def ensure_demo_accounts(log=None):
     users = {}
     # One hash for the shared password: argon2 is deliberately slow (~0.2 s per hash).
     hashes = {}
-    for account in ACCOUNTS:
+    for account in district_accounts(spec):
         superuser = account.role == SUPERUSER
         display_name = account.display_name
         resident = targets["_member_resident"] if account.role == Role.MEMBER else None

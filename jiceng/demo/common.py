@@ -8,7 +8,7 @@ Dates derive from the fixed BASE_DATE, never from today.
 """
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db import connections, router
@@ -40,6 +40,7 @@ class Size:
     units: dict
     empty_share: float = 0.10
     family_group_share: float = 0.3
+    districts: int = 1  # how many such districts one seed makes (a city: 10)
 
 
 SIZES = {
@@ -84,13 +85,17 @@ SIZES = {
 }
 
 
+# A city: ten district-size districts in one database (about 2M residents).
+SIZES["city"] = replace(SIZES["district"], districts=10)
+
+
 def stream(seed, *parts) -> random.Random:
     """The random stream named by the seed and a label such as ("people", 0, 1)."""
     return random.Random(":".join(str(p) for p in (seed, *parts)))
 
 
-def find_district():
-    return Place.objects.filter(code=DISTRICT_CODE, kind=PlaceKind.DISTRICT).first()
+def find_district(code=DISTRICT_CODE):
+    return Place.objects.filter(code=code, kind=PlaceKind.DISTRICT).first()
 
 
 # ---- trees ----------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from jiceng.places.models import Place, PlaceKind
 
 from .accounts import (
     demo_departments,
+    district_accounts,
     ensure_demo_accounts,
     ensure_departments,
     purge_accounts,
@@ -34,6 +35,7 @@ from .alliances import purge_alliances, seed_alliances
 from .assessment import purge_assessment, seed_assessment
 from .campaigns import purge_campaigns, seed_campaigns
 from .cases import purge_cases, seed_case_loop
+from .city import district_spec
 from .common import SIZES, find_district, stream
 from .deliberation import purge_deliberation, seed_deliberation
 from .identity import Identities
@@ -53,17 +55,21 @@ GENERATOR_CACHE_KIB = 131072  # SQLite page cache while writing residents
 
 
 class DemoGenerator:
-    """Build the demo district; run() writes everything in one transaction."""
+    """Build the demo district; run() writes everything in one transaction.
 
-    def __init__(self, size="small", seed=1, log=None):
+    spec (city.DistrictSpec): which district of a city to build; the first (the
+    documented demo) by default."""
+
+    def __init__(self, size="small", seed=1, log=None, spec=None):
         if size not in SIZES:
             raise ValueError(f"unknown size {size!r}")
         self.size_name, self.size, self.seed = size, SIZES[size], seed
+        self.spec = spec or district_spec(seed, 1)
         self.log = log or (lambda message: None)
         self.identities = Identities()
 
     def rng(self, *parts):
-        return stream(self.seed, *parts)
+        return stream(self.spec.seed, *parts)
 
     def run(self):
         # The cyclic GC rescans every live object on each collection; with hundreds of
@@ -82,12 +88,22 @@ class DemoGenerator:
         with transaction.atomic(), sqlite_cache(GENERATOR_CACHE_KIB, model=Resident):
             ensure_departments()
             note = f"演示数据（规模 {self.size_name}，种子 {self.seed}）"
-            district, places = build_places(**parts, note=note)
+            if not self.spec.first:
+                note = f"演示数据（规模 {self.size_name}，种子 {self.seed}，"
+                note += f"第 {self.spec.number} 个区）"
+            district, places = build_places(**parts, note=note, spec=self.spec)
             elapsed = time.monotonic() - started
             self.log(f"地点已生成：{places} 个（{elapsed:.1f} 秒）")
-            units = build_units(district=district, identities=self.identities, **parts)
+            units = build_units(
+                district=district, identities=self.identities, spec=self.spec, **parts
+            )
             self.log(f"单位已生成：{len(units.all)} 个")
-            people = PeopleBuilder(identities=self.identities, units=units, **parts)
+            people = PeopleBuilder(
+                identities=self.identities,
+                units=units,
+                others=not self.spec.first,
+                **parts,
+            )
             party = PartyBuilder(identities=self.identities, **parts)
             for s, street in enumerate(district.children):
                 t0 = time.monotonic()
@@ -102,9 +118,25 @@ class DemoGenerator:
         return district
 
 
-def seed_apps(*, seed, log):
+def seed_apps(*, seed, log, spec=None):
     """Bring the demo accounts up to date, then let each app add its demo rows (key
-    population tags, cases, volunteering); each adds nothing once its rows exist."""
+    population tags, cases, volunteering); each adds nothing once its rows exist.
+
+    A city's further district (spec) gets its accounts, key-population tags and gig
+    workers and its case loop; the other apps' demo rows stay in the first district.
+    Each part commits on its own, so an interrupted run resumes after the last."""
+    if spec is not None and not spec.first:
+        ensure_demo_accounts(log=log, spec=spec)
+        district = find_district(spec.code)
+        seed_registry_extras(
+            district,
+            seed=spec.seed,
+            log=log,
+            actor=spec.username("shegong"),
+            others=True,
+        )
+        seed_case_loop(district, seed=spec.seed, log=log, spec=spec)
+        return
     ensure_demo_accounts(log=log)
     district = find_district()
     seed_registry_extras(district, seed=seed, log=log)
@@ -147,6 +179,25 @@ def summarize(district=None):
         "part_time_members": PartTimeMember.objects.filter(in_committees).count(),
         "departments": demo_departments().count(),
     }
+
+
+def delete_city_district(spec, log=None):
+    """Remove a city's further district (what seed_apps gave it, its accounts and
+    its people, party, units and places)."""
+    log = log or (lambda message: None)
+    district = find_district(spec.code)
+    usernames = [a.username for a in district_accounts(spec)]
+    with transaction.atomic():
+        if district is not None:
+            purge_registry(district)
+            purge_cases(district)
+        purge_accounts(district, usernames)
+        if district is not None:
+            purge_party(district)
+            purge_people(district)
+            purge_units(district)
+            purge_places(district)
+            log(f"已删除演示区「{district.name}」及其全部数据")
 
 
 def delete_demo_data(usernames, log=None):

@@ -12,7 +12,7 @@ from jiceng.core.scope import path_prefix
 from jiceng.people.models import Household, Occupancy, Relation, ResidenceType, Resident
 
 from .common import BASE_DATE, BATCH_SIZE, pick, purge, set_column, weighted, years_ago
-from .identity import ETHNICITIES, SURNAMES
+from .identity import ETHNICITIES, SURNAMES, make_id_number
 from .party import maybe_member
 from .units import pick_unit
 
@@ -144,9 +144,12 @@ def phone_share(age):
 class PeopleBuilder:
     """Writes the households and residents of one street after another."""
 
-    def __init__(self, *, size, streams, identities, units):
+    def __init__(self, *, size, streams, identities, units, others=False):
         self.size, self.streams = size, streams
         self.identities, self.units = identities, units
+        # others: the database holds other districts' residents, whose ID numbers
+        # this generator never saw (a city's further districts)
+        self.others = others
 
     def build_street(self, s, street):
         """Households and residents of street number s, one community at a time;
@@ -187,6 +190,8 @@ class PeopleBuilder:
                             )
                             heads.append(residents[first])
                             grid.extra.append((building, dwelling, here))
+        if self.others:
+            self._avoid_stored(residents)
         Household.objects.bulk_create(households, batch_size=BATCH_SIZE)
         Resident.objects.bulk_create(residents, batch_size=BATCH_SIZE)
         Occupancy.objects.bulk_create(
@@ -202,6 +207,37 @@ class PeopleBuilder:
             if not isinstance(rec.resident, int):
                 rec.resident = rec.resident.pk
         return len(residents)
+
+    def _avoid_stored(self, residents):
+        """Give a new sequence number to each resident whose ID number another
+        district already holds (about one in a thousand): looked up by blind index,
+        one query per batch, redrawn from a stream named by the number itself."""
+        index = Resident._meta.get_field("id_number_index")
+        taken = self.identities.id_numbers
+        for start in range(0, len(residents), BATCH_SIZE):
+            batch = residents[start : start + BATCH_SIZE]
+            while True:
+                digests = {index.digest(r.id_number): r for r in batch}
+                stored = set(
+                    Resident.objects.filter(
+                        id_number_index__in=list(digests)
+                    ).values_list("id_number_index", flat=True)
+                )
+                if not stored:
+                    break
+                batch = [digests[d] for d in stored]
+                for resident in batch:
+                    number = resident.id_number
+                    rng = self.streams("id-retry", number)
+                    while number in taken:
+                        number = make_id_number(
+                            number[:6],
+                            resident.birth_date,
+                            resident.sex,
+                            rng.randrange(1, 500),
+                        )
+                    taken.add(number)
+                    resident.id_number = number
 
     @staticmethod
     def _past_stays(rng, residents):

@@ -96,10 +96,10 @@ def bbox(rects):
     )
 
 
-def build_places(*, size, streams, note):
+def build_places(*, size, streams, note, spec=None):
     """Write the place tree; return the district node (pks and paths filled in) and
     the number of places."""
-    district = lay_out(size, streams)
+    district = lay_out(size, streams, spec)
     # Paths: the district is a new root; everything else is numbered 1.. per parent.
     district.path = path_step(next_root_index(Place))
     save_places([district], note)
@@ -109,8 +109,13 @@ def build_places(*, size, streams, note):
     return district, total
 
 
-def lay_out(size, streams):
-    """The tree of place nodes, with map rectangles, names, codes and addresses."""
+def lay_out(size, streams, spec=None):
+    """The tree of place nodes, with map rectangles, names, codes and addresses.
+
+    spec (city.DistrictSpec): a further district of a city, with its own code and
+    name, street and community names further down the lists, and its own square of
+    the map beside the first district's."""
+    code, name = (spec.code, spec.name) if spec else (DISTRICT_CODE, DISTRICT_NAME)
     rng = streams("places")
     compound_names = _compound_names(streams("compound-names"))
     addresses = set()
@@ -121,6 +126,9 @@ def lay_out(size, streams):
     total_w = s_cols * c_cols * g_cols * CELL_W
     total_h = s_rows * c_rows * g_rows * CELL_H
     left, top = CENTER_LNG - total_w / 2, CENTER_LAT + total_h / 2
+    if spec is not None:
+        col, row = spec.slot
+        left, top = left + col * total_w * 1.05, top + row * total_h * 1.05
 
     def grid_rect(s, c, g):
         col = ((s % s_cols) * c_cols + c % c_cols) * g_cols + g % g_cols
@@ -135,20 +143,21 @@ def lay_out(size, streams):
                 addresses.add(text)
                 return text
 
-    district = Node(PlaceKind.DISTRICT, DISTRICT_NAME, DISTRICT_CODE)
-    community_no = 0
+    district = Node(PlaceKind.DISTRICT, name, code)
+    community_no = spec.shift(0, size.streets * size.communities) if spec else 0
     for s in range(size.streets):
+        named = spec.shift(s, size.streets) if spec else s
         street = Node(
             PlaceKind.STREET,
-            P.STREET_NAMES[s],
-            f"{DISTRICT_CODE}{s + 1:03d}",
+            P.STREET_NAMES[named % len(P.STREET_NAMES)],
+            f"{code}{s + 1:03d}",
             district,
         )
         srng = streams("places", s)
         for c in range(size.communities):
             community = Node(
                 PlaceKind.COMMUNITY,
-                P.COMMUNITY_NAMES[community_no],
+                P.COMMUNITY_NAMES[community_no % len(P.COMMUNITY_NAMES)],
                 f"{street.code}{c + 1:03d}",
                 street,
             )

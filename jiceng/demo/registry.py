@@ -51,15 +51,16 @@ def _age(born, today):
 
 
 @transaction.atomic
-def seed_registry_extras(district, *, seed, log=print):
+def seed_registry_extras(district, *, seed, log=print, actor="shegong", others=False):
+    """actor: who tags (the district's community worker); others: the database
+    holds other districts' gig workers, whose ID numbers must not recur."""
     if ResidentTag.objects.filter(
         path_prefix(district.path, "resident__place__path")
     ).exists():
         return
     users = get_user_model().objects
     actor = (
-        users.filter(username="shegong").first()
-        or users.filter(is_superuser=True).first()
+        users.filter(username=actor).first() or users.filter(is_superuser=True).first()
     )
     if actor is None:
         return
@@ -109,7 +110,7 @@ def seed_registry_extras(district, *, seed, log=print):
             while True:
                 region = pick(rng, WORKER_REGIONS)
                 number = make_id_number(region, born, sex, rng.randrange(1, 500))
-                if number not in seen:
+                if number not in seen and not (others and _stored_worker(number)):
                     seen.add(number)
                     break
             era = "middle" if born.year < 1990 else "young"
@@ -129,6 +130,11 @@ def seed_registry_extras(district, *, seed, log=print):
             )
     GigWorker.objects.bulk_create(workers, batch_size=1000)
     log(f"重点人群标签 {len(tags)} 个，新就业群体 {len(workers)} 人")
+
+
+def _stored_worker(number):
+    index = GigWorker._meta.get_field("id_number_index")
+    return GigWorker.objects.filter(id_number_index=index.digest(number)).exists()
 
 
 def purge_registry(district):

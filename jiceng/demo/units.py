@@ -121,9 +121,11 @@ def pick_unit(rng, local, everywhere):
     ).pk
 
 
-def build_units(*, district, size, streams, identities):
-    """Write the units; return them as Units."""
+def build_units(*, district, size, streams, identities, spec=None):
+    """Write the units; return them as Units. spec: a further district of a city
+    (its name in the district's agencies and shops, its code in credit codes)."""
     rng = streams("units")
+    region = spec.code if spec else DISTRICT_CODE
     streets = district.children
     communities = [c for s in streets for c in s.children]
     street_of = {id(c): si for si, s in enumerate(streets) for c in s.children}
@@ -132,6 +134,8 @@ def build_units(*, district, size, streams, identities):
     credit_codes = set()
     objs = []
     for kind, name, place, _community in placed:
+        if spec is not None and not spec.first:
+            name = name.replace(N.DISTRICT_NAME, spec.name)
         has_org = (
             kind in PUBLIC_UNITS
             or (kind == UnitKind.PROPERTY and rng.random() < 0.6)
@@ -146,7 +150,7 @@ def build_units(*, district, size, streams, identities):
             Unit(
                 name=name,
                 kind=kind,
-                credit_code=_credit_code(rng, kind, name, credit_codes),
+                credit_code=_credit_code(rng, kind, name, credit_codes, region),
                 place_id=place.pk,
                 address=address,
                 party_org_name=party_org_name,
@@ -268,7 +272,7 @@ def _place(rng, size, cands, communities):
     return placed
 
 
-def _credit_code(rng, kind, name, taken):
+def _credit_code(rng, kind, name, taken, region=DISTRICT_CODE):
     prefix = UNIT_PREFIX.get(kind, "91")
     if kind == UnitKind.SOCIAL_ORG and name.endswith(("会", "协会")):
         prefix = "51"
@@ -277,7 +281,7 @@ def _credit_code(rng, kind, name, taken):
             body = "MA" + "".join(rng.choice(USCC_CHARS) for _ in range(6))
         else:
             body = f"{rng.randrange(10**8):08d}"
-        number = f"{prefix}{DISTRICT_CODE}{org_code(body)}"
+        number = f"{prefix}{region}{org_code(body)}"
         number += uscc.calc_check_digit(number)
         if number not in taken:
             taken.add(number)

@@ -94,16 +94,26 @@ def digest(rows):
 
 
 def fingerprints(district):
+    """The digests of what the seed decided in district (and nothing outside it, so
+    a city's first district keeps the figures of the one-district demo)."""
     here = path_prefix(district.path, "place__path")
+    lives_here = path_prefix(district.path, "resident__place__path")
+    committees_here = path_prefix(district.path, "committee__place__path")
     residents = Resident.objects.filter(here).select_related("place", "work_unit")
-    members = PartyMember.objects.select_related("resident", "org", "unit")
-    orgs = PartyOrg.objects.select_related("place", "secretary__resident")
+    members = PartyMember.objects.filter(lives_here).select_related(
+        "resident", "org", "unit"
+    )
+    orgs = PartyOrg.objects.filter(here).select_related("place", "secretary__resident")
     joint = [
         (r.committee.path, r.unit.credit_code, r.joined_on)
-        for r in JointCommitteeUnit.objects.select_related("committee", "unit")
+        for r in JointCommitteeUnit.objects.filter(committees_here).select_related(
+            "committee", "unit"
+        )
     ] + [
         (r.committee.path, r.unit.credit_code, r.name, r.position, r.since)
-        for r in PartTimeMember.objects.select_related("committee", "unit")
+        for r in PartTimeMember.objects.filter(committees_here).select_related(
+            "committee", "unit"
+        )
     ]
     accounts = StringIO()
     call_command("demo_accounts", json=True, stdout=accounts)
@@ -135,10 +145,12 @@ def fingerprints(district):
         ),
         "stays": digest(
             (o.resident.id_number, o.place.code, o.started_on, o.ended_on)
-            for o in Occupancy.objects.select_related("resident", "place")
+            for o in Occupancy.objects.filter(lives_here).select_related(
+                "resident", "place"
+            )
         ),
         "units": digest(
-            Unit.objects.values_list(
+            Unit.objects.filter(here).values_list(
                 "credit_code",
                 "name",
                 "kind",
@@ -175,10 +187,12 @@ def fingerprints(district):
         "joint": digest(joint),
         "gig_workers": digest(
             (g.name, g.id_number, g.phone, g.occupation, g.platform, g.community.code)
-            for g in GigWorker.objects.select_related("community")
+            for g in GigWorker.objects.filter(
+                path_prefix(district.path, "community__path")
+            ).select_related("community")
         ),
         "cases": digest(
-            Case.objects.values_list(
+            Case.objects.filter(here).values_list(
                 "category__code",
                 "place__code",
                 "status",
