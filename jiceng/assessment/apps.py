@@ -6,4 +6,9 @@ class AssessmentConfig(AppConfig):
     verbose_name = "考核评价与督察"
 
     def ready(self):
+        from jiceng.notices import reminders as notice_reminders
+
+        from . import reminders
         from .views import panels  # noqa: F401  (registers the place-page panel)
+
+        notice_reminders.register(reminders.problems_due_tomorrow)
