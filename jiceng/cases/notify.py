@@ -14,7 +14,7 @@ from jiceng.notices.models import NoticeKind
 from jiceng.notices.services import notify, queue_sms
 from jiceng.places.models import Place
 
-from .models import Status
+from .models import Channel, Status
 
 
 def _roles_with(permission):
@@ -158,7 +158,9 @@ def tell_caller_closed(case):
     """A caller with no account (热线, anonymous reports) who left a mobile hears of
     the closure by SMS, where SMS is configured. The message names the case number
     and the public query code only; the number is decrypted inside the adapter."""
-    if case.reporter_id or not case.reporter_phone:
+    # a hotline case's reporter account is the operator who took the call
+    by_account = case.reporter_id and case.channel != Channel.HOTLINE
+    if by_account or not case.reporter_phone:
         return None
     return queue_sms(
         phone=case.reporter_phone,
