@@ -184,3 +184,7 @@ api.add_router("/workers/", workforce_api.workers)
 api.add_router("/ratings/", assessment_api.ratings)
 api.add_router("/rankings/", assessment_api.rankings)
 api.add_router("/party/", party_router.life)
+# 通知与通知设置
+from jiceng.notices.api import router as notices_router  # noqa: E402
+
+api.add_router("/notices/", notices_router)

@@ -403,3 +403,10 @@ def open311_report(user):
             user.ledger.append(marker)
         else:
             response.failure(f"Open311 intake {response.status_code}")
+
+
+@flow("resident", 2)
+def my_notifications(user):
+    """The bell: the unread list, then the notification settings page."""
+    user.client.get("/notices/?unread=true", name="/notices/?unread=true")
+    user.client.get("/notices/preferences/", name="/notices/preferences/")
