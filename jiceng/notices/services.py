@@ -54,17 +54,32 @@ def is_local(url) -> bool:
 
 def choices_of(user_ids, kind) -> dict:
     """{(user_id, channel): enabled} for one kind, defaults filled in (one query)."""
-    found = {
-        (u, c): e
-        for u, c, e in Preference.objects.filter(
-            user_id__in=user_ids, kind=kind
-        ).values_list("user_id", "channel", "enabled")
-    }
+    found = {}
+    for chunk in _chunks(user_ids):
+        found |= {
+            (u, c): e
+            for u, c, e in Preference.objects.filter(
+                user_id__in=chunk, kind=kind
+            ).values_list("user_id", "channel", "enabled")
+        }
     return {(u, c): found.get((u, c), DEFAULTS[c]) for u in user_ids for c in Channel}
 
 
+def _chunks(ids, size=900):
+    """Id lists small enough for one IN (...) on any engine (SQLite's variables)."""
+    ids = list(ids)
+    return [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+
+
 def _recipients(user_ids, channel):
-    """{user_id: ciphertext or openid} of users reachable on an outside channel."""
+    """{user_id: (ciphertext, mask)} of users reachable on an outside channel."""
+    found = {}
+    for chunk in _chunks(user_ids):
+        found |= _recipients_among(chunk, channel)
+    return found
+
+
+def _recipients_among(user_ids, channel):
     rows = Contact.objects.filter(user_id__in=user_ids)
     if channel == Channel.SMS:
         return {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from jiceng.alliances import services
+from jiceng.alliances.services import venues as services
 from jiceng.notices.models import NoticeKind, Notification
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,9 @@ def test_the_booker_hears_the_decision(
             actor=people["danwei"], booking=booking, approve=approve, note="按时使用"
         )
     # then shuji is told, with a link to the booking; danwei is not
-    notes = Notification.objects.filter(kind=NoticeKind.BOOKING_DECIDED)
+    notes = Notification.objects.filter(
+        kind=NoticeKind.BOOKING_DECIDED, url=booking.get_absolute_url()
+    )
     [note] = notes.filter(user=people["shuji"])
     assert word in note.message and room.name in note.message
     assert note.url == booking.get_absolute_url()

@@ -18,7 +18,10 @@ def test_electors_hear_the_vote_is_open(
     # given a major topic for dangyuan's building, discussed at a quorate meeting
     shuji = people["shuji"]
     topic = services.raise_topic(
-        actor=people["dangyuan"], place=building, title="加装电梯", description="老人多"
+        actor=people["dangyuan"],
+        place=building,
+        title="加装电梯",
+        description="老人上下楼不便",
     )
     services.grade_topic(actor=shuji, topic=topic, grade="major")
     services.discuss_topic(actor=shuji, meeting=held_meeting, topic=topic, summary="可")
@@ -34,7 +37,9 @@ def test_electors_hear_the_vote_is_open(
             closes_at=now + timedelta(days=3),
         )
     # then dangyuan, who lives there, is told; a grid worker elsewhere is not
-    votes = Notification.objects.filter(kind=NoticeKind.VOTE_OPEN)
+    votes = Notification.objects.filter(
+        kind=NoticeKind.VOTE_OPEN, url=topic.get_absolute_url()
+    )
     [note] = votes.filter(user=people["dangyuan"])
     assert "加装电梯" in note.message and note.url == topic.get_absolute_url()
     assert not votes.filter(user__in=[shuji, people["wangge2"]]).exists()

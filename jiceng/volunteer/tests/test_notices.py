@@ -58,7 +58,9 @@ def test_the_resident_hears_when_her_wish_is_claimed_and_fulfilled(
         )
     # then she and the grid worker who must confirm it hear of it
     assert "已完成" in notes(dangyuan, NoticeKind.WISH_FULFILLED)[0][0]
-    [(message, url)] = notes(wangge, NoticeKind.WISH_FULFILLED)
+    found = notes(wangge, NoticeKind.WISH_FULFILLED)
+    assert len(found) == 1, found
+    [(message, url)] = found
     assert "确认" in message and url == wish.get_absolute_url()
     assert "王阿姨" not in message
 
@@ -102,5 +104,7 @@ def test_the_volunteer_hears_the_decision_on_their_hours(
     with django_capture_on_commit_callbacks(execute=True):
         services.decide_hours(actor=people["shuji"], record=record, approve=True)
     # then the volunteer is told, with a link to their own page
-    [(message, url)] = notes(member, NoticeKind.HOURS_DECIDED)
+    found = notes(member, NoticeKind.HOURS_DECIDED)
+    assert len(found) == 1, found
+    [(message, url)] = found
     assert "2" in message and "已确认" in message and url == "/volunteer/me/"
