@@ -58,7 +58,8 @@ def test_the_resident_hears_when_her_wish_is_claimed_and_fulfilled(
         )
     # then she and the grid worker who must confirm it hear of it
     assert "已完成" in notes(dangyuan, NoticeKind.WISH_FULFILLED)[0][0]
-    found = notes(wangge, NoticeKind.WISH_FULFILLED)
+    # (the capture also runs the demo's own pending callbacks: keep this wish's)
+    found = [n for n in notes(wangge, NoticeKind.WISH_FULFILLED) if "晾衣架" in n[0]]
     assert len(found) == 1, found
     [(message, url)] = found
     assert "确认" in message and url == wish.get_absolute_url()
@@ -104,7 +105,8 @@ def test_the_volunteer_hears_the_decision_on_their_hours(
     with django_capture_on_commit_callbacks(execute=True):
         services.decide_hours(actor=people["shuji"], record=record, approve=True)
     # then the volunteer is told, with a link to their own page
-    found = notes(member, NoticeKind.HOURS_DECIDED)
+    # (the capture also runs the demo's own pending callbacks: keep these hours')
+    found = [n for n in notes(member, NoticeKind.HOURS_DECIDED) if "就医" in n[0]]
     assert len(found) == 1, found
     [(message, url)] = found
     assert "2" in message and "已确认" in message and url == "/volunteer/me/"
