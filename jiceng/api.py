@@ -188,3 +188,7 @@ api.add_router("/party/", party_router.life)
 from jiceng.insight.api import router as insight_router  # noqa: E402
 
 api.add_router("/dashboard/", insight_router)
+# 通知与通知设置
+from jiceng.notices.api import router as notices_router  # noqa: E402
+
+api.add_router("/notices/", notices_router)

@@ -297,6 +297,44 @@ TASKS = {
     }
 }
 
+# Notifications that leave the platform (notices/channels/). Off unless configured:
+# an SMS gateway by JICENG_SMS_URL, WeChat template messages by JICENG_WECHAT_APPID.
+# JICENG_NOTICE_OUTBOX=file|console shows unconfigured SMS/WeChat messages instead of
+# sending them (the demo writes var/messages/sms.log and wechat.log).
+JICENG_SMS_URL = os.environ.get("JICENG_SMS_URL", "")
+JICENG_SMS_KEY = os.environ.get("JICENG_SMS_KEY", "")
+JICENG_SMS_SECRET = os.environ.get("JICENG_SMS_SECRET", "")
+JICENG_SMS_TEMPLATE = os.environ.get("JICENG_SMS_TEMPLATE", "")
+JICENG_SMS_SIGN = os.environ.get("JICENG_SMS_SIGN", "")
+JICENG_SMS_TIMEOUT = float(os.environ.get("JICENG_SMS_TIMEOUT", "5"))
+JICENG_WECHAT_APPID = os.environ.get("JICENG_WECHAT_APPID", "")
+JICENG_WECHAT_SECRET = os.environ.get("JICENG_WECHAT_SECRET", "")
+JICENG_WECHAT_TEMPLATE = os.environ.get("JICENG_WECHAT_TEMPLATE", "")
+JICENG_WECHAT_API = os.environ.get("JICENG_WECHAT_API", "https://api.weixin.qq.com")
+JICENG_WECHAT_FIELDS = {
+    "content": os.environ.get("JICENG_WECHAT_FIELD_CONTENT", "thing1"),
+    "time": os.environ.get("JICENG_WECHAT_FIELD_TIME", "time2"),
+}
+JICENG_SITE_URL = os.environ.get("JICENG_SITE_URL", "")
+JICENG_NOTICE_OUTBOX = os.environ.get(
+    "JICENG_NOTICE_OUTBOX", "file" if JICENG_ENV == "demo" else ""
+)
+_OUTBOXES = {
+    "file": "jiceng.notices.channels.outbox.FileChannel",
+    "console": "jiceng.notices.channels.outbox.ConsoleChannel",
+}
+JICENG_NOTICE_ADAPTERS = {
+    "sms": "jiceng.notices.channels.sms.SmsChannel"
+    if JICENG_SMS_URL
+    else _OUTBOXES.get(JICENG_NOTICE_OUTBOX, ""),
+    "wechat": "jiceng.notices.channels.wechat.WeChatChannel"
+    if JICENG_WECHAT_APPID
+    else _OUTBOXES.get(JICENG_NOTICE_OUTBOX, ""),
+}
+# A failed message is tried again after 1, 2, 4 … times this many seconds.
+JICENG_NOTICE_MAX_ATTEMPTS = int(os.environ.get("JICENG_NOTICE_MAX_ATTEMPTS", "5"))
+JICENG_NOTICE_RETRY_SECONDS = int(os.environ.get("JICENG_NOTICE_RETRY_SECONDS", "60"))
+
 # Map: the district's own geometry is the base layer (places:basemap); tiles go under it
 # only where an intranet tile server is configured (e.g. 天地图 intranet, self-hosted).
 # Imports of at least this many rows prepare chunks in a second process (pipeline.py).

@@ -502,3 +502,8 @@ def portal_case_lookup(user):
         user.client.get(
             "/cases/s/", params={"token": random.choice(tokens)}, name="/cases/s/?token"
         )
+@flow("resident", 2)
+def my_notifications(user):
+    """The bell: the unread list, then the notification settings page."""
+    user.client.get("/notices/?unread=true", name="/notices/?unread=true")
+    user.client.get("/notices/preferences/", name="/notices/preferences/")

@@ -11,3 +11,9 @@ class AssessmentConfig(AppConfig):
         from .views import panels  # noqa: F401  (registers the place-page panel)
 
         public.register()
+        from jiceng.notices import reminders as notice_reminders
+
+        from . import reminders
+        from .views import panels  # noqa: F401  (registers the place-page panel)
+
+        notice_reminders.register(reminders.problems_due_tomorrow)

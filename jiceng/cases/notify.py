@@ -10,10 +10,11 @@ from django.contrib.auth import get_user_model
 
 from jiceng.core.models import Assignment
 from jiceng.core.roles import ROLE_PERMISSIONS, Role
-from jiceng.notices.services import notify
+from jiceng.notices.models import NoticeKind
+from jiceng.notices.services import notify, queue_sms
 from jiceng.places.models import Place
 
-from .models import Status
+from .models import Channel, Status
 
 
 def _roles_with(permission):
@@ -72,32 +73,98 @@ def after_step(case, action, actor):
     """Tell the next actor; called by the services after each step is saved."""
     url = case.get_absolute_url()
     if action == "report" and case.status == Status.REPORTED:
-        notify(dispatchers(case), _message(case, "待受理"), url, exclude=actor)
+        notify(
+            dispatchers(case),
+            _message(case, "待受理"),
+            url,
+            exclude=actor,
+            kind=NoticeKind.CASE_ASSIGNED,
+        )
     elif action in ("dispatch", "transfer", "redo"):
-        notify(case.handlers(), _message(case, "已派给您处置"), url, exclude=actor)
+        notify(
+            case.handlers(),
+            _message(case, "已派给您处置"),
+            url,
+            exclude=actor,
+            kind=NoticeKind.CASE_ASSIGNED,
+        )
     elif action == "supervise":
         notify(
-            case.handlers(), _message(case, "被督办，请尽快处置"), url, exclude=actor
+            case.handlers(),
+            _message(case, "被督办，请尽快处置"),
+            url,
+            exclude=actor,
+            kind=NoticeKind.CASE_RETURNED,
         )
     elif action == "escalate":
-        notify(case.handlers(), _message(case, "已超期并升级督办，请尽快处置"), url)
-        notify(supervisors(case), _message(case, "超期未办结，已升级由您督办"), url)
+        notify(
+            case.handlers(),
+            _message(case, "已超期并升级督办，请尽快处置"),
+            url,
+            kind=NoticeKind.CASE_RETURNED,
+        )
+        notify(
+            supervisors(case),
+            _message(case, "超期未办结，已升级由您督办"),
+            url,
+            kind=NoticeKind.CASE_RETURNED,
+        )
     elif action == "reject":
         notify(
-            dispatchers(case), _message(case, "被退单，请重新派遣"), url, exclude=actor
+            dispatchers(case),
+            _message(case, "被退单，请重新派遣"),
+            url,
+            exclude=actor,
+            kind=NoticeKind.CASE_RETURNED,
         )
     elif action == "handle":
         notify(
-            verifiers(case), _message(case, "已处置，请现场核查"), url, exclude=actor
+            verifiers(case),
+            _message(case, "已处置，请现场核查"),
+            url,
+            exclude=actor,
+            kind=NoticeKind.CASE_ASSIGNED,
         )
     elif action == "verify":
-        notify(dispatchers(case), _message(case, "已核查，待结案"), url, exclude=actor)
+        notify(
+            dispatchers(case),
+            _message(case, "已核查，待结案"),
+            url,
+            exclude=actor,
+            kind=NoticeKind.CASE_ASSIGNED,
+        )
     elif action == "reopen":
-        notify(dispatchers(case), _message(case, "群众不满意，申请重新办理"), url)
+        notify(
+            dispatchers(case),
+            _message(case, "群众不满意，申请重新办理"),
+            url,
+            kind=NoticeKind.CASE_RETURNED,
+        )
     elif action == "close":
         notify(
             reporters(case),
             _message(case, "已办结，欢迎评价"),
             case.get_public_url(),
             exclude=actor,
+            kind=NoticeKind.CASE_CLOSED,
         )
+        tell_caller_closed(case)
+
+
+CLOSED_SMS = "您反映的问题（编号{number}）已办结，可凭查询码{token}查看办理结果。"
+
+
+def tell_caller_closed(case):
+    """A caller with no account (热线, anonymous reports) who left a mobile hears of
+    the closure by SMS, where SMS is configured. The message names the case number
+    and the public query code only; the number is decrypted inside the adapter."""
+    # a hotline case's reporter account is the operator who took the call
+    by_account = case.reporter_id and case.channel != Channel.HOTLINE
+    if by_account or not case.reporter_phone:
+        return None
+    return queue_sms(
+        phone=case.reporter_phone,
+        message=CLOSED_SMS.format(number=case.number, token=case.public_token),
+        kind=NoticeKind.CASE_CLOSED,
+        params={"number": case.number, "code": case.public_token},
+    )

@@ -26,6 +26,8 @@ from jiceng.core.scope import (
     require_permission,
     require_place_in_scope,
 )
+from jiceng.notices.models import NoticeKind
+from jiceng.notices.services import notify
 
 from ..errors import Code, SlotTaken, bad_state
 from ..models import LIVE_BOOKING, Booking, BookingStatus, Venue
@@ -214,7 +216,23 @@ def decide_booking(*, actor, booking, approve, note="", version=None):
         target=booking,
         changes={"status": booking.status, "note": booking.decision_note},
     )
+    _tell_booker(booking, actor)
     return booking
+
+
+def _tell_booker(booking, actor):
+    """The person who booked hears the decision once it is saved."""
+    if not booking.booked_by_id:
+        return
+    local = timezone.localtime(booking.starts_at)
+    outcome = "已通过" if booking.status == BookingStatus.APPROVED else "未通过"
+    message = f"您预约的{booking.venue.name}（{local:%m月%d日 %H:%M}）{outcome}审批"
+    users, url = [booking.booked_by], booking.get_absolute_url()
+    transaction.on_commit(
+        lambda: notify(
+            users, message, url, kind=NoticeKind.BOOKING_DECIDED, exclude=actor
+        )
+    )
 
 
 @transaction.atomic

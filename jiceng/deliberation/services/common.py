@@ -12,6 +12,7 @@ from jiceng.core.scope import (
     place_path_allowed,
     place_prefixes,
 )
+from jiceng.notices.models import NoticeKind
 from jiceng.notices.services import notify
 from jiceng.places.models import PlaceKind
 
@@ -75,7 +76,9 @@ def log_step(topic, step_name, text, actor, *, changes=None, tell_raiser=True):
     if tell_raiser and topic.raised_by_id:
         raiser, url = topic.raised_by, topic.get_absolute_url()
         message = f"您提出的议题“{topic.title[:30]}”：{text[:120]}"
-        transaction.on_commit(lambda: notify([raiser], message, url, exclude=actor))
+        transaction.on_commit(
+            lambda: notify([raiser], message, url, exclude=actor, kind=NoticeKind.TOPIC)
+        )
 
 
 def unit_id_of(actor):

@@ -12,6 +12,7 @@ from jiceng.core import audit
 from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
 from jiceng.core.scope import can, require_in_scope
+from jiceng.notices.models import NoticeKind
 from jiceng.notices.services import notify
 from jiceng.places.models import PlaceKind
 
@@ -110,7 +111,9 @@ def call_meeting(*, actor, body, title, starts_at, venue, notice):
     local = timezone.localtime(starts_at)
     message = f"会议通知：{meeting.title}，{local:%m月%d日 %H:%M}在{meeting.venue}召开"
     url = meeting.get_absolute_url()
-    transaction.on_commit(lambda: notify(users, message, url, exclude=actor))
+    transaction.on_commit(
+        lambda: notify(users, message, url, exclude=actor, kind=NoticeKind.MEETING)
+    )
     return meeting
 
 

@@ -10,6 +10,7 @@ import secrets
 from decimal import Decimal
 from fractions import Fraction
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
@@ -18,6 +19,8 @@ from django.utils import timezone
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
 from jiceng.core.scope import can, path_prefix
+from jiceng.notices.models import NoticeKind
+from jiceng.notices.services import notify
 from jiceng.people.models import Household, Resident
 
 from .. import workflow as wf
@@ -125,7 +128,21 @@ def open_poll(
         actor,
         changes={"electorate": poll.electorate},
     )
+    _tell_electors(topic, window, actor)
     return poll
+
+
+def _tell_electors(topic, window, actor):
+    """Residents with an account who live where the vote is held hear it is open
+    (after commit; one query for the users)."""
+    users = get_user_model().objects.filter(
+        path_prefix(topic.place.path, "resident__place__path"), is_active=True
+    )
+    message = f"议题“{topic.title[:30]}”开始表决，投票时间{window}"
+    url = topic.get_absolute_url()
+    transaction.on_commit(
+        lambda: notify(users, message, url, exclude=actor, kind=NoticeKind.VOTE_OPEN)
+    )
 
 
 def elector_for(poll, user):

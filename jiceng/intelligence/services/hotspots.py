@@ -22,6 +22,8 @@ from jiceng.core import audit
 from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
 from jiceng.core.scope import path_prefix
+from jiceng.notices.models import NoticeKind
+from jiceng.notices.services import notify
 
 from .. import detection
 from ..detection import Point
@@ -245,7 +247,23 @@ def _file(kind, cases, *, reach, grid_id=None):
         target=task,
         changes={"kind": kind, "cases": len(cases)},
     )
+    _tell_place(task)
     return "created"
+
+
+def _tell_place(task):
+    """Whoever is assigned to the task's grid or community hears of a new task."""
+    from django.contrib.auth import get_user_model
+
+    from jiceng.core.models import Assignment
+
+    ids = Assignment.objects.filter(active=True, place=task.place).values("user_id")
+    users = get_user_model().objects.filter(pk__in=ids)
+    message = f"未诉先办新任务：{task.summary[:60]}"
+    url = task.get_absolute_url()
+    transaction.on_commit(
+        lambda: notify(users, message, url, kind=NoticeKind.TASK_ASSIGNED)
+    )
 
 
 def _summary(kind, category, count, spread):

@@ -18,6 +18,7 @@ from jiceng.core import audit
 from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
 from jiceng.core.scope import can, has_permission, require_in_scope
+from jiceng.notices.models import NoticeKind
 from jiceng.notices.services import notify
 
 from ..errors import Code
@@ -210,6 +211,7 @@ def _tell_applicant(application, text):
             [application.applicant_user],
             f"{application.item.name}：{text}",
             f"/onewindow/my/applications/{application.pk}/",
+            kind=NoticeKind.APPLICATION,
         )
 
 
@@ -383,6 +385,7 @@ def hand_off(*, actor, application, now=None):
             ),
             f"一窗受理转办：{row.item.name}（{row.number}）",
             row.get_absolute_url(),
+            kind=NoticeKind.TASK_ASSIGNED,
         )
     return row
 

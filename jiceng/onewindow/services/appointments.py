@@ -16,6 +16,7 @@ from django.utils import timezone
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
 from jiceng.core.scope import require_in_scope, require_permission
+from jiceng.notices.models import NoticeKind
 from jiceng.notices.services import notify
 
 from ..errors import Code
@@ -104,6 +105,7 @@ def book(*, actor, slot, now=None):
         [actor],
         f"预约成功：{local:%m月%d日 %H:%M} {slot.point.name}办理{slot.item.name}",
         "/onewindow/my/",
+        kind=NoticeKind.APPOINTMENT,
     )
     return appointment
 
@@ -169,6 +171,7 @@ def send_reminders(*, now=None):
                 f"预约提醒：{local:%m月%d日 %H:%M}请到{slot.point.name}"
                 f"办理{slot.item.name}，请带齐材料",
                 "/onewindow/my/",
+                kind=NoticeKind.APPOINTMENT,
             )
             audit.record(
                 actor=None,

@@ -11,6 +11,7 @@ from jiceng.core import audit
 from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
 from jiceng.core.scope import require_in_scope
+from jiceng.notices.models import NoticeKind
 from jiceng.notices.services import notify
 
 from ..errors import Code
@@ -102,14 +103,16 @@ def schedule_visit(*, actor, visit, when, staff=None, volunteer=None, version=No
     going = [u for u in (staff, getattr(volunteer, "user", None)) if u is not None]
     notify(
         going,
-        f"上门服务：{local:%m-%d %H:%M} {row.resident.name}（{row.need}）",
+        f"上门服务：{local:%m-%d %H:%M}（{row.need}）",
         row.get_absolute_url(),
+        kind=NoticeKind.APPOINTMENT,
     )
     notify(
         [row.requested_by],
         f"上门服务已安排在{local:%m月%d日 %H:%M}",
         "/onewindow/my/",
         exclude=actor,
+        kind=NoticeKind.APPOINTMENT,
     )
     return row
 

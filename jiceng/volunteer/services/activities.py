@@ -11,6 +11,7 @@ from dateutil.rrule import MONTHLY, WEEKLY, rrule
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from jiceng.cases import photos
@@ -23,6 +24,8 @@ from jiceng.core.scope import (
     require_permission,
     require_place_in_scope,
 )
+from jiceng.notices.models import NoticeKind
+from jiceng.notices.services import notify
 
 from ..errors import Code
 from ..models import (
@@ -501,7 +504,30 @@ def decide_hours(*, actor, record, approve, note="", version=None):
         changes={"status": record.status, "hours": str(record.hours)},
     )
     require_in_scope(record, actor, "manage")
+    _tell_volunteer(record, actor)
     return record
+
+
+def _tell_volunteer(record, actor):
+    """The volunteer hears of the decision on their hours (after commit)."""
+    user = record.volunteer.user if record.volunteer.user_id else None
+    if user is None:
+        return
+    outcome = (
+        "已确认，计入服务时长"
+        if record.status == HoursStatus.CONFIRMED
+        else "未通过审核，可在“我的志愿服务”查看原因"
+    )
+    message = f"您的服务时长（{record.hours}小时，{record.title[:20]}）{outcome}"
+    transaction.on_commit(
+        lambda: notify(
+            [user],
+            message,
+            reverse("volunteer:me"),
+            kind=NoticeKind.HOURS_DECIDED,
+            exclude=actor,
+        )
+    )
 
 
 @transaction.atomic

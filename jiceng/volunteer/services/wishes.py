@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from jiceng.cases import photos
@@ -18,6 +19,8 @@ from jiceng.core.scope import (
     require_permission,
     require_place_in_scope,
 )
+from jiceng.notices.models import NoticeKind
+from jiceng.notices.services import notify
 from jiceng.places.models import Place, PlaceKind
 
 from ..errors import Code
@@ -260,7 +263,24 @@ def claim_wish(*, actor, wish, as_unit=False, team=None, now=None):
     _event(wish, "claim", f"{claim.claimant_name}认领{share}")
     audit.record(actor=actor, action=AuditAction.CREATE, target=claim)
     require_in_scope(claim, actor, "view")
+    _tell_wisher(wish, actor, "已被认领，认领人将尽快帮您实现", NoticeKind.WISH_CLAIMED)
     return claim
+
+
+def _tell(users, message, url, kind, actor):
+    transaction.on_commit(lambda: notify(users, message, url, kind=kind, exclude=actor))
+
+
+def _tell_wisher(wish, actor, text, kind):
+    """The resident the wish is for hears of it when they have an account; the link
+    is the public wall page (their own wish as everyone sees it) when published."""
+    if wish.beneficiary_id is None:
+        return
+    user = wish.beneficiary.user if wish.beneficiary.user_id else None
+    if user is None:
+        return
+    url = reverse("volunteer:wall_detail", args=[wish.pk]) if wish.is_public else ""
+    _tell([user], f"您的微心愿“{wish.title[:20]}”{text}", url, kind, actor)
 
 
 def owns_claim(actor, claim):
@@ -304,6 +324,17 @@ def fulfil_claim(*, actor, claim, note, photo, now=None):
         changes={"status": "fulfilled"},
     )
     require_in_scope(claim, actor, "view")
+    if wish.status == WishStatus.FULFILLED:
+        _tell_wisher(
+            wish, actor, "已完成，请确认心愿是否实现", NoticeKind.WISH_FULFILLED
+        )
+        _tell(
+            [wish.collected_by],
+            f"微心愿“{wish.title[:20]}”已完成，请回访心愿人并确认",
+            wish.get_absolute_url(),
+            NoticeKind.WISH_FULFILLED,
+            actor,
+        )
     return claim
 
 
