@@ -417,6 +417,8 @@ def place_dashboard(user):
 @flow("api_client", 1)
 def dashboard_api(user):
     user.client.get("/api/v1/dashboard/", name="/api/v1/dashboard/")
+
+
 # ---- the big screen (大屏): a command centre's wall polls one JSON every 30 s ----------
 
 SCREEN_LINK = re.compile(r'href="/screen/(\d+)/"')
@@ -440,6 +442,8 @@ def big_screen(user):
             return
     for _ in range(3):
         user.client.get(found.group(1), name="/screen/[code]/data.json")
+
+
 # ---- 一小区一图示: a grid worker opens one of her compounds' chart --------------------
 
 PLACE_LINK = re.compile(r'href="/places/(\d+)/"')
@@ -460,6 +464,9 @@ def compound_chart(user):
             return
         response = user.client.get(
             f"/places/{random.choice(ids)}/", name="/places/[id]/"
+        )
+
+
 # ---- anonymous residents on the public portal (/public/) --------------------------------
 
 # No login: a resident opens a shared link, reads the portal, a section, the wish wall
@@ -502,6 +509,8 @@ def portal_case_lookup(user):
         user.client.get(
             "/cases/s/", params={"token": random.choice(tokens)}, name="/cases/s/?token"
         )
+
+
 @flow("resident", 2)
 def my_notifications(user):
     """The bell: the unread list, then the notification settings page."""

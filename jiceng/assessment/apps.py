@@ -6,14 +6,14 @@ class AssessmentConfig(AppConfig):
     verbose_name = "考核评价与督察"
 
     def ready(self):
-        from . import tiles  # noqa: F401  (registers the dashboard tiles)
-        from . import public  # the public portal's sections
+        from jiceng.notices import reminders as notice_reminders
+
+        from . import (
+            public,  # the public portal's sections
+            reminders,
+            tiles,  # noqa: F401  (registers the dashboard tiles)
+        )
         from .views import panels  # noqa: F401  (registers the place-page panel)
 
         public.register()
-        from jiceng.notices import reminders as notice_reminders
-
-        from . import reminders
-        from .views import panels  # noqa: F401  (registers the place-page panel)
-
         notice_reminders.register(reminders.problems_due_tomorrow)

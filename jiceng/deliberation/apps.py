@@ -7,7 +7,9 @@ class DeliberationConfig(AppConfig):
     verbose_name = "议事协商"
 
     def ready(self):
-        from . import tiles  # noqa: F401  (registers the dashboard tiles)
-        from . import public  # the public portal's sections
+        from . import (
+            public,  # the public portal's sections
+            tiles,  # noqa: F401  (registers the dashboard tiles)
+        )
 
         public.register()

@@ -6,7 +6,9 @@ class OnewindowConfig(AppConfig):
     verbose_name = "一窗受理与便民服务"
 
     def ready(self):
-        from . import tiles  # noqa: F401  (registers the dashboard tiles)
-        from . import public  # the public portal's sections
+        from . import (
+            public,  # the public portal's sections
+            tiles,  # noqa: F401  (registers the dashboard tiles)
+        )
 
         public.register()

@@ -2,10 +2,7 @@
 
 core → places → people, party, transfer, notices → cases, volunteer →
 accounts, alliances, deliberation, onewindow, intelligence, workforce → assessment →
-home, demo, insight.
-home, demo, screen.
-home, demo, atlas.
-home, demo, portal.
+home, demo, insight, screen, atlas, portal.
 Every `import jiceng.<app>` / `from jiceng.<app> …` in an app's code and tests is
 checked, including imports inside functions (a lazy import is still a dependency).
 """
@@ -22,10 +19,7 @@ LAYERS = [
     {"cases", "volunteer"},
     {"accounts", "alliances", "deliberation", "onewindow", "intelligence", "workforce"},
     {"assessment"},
-    {"home", "demo", "insight"},
-    {"home", "demo", "screen"},
-    {"home", "demo", "atlas"},
-    {"home", "demo", "portal"},
+    {"home", "demo", "insight", "screen", "atlas", "portal"},
 ]
 LEVEL = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 ROOT = Path(__file__).resolve().parent.parent

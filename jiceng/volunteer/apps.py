@@ -10,7 +10,9 @@ class VolunteerConfig(AppConfig):
         from . import party_life
 
         party_life.register()
-        from . import tiles  # noqa: F401  (registers the dashboard tiles)
-        from . import public  # the public portal's sections
+        from . import (
+            public,  # the public portal's sections
+            tiles,  # noqa: F401  (registers the dashboard tiles)
+        )
 
         public.register()

@@ -72,6 +72,7 @@ class Command(BaseCommand):
                 ) from exc
         for number in range(1, count + 1):
             self.seed_district(district_spec(seed, number), size, seed, count)
+        refresh_figures(months=12)  # the dashboards' rollup, a year back
         self.print_summary(summarize())
         say(self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒"))
 
@@ -100,9 +101,6 @@ class Command(BaseCommand):
             refresh_statistics()
         seed_apps(seed=seed, log=say, spec=spec)
         refresh_statistics()  # the planner must know the tables are no longer empty
-        refresh_figures(months=12)  # the dashboards' rollup, a year back
-        self.print_summary(summarize())
-        say(self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒"))
         say(f"演示区「{spec.name}」就绪，用时 {time.monotonic() - t0:.1f} 秒{label}")
 
     def print_summary(self, counts):
