@@ -6,6 +6,7 @@ count as working days until it is updated.
 """
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 from django.utils import timezone
@@ -14,7 +15,10 @@ WORK_START = time(8, 30)
 WORK_END = time(17, 30)
 
 
+@lru_cache(maxsize=4096)
 def is_workday(day: date) -> bool:
+    """Cached per process: the package's calendar is fixed until it is upgraded
+    (a restart), and a report's time limits ask for the same few days again."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:

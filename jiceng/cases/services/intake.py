@@ -57,7 +57,13 @@ def grid_at(lng, lat):
     """The grid whose boundary holds the point, else the nearest grid centre."""
     grids = list(
         Place.objects.filter(kind=PlaceKind.GRID).only(
-            "pk", "path", "geometry", "lat", "lng"
+            # kind too: the report reads grid.kind, and a deferred field costs a query
+            "pk",
+            "kind",
+            "path",
+            "geometry",
+            "lat",
+            "lng",
         )
     )
     for grid in grids:
@@ -83,7 +89,7 @@ def compound_for(place, *, lat=None, lng=None, address=""):
     area = grid_of(place) or place
     compounds = list(
         Place.objects.filter(path_prefix(area.path), kind=PlaceKind.COMPOUND).only(
-            "pk", "path", "name", "address", "geometry"
+            "pk", "kind", "path", "name", "address", "geometry"
         )
     )
     if lat is not None and lng is not None:
