@@ -2,8 +2,7 @@
 per street and per community (an empty one included), in one or two queries per
 call, with the month's edges read in Asia/Shanghai."""
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -17,6 +16,13 @@ from jiceng.alliances.models import (
     Task,
     Visit,
 )
+from jiceng.core.tile_testing import (
+    assert_figures,
+    levels_with_empty_places,
+    moment,
+    month_moments,
+    under,
+)
 from jiceng.core.tiles import TILES, rate
 from jiceng.places.models import Place, PlaceKind
 
@@ -29,7 +35,6 @@ KEYS = [
     "alliances.tasks_overdue",
     "alliances.bookings",
 ]
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -39,46 +44,13 @@ def month():
 
 @pytest.fixture
 def span(month):
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return moment(month.year, month.month, 1), moment(
-        following.year, following.month, 1
-    )
+    return month_moments(month)
 
 
 @pytest.fixture
 def levels(db):
     """Streets and communities of the demo district, plus one of each with no rows."""
-    district = Place.objects.get(kind=PlaceKind.DISTRICT)
-    street = Place.objects.get(pk=district.pk).add_child(
-        name="无数据街道", kind=PlaceKind.STREET, code=f"{district.code}987"
-    )
-    street.add_child(
-        name="无数据社区", kind=PlaceKind.COMMUNITY, code=f"{street.code}001"
-    )
-    return {
-        kind: list(Place.objects.filter(kind=kind))
-        for kind in (PlaceKind.STREET, PlaceKind.COMMUNITY)
-    }
-
-
-def moment(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
-
-
-def under(queryset, lookup, place):
-    prefix = f"{lookup}__path" if lookup else "path"
-    return queryset.filter(**{f"{prefix}__startswith": place.path})
-
-
-def assert_figures(key, month, places, direct):
-    # when the tile answers for every place of the level
-    figures = TILES[key].figures(places, month)
-    # then each place's figure is the direct query's, the empty place's 0 or none
-    assert {p.pk: figures.get(p.pk, 0) for p in places} == {
-        p.pk: direct(p) for p in places
-    }, key
-    assert figures.get(places[-1].pk) in (None, 0)
-    return figures
+    return levels_with_empty_places()
 
 
 def test_the_tiles_are_registered_with_the_apps_view_permission():

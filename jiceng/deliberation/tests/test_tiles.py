@@ -2,12 +2,18 @@
 district, per street and per community (an empty one included), in one query per
 call, with the month's edges read in Asia/Shanghai."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import pytest
 from django.utils import timezone
 
+from jiceng.core.tile_testing import (
+    assert_figures,
+    levels_with_empty_places,
+    moment,
+    month_moments,
+    under,
+)
 from jiceng.core.tiles import TILES, TileKind
 from jiceng.deliberation.models import Meeting, MeetingStatus, Topic
 from jiceng.deliberation.workflow import DECIDED_STATUSES, OPEN_STATUSES, Status
@@ -20,7 +26,6 @@ KEYS = [
     "deliberation.decided",
     "deliberation.meetings",
 ]
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -30,46 +35,13 @@ def month():
 
 @pytest.fixture
 def span(month):
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return moment(month.year, month.month, 1), moment(
-        following.year, following.month, 1
-    )
+    return month_moments(month)
 
 
 @pytest.fixture
 def levels(db):
     """Streets and communities of the demo district, plus one of each with no rows."""
-    district = Place.objects.get(kind=PlaceKind.DISTRICT)
-    street = Place.objects.get(pk=district.pk).add_child(
-        name="无数据街道", kind=PlaceKind.STREET, code=f"{district.code}987"
-    )
-    street.add_child(
-        name="无数据社区", kind=PlaceKind.COMMUNITY, code=f"{street.code}001"
-    )
-    return {
-        kind: list(Place.objects.filter(kind=kind))
-        for kind in (PlaceKind.STREET, PlaceKind.COMMUNITY)
-    }
-
-
-def moment(*args):
-    return datetime(*args, tzinfo=SHANGHAI)
-
-
-def under(queryset, lookup, place):
-    prefix = f"{lookup}__path" if lookup else "path"
-    return queryset.filter(**{f"{prefix}__startswith": place.path})
-
-
-def assert_figures(key, month, places, direct):
-    # when the tile answers for every place of the level
-    figures = TILES[key].figures(places, month)
-    # then each place's figure is the direct query's, the empty place's 0 or none
-    assert {p.pk: figures.get(p.pk, 0) for p in places} == {
-        p.pk: direct(p) for p in places
-    }, key
-    assert figures.get(places[-1].pk) in (None, 0)
-    return figures
+    return levels_with_empty_places()
 
 
 def test_the_tiles_are_registered_with_the_apps_view_permission():
