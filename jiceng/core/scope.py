@@ -18,12 +18,14 @@ on its Scope, never a filter written beside it.
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models
 from django.db.models import Q
 from django.http import Http404
+from django.urls import Resolver404, resolve
 
 from .roles import ROLE_PERMISSIONS, Role
 
@@ -284,6 +286,18 @@ def permission_required(*permissions: str):
         return wrapper
 
     return decorator
+
+
+def page_opens_for(user, path: str) -> bool:
+    """Whether user may open the page at path (a site URL, query string allowed):
+    the permissions its view's @permission_required records, as the menu reads
+    them. A path that resolves to no page opens for no one."""
+    try:
+        view = resolve(urlsplit(path).path).func
+    except Resolver404:
+        return False
+    required = getattr(view, "required_permissions", ())
+    return not required or any(has_permission(user, p) for p in required)
 
 
 def place_prefixes(user, permission: str) -> list[str]:

@@ -27,7 +27,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from .months import add_months
-from .scope import path_prefix, place_path_allowed, place_prefixes
+from .scope import page_opens_for, path_prefix, place_path_allowed, place_prefixes
 
 # Past this many places, count_by_subtree filters on their common ancestor and
 # drops the other groups, instead of OR-ing one range per place (a district's
@@ -79,7 +79,10 @@ class Tile:
             place.path, place_prefixes(user, self.detail_permission)
         ):
             return None
-        return self.link(place)
+        url = self.link(place)
+        # the list page may need more than the tile (a grid worker reads the
+        # funds figure but may not open the funds ledger)
+        return url if url and page_opens_for(user, url) else None
 
 
 TILES: dict[str, Tile] = {}

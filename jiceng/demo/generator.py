@@ -14,6 +14,7 @@ from django.db.models import Count
 
 from jiceng.core.planner import sqlite_cache
 from jiceng.core.scope import path_prefix
+from jiceng.insight.models import Figure
 from jiceng.party.models import (
     JointCommitteeUnit,
     PartTimeMember,
@@ -36,7 +37,7 @@ from .assessment import purge_assessment, seed_assessment
 from .campaigns import purge_campaigns, seed_campaigns
 from .cases import purge_cases, seed_case_loop
 from .city import district_spec
-from .common import SIZES, find_district, stream
+from .common import SIZES, find_district, purge, stream
 from .deliberation import purge_deliberation, seed_deliberation
 from .identity import Identities
 from .intelligence import purge_intelligence, seed_intelligence
@@ -181,6 +182,12 @@ def summarize(district=None):
     }
 
 
+def purge_figures(district):
+    """The dashboards' rollup of the district's places (seed_demo ends by filling
+    it): rows that point to the places, so they go first."""
+    purge(Figure.objects.filter(path_prefix(district.path, "place__path")))
+
+
 def delete_city_district(spec, log=None):
     """Remove a city's further district (what seed_apps gave it, its accounts and
     its people, party, units and places)."""
@@ -196,6 +203,7 @@ def delete_city_district(spec, log=None):
             purge_party(district)
             purge_people(district)
             purge_units(district)
+            purge_figures(district)
             purge_places(district)
             log(f"已删除演示区「{district.name}」及其全部数据")
 
@@ -228,6 +236,7 @@ def delete_demo_data(usernames, log=None):
             purge_party(district)
             purge_people(district)
             purge_units(district)
+            purge_figures(district)
             purge_places(district)
             log(f"已删除演示区「{district.name}」及其全部数据")
         purge_departments()

@@ -7,9 +7,9 @@
 """
 
 from django import template
-from django.urls import resolve, reverse
+from django.urls import reverse
 
-from jiceng.core.scope import can, has_permission
+from jiceng.core.scope import can, has_permission, page_opens_for
 
 register = template.Library()
 
@@ -35,5 +35,4 @@ def holds(user, permission: str) -> bool:
 def opens_for(url_name: str, user) -> bool:
     """Whether user may open the page named url_name (no arguments): the permissions
     its view's @permission_required records, as the menu reads them."""
-    required = getattr(resolve(reverse(url_name)).func, "required_permissions", ())
-    return not required or any(has_permission(user, p) for p in required)
+    return page_opens_for(user, reverse(url_name))

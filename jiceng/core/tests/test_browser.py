@@ -18,8 +18,10 @@ def open_menu(page, label):
     """Follow a side-menu entry; on a phone the menu sits behind the hamburger button."""
     if page.viewport_kind == "phone":
         page.get_by_role("button", name="打开菜单").click()
+    # the entry's name is its icon and label; ending with the label tells 居民
+    # from 居民服务门户
     page.get_by_role("navigation", name="主菜单").get_by_role(
-        "link", name=label
+        "link", name=re.compile(rf"{re.escape(label)}$")
     ).click()
 
 
