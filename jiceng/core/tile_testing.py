@@ -2,11 +2,12 @@
 demo district's streets and communities with an empty one of each, Shanghai
 moments, and the check that a tile's figures equal a direct query per place."""
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
 
+from .months import add_months
 from .tiles import TILES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -19,7 +20,7 @@ def moment(*args):
 
 def month_moments(month):
     """[the month's first moment, the next month's first moment), in Shanghai."""
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    following = add_months(month, 1)
     return moment(month.year, month.month, 1), moment(
         following.year, following.month, 1
     )
