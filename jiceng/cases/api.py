@@ -19,7 +19,7 @@ from .dashboard import (
 from .duplicates import suggestions
 from .errors import CaseError, field_error
 from .filters import cases_for
-from .models import Case, Category
+from .models import Case
 from .schemas import (
     CaseIn,
     CaseOut,
@@ -68,7 +68,7 @@ def case_events(request, case_id: int):
 @router.post("", response={201: CaseOut}, summary="上报案件")
 def create_case(request, payload: CaseIn):
     require_permission(request.user, "cases.report")
-    category = Category.objects.filter(code=payload.category_code).first()
+    category = services.category_by_code(payload.category_code)
     if category is None:
         raise field_error("category_code", "类别编码不存在", CaseError.CATEGORY)
     case = services.report_case(

@@ -470,9 +470,8 @@ class Open311Key(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Kept by the key's every accepted request; rotation keeps the row and counts.
-    use_count = models.PositiveIntegerField(_("使用次数"), default=0)
-    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    # Its use is counted from the cases it brought (services.keys); rotation
+    # keeps the row, so the count goes on.
     rotated_at = models.DateTimeField(_("最近轮换"), null=True, blank=True)
 
     class Meta:

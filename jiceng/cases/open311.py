@@ -316,12 +316,8 @@ def _create(request, fmt):
     key = keys.use_open311_key(data.get("api_key", ""))
     if key is None:
         raise Open311Error(403, "api_key 无效")
-    category = (
-        services.categories_for_reporting()
-        .filter(code=data.get("service_code", ""))
-        .first()
-    )
-    if category is None:
+    category = services.category_by_code(data.get("service_code", ""))
+    if category is None or not category.active or category.parent_id is None:
         raise Open311Error(404, "service_code 不存在")
     place, lat, lng = None, None, None
     if data.get("lat") and data.get("long"):

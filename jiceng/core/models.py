@@ -95,6 +95,17 @@ class Assignment(models.Model):
             raise ValidationError({"department": _("职能部门角色必须指定部门")})
 
 
+class ConfigVersion(models.Model):
+    """A random token per topic, rewritten by database triggers when a watched
+    table changes: per-process copies compare it (core.config_cache)."""
+
+    topic = models.CharField(primary_key=True, max_length=40)
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return self.topic
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", _("新增")
     UPDATE = "update", _("修改")

@@ -7,7 +7,13 @@ functions; each writes its timeline event and its audit row.
 
 from .assignment import handling_places
 from .deadlines import ESCALATION_LEVELS, escalate_overdue
-from .intake import categories_for_reporting, grid_at, report_case, route
+from .intake import (
+    categories_for_reporting,
+    category_by_code,
+    grid_at,
+    report_case,
+    route,
+)
 from .merge import merge_case
 from .steps import (
     MAX_EXTENSION_DAYS,
@@ -40,6 +46,7 @@ __all__ = [
     "available_steps",
     "cancel_case",
     "categories_for_reporting",
+    "category_by_code",
     "close_case",
     "dispatch_case",
     "escalate_overdue",

@@ -5,17 +5,16 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from jiceng.core import audit
-from jiceng.core.geo import contains
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import path_prefix
 from jiceng.core.validators import validate_mobile
 from jiceng.places.models import Place, PlaceKind
 
 from .. import extensions, kpi, notify, photos, workdays
 from ..errors import CaseError, field_error
-from ..models import Case, CaseCounter, CaseEvent, Category, Channel, RoutingRule
+from ..models import Case, CaseCounter, CaseEvent, Category, Channel
 from ..workflow import Status
 from .assignment import assign, grid_of
+from .lookups import lookups
 from .timeline import new_event
 
 
@@ -55,21 +54,13 @@ def _next_number(now):
 
 def grid_at(lng, lat):
     """The grid whose boundary holds the point, else the nearest grid centre."""
-    grids = list(
-        Place.objects.filter(kind=PlaceKind.GRID).only(
-            # kind too: the report reads grid.kind, and a deferred field costs a query
-            "pk",
-            "kind",
-            "path",
-            "geometry",
-            "lat",
-            "lng",
-        )
-    )
-    for grid in grids:
-        if contains(grid.geometry, lng, lat):
-            return grid
-    located = [g for g in grids if g.lat is not None and g.lng is not None]
+    grids = lookups().grids
+    for outline in grids:
+        if outline.holds(lng, lat):
+            return outline.place
+    located = [
+        o.place for o in grids if o.place.lat is not None and o.place.lng is not None
+    ]
     if not located:
         return None
     return min(located, key=lambda g: (g.lat - lat) ** 2 + (g.lng - lng) ** 2)
@@ -87,19 +78,21 @@ def compound_for(place, *, lat=None, lng=None, address=""):
     if place.kind == PlaceKind.COMPOUND:
         return place
     area = grid_of(place) or place
-    compounds = list(
-        Place.objects.filter(path_prefix(area.path), kind=PlaceKind.COMPOUND).only(
-            "pk", "kind", "path", "name", "address", "geometry"
-        )
-    )
+    compounds = list(lookups().compounds_under(area.path))
     if lat is not None and lng is not None:
-        for compound in compounds:
-            if contains(compound.geometry, lng, lat):
-                return compound
+        for outline in compounds:
+            if outline.holds(lng, lat):
+                return outline.place
     address = (address or "").strip()
     if address:
-        named = [c for c in compounds if len(c.name) >= 2 and c.name in address]
-        named += [c for c in compounds if c.address and c.address in address]
+        named = [
+            o.place
+            for o in compounds
+            if len(o.place.name) >= 2 and o.place.name in address
+        ]
+        named += [
+            o.place for o in compounds if o.place.address and o.place.address in address
+        ]
         if named:
             return max(named, key=lambda c: len(c.name))
     return None
@@ -107,18 +100,26 @@ def compound_for(place, *, lat=None, lng=None, address=""):
 
 def route(case):
     """The rule for the case's category (or its big class) nearest its place."""
-    categories = [case.category_id]
-    if case.category.parent_id:
-        categories.append(case.category.parent_id)
-    rules = RoutingRule.objects.filter(
-        category_id__in=categories, place__path__in=Place.lineage_paths(case.place.path)
-    ).select_related("place", "department")
+    rules = lookups().rules
+    lineage = set(Place.lineage_paths(case.place.path))
+    found = [
+        rule
+        for category_id in (case.category_id, case.category.parent_id)
+        if category_id
+        for rule in rules.get(category_id, ())
+        if rule.place.path in lineage
+    ]
     # the most specific place first, then the small class over the big one
     return max(
-        rules,
+        found,
         key=lambda r: (len(r.place.path), r.category_id == case.category_id),
         default=None,
     )
+
+
+def category_by_code(code):
+    """The category with this code, its parent loaded, or None."""
+    return lookups().categories.get(code or "")
 
 
 def categories_for_reporting():

@@ -11,7 +11,8 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -21,7 +22,7 @@ from jiceng.core.scope import require_permission
 from jiceng.core.tokens import new_token
 
 from ..errors import CaseError
-from ..models import Open311Key, VideoSource
+from ..models import Case, Open311Key, VideoSource
 
 
 def hash_key(raw):
@@ -76,13 +77,27 @@ def set_open311_key_active(*, actor, key, active):
 
 
 def use_open311_key(raw):
-    """The active key for a raw key, counted as used; None when there is none."""
-    key = Open311Key.objects.filter(key_hash=hash_key(raw or ""), active=True).first()
-    if key is not None:
-        Open311Key.objects.filter(pk=key.pk).update(
-            use_count=F("use_count") + 1, last_used_at=timezone.now()
-        )
-    return key
+    """The active key for a raw key, or None. Its use is counted from the cases it
+    brought (open311_keys_with_use), not by a write per request: an UPDATE of the
+    key's row would cost a commit and make every report through it wait in turn."""
+    return Open311Key.objects.filter(key_hash=hash_key(raw or ""), active=True).first()
+
+
+def open311_keys_with_use():
+    """The keys with the reports each brought in and when it last did."""
+    cases = Case.objects.filter(open311_key=OuterRef("pk"))
+    return Open311Key.objects.annotate(
+        use_count=Coalesce(
+            Subquery(
+                cases.order_by()
+                .values("open311_key")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        ),
+        last_used_at=Subquery(cases.order_by("-created_at").values("created_at")[:1]),
+    )
 
 
 @transaction.atomic

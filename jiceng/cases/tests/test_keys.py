@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from jiceng.cases.models import Open311Key, VideoSource
+from jiceng.cases.services.keys import open311_keys_with_use
 from jiceng.cases.webhook import sign
 from jiceng.core.models import AuditEntry
 
@@ -54,18 +55,21 @@ def test_an_open311_key_is_created_used_rotated_and_disabled_on_the_page(
     assert new_secret(admin.get("/cases/keys/")) is None
     key = Open311Key.objects.get(name="12345热线")
     assert raw not in key.key_hash
-    # each accepted request counts
+    # each accepted request counts, on the page too
     report(client, raw)
-    key.refresh_from_db()
-    assert key.use_count == 1 and key.last_used_at is not None
+    used = open311_keys_with_use().get(pk=key.pk)
+    assert used.use_count == 1 and used.last_used_at is not None
+    assert re.search(
+        r"12345热线</td><td>启用</td><td>1</td>",
+        admin.get("/cases/keys/").content.decode(),
+    )
     # rotation: the old key stops at once, the new one works, the count stays
     admin.post(f"/cases/keys/open311/{key.pk}/rotate/")
     rotated = new_secret(admin.get("/cases/keys/"))
     assert rotated and rotated != raw
     assert report(client, raw).status_code == 403
     report(client, rotated)
-    key.refresh_from_db()
-    assert key.use_count == 2
+    assert open311_keys_with_use().get(pk=key.pk).use_count == 2
     # disabled, it is refused
     admin.post(f"/cases/keys/open311/{key.pk}/disable/")
     assert report(client, rotated).status_code == 403

@@ -58,7 +58,7 @@ def key_list(request):
         "cases/keys.html",
         {
             "form": form,
-            "open311_keys": Open311Key.objects.order_by("-active", "name"),
+            "open311_keys": keys.open311_keys_with_use().order_by("-active", "name"),
             "video_sources": VideoSource.objects.order_by("-active", "name"),
             "new_secret": request.session.pop(NEW_SECRET_KEY, None),
         },

@@ -1,0 +1,152 @@
+"""Per-process copies of rarely changed configuration, kept current by the database.
+
+Every case report looks up its category, the routing rules and the grid and
+compound outlines: reading them afresh is a third of a report's work, yet they
+change a few times a day. A watched table carries triggers (made by `watch` in a
+migration) that write a fresh random token for its topic into core_configversion
+whenever a watched row changes — through the ORM, a bulk import, raw SQL or
+another process. A `VersionedCache` reads its topics' tokens in one query and
+rebuilds its copy only when they moved.
+
+The token is random, not a counter: a change that is rolled back can then never
+leave a copy that a later, different change would appear to confirm. Reading the
+tokens before the data makes a change committed in between cost one more
+rebuild, never a stale copy. A topic without a row (a fresh or flushed
+database) reads as None, which is a token like any other.
+"""
+
+import threading
+
+from django.core.signals import request_finished, request_started
+from django.db import connection, migrations
+
+TABLE = "core_configversion"
+
+# Migration-time DDL on our own table (topic names come from our migrations).
+_SQLITE_TOUCH = (
+    "INSERT INTO core_configversion (topic, token) "
+    "VALUES ('{topic}', lower(hex(randomblob(16)))) "
+    "ON CONFLICT (topic) DO UPDATE SET token = excluded.token;"
+)
+_POSTGRES_FUNCTION = """
+CREATE OR REPLACE FUNCTION core_touch_config() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO core_configversion (topic, token)
+  VALUES (TG_ARGV[0], replace(gen_random_uuid()::text, '-', ''))
+  ON CONFLICT (topic) DO UPDATE SET token = EXCLUDED.token;
+  RETURN NULL;
+END; $$ LANGUAGE plpgsql"""
+
+
+def _events(columns, when):
+    """(name, SQL event, row condition) per event: a condition names NEW or OLD."""
+    update = "UPDATE" + (f" OF {', '.join(columns)}" if columns else "")
+    if when is None:
+        return [("ins", "INSERT", None), ("upd", update, None), ("del", "DELETE", None)]
+    return [
+        ("ins", "INSERT", when.format(row="NEW")),
+        ("upd", update, f"{when.format(row='OLD')} OR {when.format(row='NEW')}"),
+        ("del", "DELETE", when.format(row="OLD")),
+    ]
+
+
+def _statements(table, topic, columns, when):
+    events = _events(columns, when)
+    sqlite_up = [
+        f"CREATE TRIGGER {table}_cfg_{name} AFTER {event} ON {table} FOR EACH ROW"
+        + (f" WHEN {condition}" if condition else "")
+        + f" BEGIN {_SQLITE_TOUCH.format(topic=topic)} END"
+        for name, event, condition in events
+    ]
+    # PostgreSQL: once per statement where every row counts, per row where only
+    # some rows do (the condition then spares a bulk import the function call).
+    postgres_up = [_POSTGRES_FUNCTION] + [
+        f"CREATE TRIGGER {table}_cfg_{name} AFTER {event} ON {table} "
+        + (f"FOR EACH ROW WHEN ({condition}) " if condition else "FOR EACH STATEMENT ")
+        + f"EXECUTE FUNCTION core_touch_config('{topic}')"
+        for name, event, condition in events
+    ]
+    sqlite_down = [f"DROP TRIGGER IF EXISTS {table}_cfg_{name}" for name, *_ in events]
+    postgres_down = [
+        f"DROP TRIGGER IF EXISTS {table}_cfg_{name} ON {table}" for name, *_ in events
+    ]
+    return (
+        {"sqlite": sqlite_up, "postgresql": postgres_up},
+        {"sqlite": sqlite_down, "postgresql": postgres_down},
+    )
+
+
+def _run(statements_by_vendor):
+    def apply(apps, schema_editor):
+        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
+            schema_editor.execute(statement)
+
+    return apply
+
+
+def watch(table, topic, *, columns=(), when=None) -> migrations.RunPython:
+    """A migration operation: changes to table's rows touch topic's token.
+
+    columns: only an UPDATE of these columns counts (all when empty).
+    when: a row condition with {row} for NEW/OLD, e.g. "{row}.kind IN ('grid')".
+    """
+    up, down = _statements(table, topic, columns, when)
+    return migrations.RunPython(_run(up), _run(down))
+
+
+def tokens(topics) -> tuple:
+    """The current token of each topic, in order (None: the topic has no row)."""
+    marks = ", ".join(["%s"] * len(topics))
+    with connection.cursor() as cursor:
+        cursor.execute(  # the table is ours; the topics are parameters
+            f"SELECT topic, token FROM {TABLE} WHERE topic IN ({marks})",  # noqa: S608
+            list(topics),
+        )
+        found = dict(cursor.fetchall())
+    return tuple(found.get(topic) for topic in topics)
+
+
+# Inside a request the tokens are read once per cache (a report looks up its
+# category, grid, compound and rule); outside one (commands, tasks, tests calling
+# services) on every get().
+_request = threading.local()
+
+
+def _request_started(**kwargs):
+    _request.checked = set()
+
+
+def _request_finished(**kwargs):
+    _request.checked = None
+
+
+request_started.connect(_request_started, dispatch_uid="config_cache_started")
+request_finished.connect(_request_finished, dispatch_uid="config_cache_finished")
+
+
+class VersionedCache:
+    """build() of the watched topics, rebuilt when one of their tokens moves.
+
+    The value is shared by every request of the process: treat it as read-only.
+    """
+
+    def __init__(self, topics, build):
+        self.topics = tuple(topics)
+        self.build = build
+        self._lock = threading.Lock()
+        self._tokens = self._value = None
+        self._built = False
+
+    def get(self):
+        checked = getattr(_request, "checked", None)
+        if checked is not None and self in checked and self._built:
+            return self._value
+        current = tokens(self.topics)  # before the data: see the module's note
+        if not (self._built and current == self._tokens):
+            with self._lock:
+                if not (self._built and current == self._tokens):
+                    self._value, self._tokens = self.build(), current
+                    self._built = True
+        if checked is not None:
+            checked.add(self)
+        return self._value
