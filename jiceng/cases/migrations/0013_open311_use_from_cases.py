@@ -4,18 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0012_watch_intake_config'),
+        ("cases", "0012_watch_intake_config"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='open311key',
-            name='last_used_at',
+            model_name="open311key",
+            name="last_used_at",
         ),
         migrations.RemoveField(
-            model_name='open311key',
-            name='use_count',
+            model_name="open311key",
+            name="use_count",
         ),
     ]

@@ -4,17 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_audit_append_only'),
+        ("core", "0003_audit_append_only"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConfigVersion',
+            name="ConfigVersion",
             fields=[
-                ('topic', models.CharField(max_length=40, primary_key=True, serialize=False)),
-                ('token', models.CharField(max_length=32)),
+                (
+                    "topic",
+                    models.CharField(max_length=40, primary_key=True, serialize=False),
+                ),
+                ("token", models.CharField(max_length=32)),
             ],
         ),
     ]
