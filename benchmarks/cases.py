@@ -584,7 +584,9 @@ def generate_chunk(task):
     moment, defaults = g["moment"], g["defaults"]
     case_names, event_names = g["case_names"], g["event_names"]
     encrypt, mask_mobile, labels = g["encrypt"], g["mask_mobile"], g["labels"]
-    rng = random.Random(f"benchcases:{g['n']}:{index}")
+    # the district too: two districts topped up by the same count must differ
+    under = f":{g['under']}" if g.get("under") else ""
+    rng = random.Random(f"benchcases:{g['n']}:{index}{under}")
     pick_channel = weighted(rng, CHANNELS)
     pick_level = weighted(rng, PLACE_LEVELS)
     pick_category = district.category_picker(rng)
@@ -691,6 +693,7 @@ def build(n, under=None):
     event_fields = [f for f in CaseEvent._meta.concrete_fields if not f.primary_key]
     _GEN.update(
         n=n,
+        under=under,
         district=district,
         clock=clock,
         now=now,
@@ -1802,7 +1805,9 @@ def run():
     builds = {}
     with bench.section("databases"):
         small_url, builds["10k"] = database_for("10k", SMALL_CASES)
-        large_url, builds["large"] = database_for("large", n)
+        large_url = None
+        if phases & {"list", "kpi"}:  # intake alone needs only the 10k district
+            large_url, builds["large"] = database_for("large", n)
         log(f"   10k:   {small_url}\n   large: {large_url}")
     data = {
         "engine": engine,

@@ -169,6 +169,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # re-running the PRAGMAs cost ~6 ms a request, a third of a case report.
     # Writers queue at a file lock, not in SQLite's sleeping busy handler.
     DATABASES["default"]["ENGINE"] = "jiceng.core.sqlite"
+    # In-memory test databases, as for Django's own engine (pytest-django's xdist
+    # naming recognises only that engine by name).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE makes writers queue for the lock instead of failing mid-transaction.
         "transaction_mode": "IMMEDIATE",

@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from jiceng.core.models import Assignment
 from jiceng.core.roles import ROLE_PERMISSIONS, Role
 from jiceng.notices.models import NoticeKind
-from jiceng.notices.services import notify, queue_sms
+from jiceng.notices.services import Audience, queue_sms
 from jiceng.places.models import Place
 
-from .models import Channel, Status
+from .models import Case, Channel, Status
 
 
 def _roles_with(permission):
@@ -69,85 +69,54 @@ def _message(case, text):
     return f"案件 {case.number}（{case.category.name}）{text}"
 
 
-def after_step(case, action, actor):
-    """Tell the next actor; called by the services after each step is saved."""
-    url = case.get_absolute_url()
-    if action == "report" and case.status == Status.REPORTED:
-        notify(
-            dispatchers(case),
-            _message(case, "待受理"),
-            url,
-            exclude=actor,
-            kind=NoticeKind.CASE_ASSIGNED,
-        )
-    elif action in ("dispatch", "transfer", "redo"):
-        notify(
-            case.handlers(),
-            _message(case, "已派给您处置"),
-            url,
-            exclude=actor,
-            kind=NoticeKind.CASE_ASSIGNED,
-        )
-    elif action == "supervise":
-        notify(
-            case.handlers(),
-            _message(case, "被督办，请尽快处置"),
-            url,
-            exclude=actor,
-            kind=NoticeKind.CASE_RETURNED,
-        )
-    elif action == "escalate":
-        notify(
-            case.handlers(),
-            _message(case, "已超期并升级督办，请尽快处置"),
-            url,
-            kind=NoticeKind.CASE_RETURNED,
-        )
-        notify(
-            supervisors(case),
-            _message(case, "超期未办结，已升级由您督办"),
-            url,
-            kind=NoticeKind.CASE_RETURNED,
-        )
-    elif action == "reject":
-        notify(
-            dispatchers(case),
-            _message(case, "被退单，请重新派遣"),
-            url,
-            exclude=actor,
-            kind=NoticeKind.CASE_RETURNED,
-        )
-    elif action == "handle":
-        notify(
-            verifiers(case),
-            _message(case, "已处置，请现场核查"),
-            url,
-            exclude=actor,
-            kind=NoticeKind.CASE_ASSIGNED,
-        )
-    elif action == "verify":
-        notify(
-            dispatchers(case),
-            _message(case, "已核查，待结案"),
-            url,
-            exclude=actor,
-            kind=NoticeKind.CASE_ASSIGNED,
-        )
-    elif action == "reopen":
-        notify(
-            dispatchers(case),
-            _message(case, "群众不满意，申请重新办理"),
-            url,
-            kind=NoticeKind.CASE_RETURNED,
-        )
-    elif action == "close":
-        notify(
-            reporters(case),
-            _message(case, "已办结，欢迎评价"),
-            case.get_public_url(),
-            exclude=actor,
-            kind=NoticeKind.CASE_CLOSED,
-        )
+# What each step announces: (who hears, the words after the case's name, the
+# kind, whether the one who took the step is left out).
+ANNOUNCEMENTS = {
+    "report": [(dispatchers, "待受理", NoticeKind.CASE_ASSIGNED, True)],
+    "dispatch": [(Case.handlers, "已派给您处置", NoticeKind.CASE_ASSIGNED, True)],
+    "supervise": [
+        (Case.handlers, "被督办，请尽快处置", NoticeKind.CASE_RETURNED, True)
+    ],
+    "escalate": [
+        (
+            Case.handlers,
+            "已超期并升级督办，请尽快处置",
+            NoticeKind.CASE_RETURNED,
+            False,
+        ),
+        (supervisors, "超期未办结，已升级由您督办", NoticeKind.CASE_RETURNED, False),
+    ],
+    "reject": [(dispatchers, "被退单，请重新派遣", NoticeKind.CASE_RETURNED, True)],
+    "handle": [(verifiers, "已处置，请现场核查", NoticeKind.CASE_ASSIGNED, True)],
+    "verify": [(dispatchers, "已核查，待结案", NoticeKind.CASE_ASSIGNED, True)],
+    "reopen": [
+        (dispatchers, "群众不满意，申请重新办理", NoticeKind.CASE_RETURNED, False)
+    ],
+    "close": [(reporters, "已办结，欢迎评价", NoticeKind.CASE_CLOSED, True)],
+}
+ANNOUNCEMENTS["transfer"] = ANNOUNCEMENTS["redo"] = ANNOUNCEMENTS["dispatch"]
+
+
+def audiences_after_step(case, action, actor):
+    """Who hears of a step, read now: a report reads them before its transaction,
+    so that inside it only the notifications are written."""
+    if action == "report" and case.status != Status.REPORTED:
+        return []  # routed on arrival: the dispatch announces it
+    return [
+        (Audience(who(case), kind=kind, exclude=actor if skip_actor else None), words)
+        for who, words, kind, skip_actor in ANNOUNCEMENTS.get(action, [])
+    ]
+
+
+def after_step(case, action, actor, audiences=None):
+    """Tell the next actor; called by the services after each step is saved
+    (audiences: from audiences_after_step, read earlier)."""
+    if audiences is None:
+        audiences = audiences_after_step(case, action, actor)
+    url = case.get_public_url() if action == "close" else case.get_absolute_url()
+    for heard_by, words in audiences:
+        heard_by.send(_message(case, words), url)
+    if action == "close":
         tell_caller_closed(case)
 
 

@@ -96,55 +96,70 @@ def _recipients_among(user_ids, channel):
     }
 
 
+class Audience:
+    """The distinct active users who will hear of something (the actor left out),
+    with the channels each chose for its kind: read first, so that a caller
+    holding a transaction open only writes the rows (send)."""
+
+    def __init__(self, users, *, kind=NoticeKind.GENERAL, exclude=None):
+        self.kind = NoticeKind(kind)
+        exclude_id = getattr(exclude, "pk", None)
+        self.chosen = {}
+        for user in users:
+            if user is None or user.pk in self.chosen or user.pk == exclude_id:
+                continue
+            if user.is_active:
+                self.chosen[user.pk] = user
+        self.wants = choices_of(list(self.chosen), self.kind) if self.chosen else {}
+
+    def send(self, message, url=""):
+        """Notify them on their channels; return how many were told in-app."""
+        if not message:
+            raise ValidationError("通知内容不能为空", code=NoticeError.EMPTY_MESSAGE)
+        if url and not is_local(url):
+            raise ValidationError("通知链接须为站内地址", code=NoticeError.UNSAFE_URL)
+        if not self.chosen:
+            return 0
+        kind, chosen, wants = self.kind, self.chosen, self.wants
+        rows = Notification.objects.bulk_create(
+            [
+                Notification(user=user, kind=kind, message=message[:200], url=url[:300])
+                for pk, user in chosen.items()
+                if wants[(pk, Channel.IN_APP)]
+            ]
+        )
+        in_app = {row.user_id: row for row in rows}
+        outside = []
+        for channel in OUTSIDE:
+            if not channels.configured(channel):
+                continue  # never queued for a channel nobody set up
+            ids = [pk for pk in chosen if wants[(pk, channel)]]
+            if not ids:
+                continue
+            for user_id, (cipher, mask) in _recipients(ids, channel).items():
+                outside.append(
+                    Delivery(
+                        notification=in_app.get(user_id),
+                        user_id=user_id,
+                        kind=kind,
+                        channel=channel,
+                        recipient_cipher=cipher,
+                        recipient_mask=mask,
+                        message=message[:300],
+                        params={"url": url[:300]} if url else {},
+                    )
+                )
+        if outside:
+            enqueue(Delivery.objects.bulk_create(outside))
+        return len(rows)
+
+
 def notify(users, message, url="", *, kind=NoticeKind.GENERAL, exclude=None):
     """Notify each distinct active user once (the actor, exclude, is skipped), on
     the channels each has chosen for this kind; return how many were told in-app."""
     if not message:
         raise ValidationError("通知内容不能为空", code=NoticeError.EMPTY_MESSAGE)
-    if url and not is_local(url):
-        raise ValidationError("通知链接须为站内地址", code=NoticeError.UNSAFE_URL)
-    kind = NoticeKind(kind)
-    exclude_id = getattr(exclude, "pk", None)
-    chosen = {}
-    for user in users:
-        if user is None or user.pk in chosen or user.pk == exclude_id:
-            continue
-        if user.is_active:
-            chosen[user.pk] = user
-    if not chosen:
-        return 0
-    wants = choices_of(list(chosen), kind)
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(user=user, kind=kind, message=message[:200], url=url[:300])
-            for pk, user in chosen.items()
-            if wants[(pk, Channel.IN_APP)]
-        ]
-    )
-    in_app = {row.user_id: row for row in rows}
-    outside = []
-    for channel in OUTSIDE:
-        if not channels.configured(channel):
-            continue  # never queued for a channel nobody set up
-        ids = [pk for pk in chosen if wants[(pk, channel)]]
-        if not ids:
-            continue
-        for user_id, (cipher, mask) in _recipients(ids, channel).items():
-            outside.append(
-                Delivery(
-                    notification=in_app.get(user_id),
-                    user_id=user_id,
-                    kind=kind,
-                    channel=channel,
-                    recipient_cipher=cipher,
-                    recipient_mask=mask,
-                    message=message[:300],
-                    params={"url": url[:300]} if url else {},
-                )
-            )
-    if outside:
-        enqueue(Delivery.objects.bulk_create(outside))
-    return len(rows)
+    return Audience(users, kind=kind, exclude=exclude).send(message, url)
 
 
 def notify_once_today(users, message, url, *, kind, now=None):

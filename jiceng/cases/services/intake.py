@@ -211,6 +211,8 @@ def report_case(
         events.append(
             new_event(case, "dispatch", None, note, from_status=Status.REPORTED)
         )
+    action = "dispatch" if rule else "report"
+    audiences = notify.audiences_after_step(case, action, actor)
     with transaction.atomic():
         case.number = _next_number(now)
         case.save()
@@ -226,5 +228,5 @@ def report_case(
             target=case,
             changes={"category": category.code, "channel": channel},
         )
-        notify.after_step(case, "dispatch" if rule else "report", actor)
+        notify.after_step(case, action, actor, audiences)
     return case
