@@ -20,6 +20,8 @@ import threading
 from django.core.signals import request_finished, request_started
 from django.db import connection, migrations
 
+from .triggers import per_vendor
+
 TABLE = "core_configversion"
 
 # Migration-time DDL on our own table (topic names come from our migrations).
@@ -76,22 +78,13 @@ def _statements(table, topic, columns, when):
     )
 
 
-def _run(statements_by_vendor):
-    def apply(apps, schema_editor):
-        for statement in statements_by_vendor.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return apply
-
-
 def watch(table, topic, *, columns=(), when=None) -> migrations.RunPython:
     """A migration operation: changes to table's rows touch topic's token.
 
     columns: only an UPDATE of these columns counts (all when empty).
     when: a row condition with {row} for NEW/OLD, e.g. "{row}.kind IN ('grid')".
     """
-    up, down = _statements(table, topic, columns, when)
-    return migrations.RunPython(_run(up), _run(down))
+    return per_vendor(*_statements(table, topic, columns, when))
 
 
 def tokens(topics) -> tuple:

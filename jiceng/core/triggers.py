@@ -40,6 +40,11 @@ def _run(statements_by_vendor):
     return apply
 
 
+def per_vendor(up, down) -> migrations.RunPython:
+    """A migration operation running each engine's statements ({vendor: [sql]})."""
+    return migrations.RunPython(_run(up), _run(down))
+
+
 def append_only(table: str, *, deletes: bool = True) -> migrations.RunPython:
     """A migration operation that makes table refuse UPDATE (and DELETE) of rows.
 
@@ -47,5 +52,4 @@ def append_only(table: str, *, deletes: bool = True) -> migrations.RunPython:
     when their owner is purged whole (demo and test accounts).
     TRUNCATE bypasses row triggers; only the test runner's flush needs it.
     """
-    up, down = _statements(table, deletes=deletes)
-    return migrations.RunPython(_run(up), _run(down))
+    return per_vendor(*_statements(table, deletes=deletes))
