@@ -41,6 +41,9 @@ PAGES = [
     "/volunteer/activities/@dangyuan",
     "/open311/v2/requests.json",
     "/open311/v2/services.json",
+    "/insight/510502/@quadmin",
+    "/screen/510502/data.json@quadmin",
+    "/public/",
 ]
 
 
