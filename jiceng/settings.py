@@ -346,6 +346,13 @@ JICENG_NOTICE_RETRY_SECONDS = int(os.environ.get("JICENG_NOTICE_RETRY_SECONDS", 
 JICENG_IMPORT_WORKER_MIN_ROWS = int(
     os.environ.get("JICENG_IMPORT_WORKER_MIN_ROWS", "50000")
 )
+# At most this many chunks are prepared by the writer while the worker starts; then it
+# waits for the worker. Unset: as many as it takes (never slower on a busy machine).
+JICENG_IMPORT_WORKER_HEAD_START = (
+    int(os.environ["JICENG_IMPORT_WORKER_HEAD_START"])
+    if os.environ.get("JICENG_IMPORT_WORKER_HEAD_START")
+    else None
+)
 JICENG_TILE_URL = os.environ.get("JICENG_TILE_URL", "")
 # KPI 红黑榜: named only among at least this many places, each with this many cases.
 JICENG_KPI_RANK_MIN_PLACES = int(os.environ.get("JICENG_KPI_RANK_MIN_PLACES", "3"))

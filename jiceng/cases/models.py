@@ -32,6 +32,12 @@ class CategoryType(models.TextChoices):
     EVENT = "event", _("事件")
 
 
+class CategoryQuerySet(models.QuerySet):
+    def reportable(self):
+        """The classes a case can be reported in: see Category.is_reportable."""
+        return self.filter(active=True, parent__isnull=False)
+
+
 class Category(models.Model):
     """A CJ/T 214 class: big classes group small ones; small ones carry time limits."""
 
@@ -51,6 +57,8 @@ class Category(models.Model):
     verify_days = models.PositiveIntegerField(_("核查时限（工作日）"), default=1)
     active = models.BooleanField(_("启用"), default=True)
 
+    objects = CategoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["type", "code"]
         verbose_name = _("案件类别")
@@ -58,6 +66,11 @@ class Category(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def is_reportable(self):
+        """Cases are reported in active small classes (big classes only group)."""
+        return self.active and self.parent_id is not None
 
     @property
     def full_name(self):

@@ -317,7 +317,7 @@ def _create(request, fmt):
     if key is None:
         raise Open311Error(403, "api_key 无效")
     category = services.category_by_code(data.get("service_code", ""))
-    if category is None or not category.active or category.parent_id is None:
+    if category is None or not category.is_reportable:
         raise Open311Error(404, "service_code 不存在")
     place, lat, lng = None, None, None
     if data.get("lat") and data.get("long"):

@@ -18,7 +18,7 @@ from ninja import Router, Schema, Status
 
 from . import services
 from .errors import CaseError, field_error
-from .models import Case, Category, Channel, VideoSource
+from .models import Case, Channel, VideoSource
 from .services import keys
 
 MAX_SKEW = 300
@@ -88,7 +88,7 @@ def video_alert(request, source_code: str):
     existing = Case.objects.filter(channel=Channel.VIDEO, external_ref=ref).first()
     if existing is not None:
         return Status(200, _result(request, existing, duplicate=True))
-    category = Category.objects.filter(code=alert.category_code).first()
+    category = services.category_by_code(alert.category_code)
     if category is None:
         raise field_error("category_code", "类别编码不存在", CaseError.CATEGORY)
     case = services.report_case(

@@ -92,9 +92,10 @@ def use_worker(importer, job) -> bool:
     return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
 
 
-def _ready(pipe) -> bool:
-    """Has the worker written anything yet (its READY, or an error, or EOF)?"""
-    return bool(select.select([pipe], [], [], 0)[0])
+def _ready(pipe, wait=False) -> bool:
+    """Has the worker written anything yet (its READY, or an error, or EOF)?
+    With wait, block until it has."""
+    return bool(select.select([pipe], [], [], None if wait else 0)[0])
 
 
 def prepared_chunks(importer, job, path):
@@ -123,8 +124,11 @@ def prepared_chunks(importer, job, path):
         with os.fdopen(read_end, "rb") as pipe:
             # The first chunks are prepared here while the worker starts.
             prepared_here = 0
+            head_start = settings.JICENG_IMPORT_WORKER_HEAD_START
             here = _file_chunks(importer, job, path)
-            while not _ready(pipe):
+            while not _ready(
+                pipe, wait=head_start is not None and prepared_here >= head_start
+            ):
                 chunk = next(here, None)
                 if chunk is None:
                     return  # all of it, before the worker was ready

@@ -401,7 +401,7 @@ def test_a_gig_worker_registers_and_reports_through_their_channel(people):
     # when they report a hazard on the H5 page
     client = client_for_user(user)
     assert client.get("/accounts/gig/").status_code == 200
-    category = Category.objects.filter(active=True, parent__isnull=False).first()
+    category = Category.objects.reportable().first()
     grid = Place.objects.get_children(community).filter(kind=PlaceKind.GRID).first()
     response = client.post(
         "/accounts/gig/",

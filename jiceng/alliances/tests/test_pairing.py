@@ -71,7 +71,7 @@ def test_a_visit_becomes_a_case_and_a_task(people):
     )
     pair.refresh_from_db()
     assert pair.last_visit_on == timezone.localdate()
-    category = Category.objects.filter(active=True, parent__isnull=False).first()
+    category = Category.objects.reportable().first()
     case = services.visit_to_case(actor=people["shuji"], visit=visit, category=category)
     assert "单元门禁" in case.description and case.place == pair.place
     task = services.visit_to_task(

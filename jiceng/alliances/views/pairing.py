@@ -115,7 +115,7 @@ def pair_detail(request, pk):
             "form": form,
             "manages": can(request.user, pair, "change"),
             "can_report_case": has_permission(request.user, "cases.report"),
-            "categories": Category.objects.filter(active=True, parent__isnull=False)
+            "categories": Category.objects.reportable()
             .select_related("parent")
             .order_by("code")[:200],
             "due_default": timezone.localdate() + timedelta(days=14),

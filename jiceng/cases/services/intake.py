@@ -123,9 +123,7 @@ def category_by_code(code):
 
 
 def categories_for_reporting():
-    return Category.objects.filter(active=True, parent__isnull=False).select_related(
-        "parent"
-    )
+    return Category.objects.reportable().select_related("parent")
 
 
 def report_case(
@@ -158,7 +156,7 @@ def report_case(
         raise field_error(
             "description", "请描述问题（至少4个字）", CaseError.DESCRIPTION
         )
-    if not category.active or category.parent_id is None:
+    if not category.is_reportable:
         raise field_error("category", "请选择具体的小类", CaseError.CATEGORY)
     if place is None and lat is not None and lng is not None:
         place = grid_at(lng, lat)

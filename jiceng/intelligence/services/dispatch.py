@@ -247,7 +247,7 @@ def _judge(model, trained_on, test, *, actor=None):
 def keywords():
     """Category code → words, for the cold start: names, their big class, slang."""
     result = {}
-    for category in Category.objects.filter(active=True, parent__isnull=False):
+    for category in Category.objects.reportable():
         words = [category.name, *corpus.TOPICS.get(category.code, ([],))[0]]
         result[category.code] = [w for w in words if len(w) >= 2]
     return result

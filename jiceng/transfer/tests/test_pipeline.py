@@ -15,7 +15,7 @@ from jiceng.places.models import Place, PlaceKind
 
 pytestmark = pytest.mark.django_db
 
-ROWS = 21_000  # three chunks of the resident importer
+ROWS = 21_000  # five chunks of the resident importer
 
 
 def id_number(i):
@@ -37,7 +37,12 @@ def import_cli(env, path, *extra):
             "shuji",
             *extra,
         ],
-        env={**env, "JICENG_IMPORT_WORKER_MIN_ROWS": "1000"},
+        # the worker prepares from the second chunk on, however slowly it starts
+        env={
+            **env,
+            "JICENG_IMPORT_WORKER_MIN_ROWS": "1000",
+            "JICENG_IMPORT_WORKER_HEAD_START": "1",
+        },
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -64,7 +64,7 @@ def test_a_patrol_posted_as_geojson_is_stored_as_a_line(people, my_grid, api_for
     )
     line = [[b.lng, b.lat] for b in buildings]
     now = timezone.now()
-    category = Category.objects.filter(active=True, parent__isnull=False).first()
+    category = Category.objects.reportable().first()
     body = {
         "grid_id": my_grid.pk,
         "started_at": (now - timedelta(hours=1)).isoformat(),
@@ -132,7 +132,7 @@ def test_a_finding_becomes_a_case_in_two_taps(people, my_grid, client_for):
     finding = services.add_finding(
         actor=wangge, patrol=patrol, description="楼道堆放杂物"
     )
-    category = Category.objects.filter(active=True, parent__isnull=False).first()
+    category = Category.objects.reportable().first()
     client = client_for("wangge")
     # when the worker taps 上报为事件 (the page opens) and then 确认上报
     assert client.get(f"/workforce/m/findings/{finding.pk}/case/").status_code == 200
@@ -261,7 +261,7 @@ def test_a_need_found_on_a_visit_becomes_a_case_or_a_tag_review(
     page = client.get(f"/workforce/visits/{visit.pk}/")
     # then the page offers the tag for review and case categories
     assert tag in page.context["tags"] and page.context["categories"]
-    category = Category.objects.filter(active=True, parent__isnull=False).first()
+    category = Category.objects.reportable().first()
     # when the worker reports a case from the visit
     before = Case.objects.count()
     client.post(

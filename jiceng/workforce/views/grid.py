@@ -199,7 +199,7 @@ def visit_detail(request, pk):
             "own": own,
             # Where a need may go besides 微心愿/需求清单: a case (小类), or the review
             # of a key-population tag of this household that the worker may see.
-            "categories": Category.objects.filter(active=True, parent__isnull=False)
+            "categories": Category.objects.reportable()
             .select_related("parent")
             .order_by("parent__code", "code")
             if own

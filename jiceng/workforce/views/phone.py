@@ -134,9 +134,7 @@ def finding_case(request, pk):
         from django.http import Http404
 
         raise Http404
-    categories = Category.objects.filter(
-        active=True, parent__isnull=False
-    ).select_related("parent")
+    categories = Category.objects.reportable().select_related("parent")
     if request.method == "POST":
         category = categories.filter(pk=int_or(request.POST.get("category"), 0)).first()
         try:
