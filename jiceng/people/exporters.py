@@ -1,6 +1,6 @@
 """Export residents and units in the import templates' columns (re-importable)."""
 
-from jiceng.core.ledgers import Exporter, register_exporter
+from jiceng.core.ledgers import Exporter, choice_labels, register_exporter
 from jiceng.core.scope import place_prefixes
 from jiceng.places.resolver import address_names
 
@@ -23,6 +23,7 @@ class ResidentExporter(Exporter):
             .qs.select_related("place", "household", "work_unit")
             .order_by("place__path", "pk")
         )
+        residents = self.masked_only(residents, "id_number", "phone")
         open_tags = {}
         for resident_id, name in (
             ResidentTag.objects.visible_to(self.user)
@@ -37,6 +38,8 @@ class ResidentExporter(Exporter):
                 place_prefixes(self.user, self.permission)
             )
         }
+        relations = choice_labels(Resident, "relation")
+        residence_types = choice_labels(Resident, "residence_type")
         for r in residents.iterator(chunk_size=2000):
             yield [
                 r.name,
@@ -45,8 +48,8 @@ class ResidentExporter(Exporter):
                 r.place.code,
                 addresses.get(r.place_id, r.place.name),
                 r.household.number if r.household else "",
-                r.get_relation_display() if r.relation else "",
-                r.get_residence_type_display(),
+                relations.get(r.relation, r.relation),
+                residence_types.get(r.residence_type, r.residence_type),
                 r.ethnicity,
                 r.work_unit.name if r.work_unit else r.employer_name,
                 "、".join(open_tags.get(r.pk, ())),
@@ -66,10 +69,13 @@ class UnitExporter(Exporter):
         units = UnitFilter(
             self.params, queryset=Unit.objects.visible_to(self.user)
         ).qs.select_related("place")
+        units = self.masked_only(units, "contact_phone")
+        kinds = choice_labels(Unit, "kind")
+        incubations = choice_labels(Unit, "incubation")
         for u in units.iterator(chunk_size=2000):
             yield [
                 u.name,
-                u.get_kind_display(),
+                kinds.get(u.kind, u.kind),
                 u.credit_code or "",
                 u.place.code,
                 u.address,
@@ -77,7 +83,7 @@ class UnitExporter(Exporter):
                 u.contact_name,
                 u.contact_phone if self.unmasked else u.contact_phone_mask,
                 u.staff_count if u.staff_count is not None else "",
-                u.get_incubation_display() if u.incubation else "",
+                incubations.get(u.incubation, u.incubation),
                 u.note,
             ]
 
@@ -94,12 +100,14 @@ class WorkerExporter(Exporter):
         workers = WorkerFilter(
             self.params, queryset=GigWorker.objects.visible_to(self.user)
         ).qs.select_related("community")
+        workers = self.masked_only(workers, "id_number", "phone")
+        occupations = choice_labels(GigWorker, "occupation")
         for w in workers.iterator(chunk_size=2000):
             yield [
                 w.name,
                 w.id_number if self.unmasked else w.id_number_mask,
                 w.phone if self.unmasked else w.phone_mask,
-                w.get_occupation_display(),
+                occupations.get(w.occupation, w.occupation),
                 w.platform,
                 w.community.code,
                 w.service_area,

@@ -72,3 +72,17 @@ def test_units_export_and_the_cli_export_use_the_users_scope(people, tmp_path):
     rows = [list(r) for r in load_workbook(out).active.iter_rows(values_only=True)]
     assert len(rows) - 2 == Unit.objects.visible_to(people["shuji"]).count()
     assert rows[1][0] == "单位名称"
+
+
+def test_choice_columns_read_as_their_chinese_labels(client_for, people):
+    rows = sheet_rows(client_for("shuji").get("/transfer/export/residents.xlsx"))
+    header, data = rows[1], rows[2:]
+    visible = Resident.objects.visible_to(people["shuji"])
+    relation = header.index("与户主关系")
+    residence = header.index("居住类型")
+    assert {r[residence] for r in data} == {
+        r.get_residence_type_display() for r in visible
+    }
+    assert {r[relation] or "" for r in data} == {
+        r.get_relation_display() if r.relation else "" for r in visible
+    }
