@@ -1,9 +1,10 @@
 """Case KPIs (受理量, 响应率, 办结率, 按期办结率, 解决率, 满意率, 平均办理时长).
 
-Every timeline event adds its counts to monthly CaseStat rows in the same
-transaction (record), so a dashboard reads a few thousand rows instead of scanning
-every case. from_events computes the same counters straight from the timeline:
-rebuild uses it to repair the rollup, and tests assert both agree.
+Every timeline event adds its counts to monthly CaseStat rows (and to its
+community's row of the day) in the same transaction (record), so a dashboard reads
+a few thousand rows instead of scanning every case. from_events computes the same
+counters straight from the timeline: rebuild uses it to repair the rollup, and
+tests assert both agree.
 """
 
 import zoneinfo
@@ -13,7 +14,7 @@ from datetime import date
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import CharField, Count, F, Q, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Substr, TruncDate, TruncMonth
 from django.utils import timezone
 
 from jiceng.core.planner import refresh_statistics
@@ -79,6 +80,7 @@ def cells(event, case):
     found = [
         (StatDimension.PLACE, "", path),
         (StatDimension.CATEGORY, str(case.category_id), community),
+        (StatDimension.DAY, timezone.localtime(event.at).date().isoformat(), community),
     ]
     if event.department_id:
         found.append((StatDimension.DEPARTMENT, str(event.department_id), community))
@@ -151,10 +153,13 @@ def from_events(dimension, events=None):
     events = CaseEvent.objects.all() if events is None else events
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     events = events.annotate(month=TruncMonth("at", tzinfo=tz))
+    community = Substr("case__place__path", 1, COMMUNITY_PATH_LENGTH)
     if dimension == StatDimension.PLACE:
         events = events.annotate(key=Value(""), place_path=F("case__place__path"))
+    elif dimension == StatDimension.DAY:
+        day = Cast(TruncDate("at", tzinfo=tz), CharField())
+        events = events.annotate(key=day, place_path=community)
     else:
-        community = Substr("case__place__path", 1, COMMUNITY_PATH_LENGTH)
         source = (
             "case__category_id"
             if dimension == StatDimension.CATEGORY

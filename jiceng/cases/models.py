@@ -499,6 +499,7 @@ class StatDimension(models.TextChoices):
     PLACE = "place", _("区域")
     CATEGORY = "category", _("类别")
     DEPARTMENT = "department", _("部门")
+    DAY = "day", _("日")
 
 
 class CaseStat(models.Model):
@@ -507,6 +508,8 @@ class CaseStat(models.Model):
     place rows: key "" and place_path the case's place (a grid, usually).
     category / department rows: key the category or department id and place_path
     cut to the community, so a community sees its own breakdown.
+    day rows: key the local day ("2026-12-04") and place_path cut to the
+    community, for the daily trends of a community, street or district.
     """
 
     month = models.DateField()

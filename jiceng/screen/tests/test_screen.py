@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -222,8 +222,15 @@ def test_the_json_has_every_section_and_its_figures_follow_the_case_rules(
             "age_hours",
             "overdue",
         }
-    # the trend covers 30 days; its received total is the timeline's
-    assert len(body["charts"]["trend"]["labels"]) == 30
+    # the trend covers 30 days; its daily figures are the timeline's
+    trend = body["charts"]["trend"]
+    assert len(trend["labels"]) == 30
+    first = timezone.localdate() - timedelta(days=29)
+    trend_start = datetime.combine(first, time.min, tzinfo=ZoneInfo("Asia/Shanghai"))
+    window = CaseEvent.objects.filter(case__in=cases, at__gte=trend_start)
+    assert sum(trend["received"]) == window.filter(action="report").count() > 0
+    assert sum(trend["closed"]) == window.filter(action="close").count()
+    assert trend["labels"][-1] == f"{timezone.localdate():%m-%d}"
     assert body["rankings"]["communities"], "the street's communities are ranked"
     names = {r["name"] for r in body["rankings"]["communities"]}
     assert "幸福社区" in names
