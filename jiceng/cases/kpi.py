@@ -186,12 +186,19 @@ def figures_by(events, key) -> dict:
 
 
 @transaction.atomic
-def rebuild():
-    """Recompute every rollup row from the timeline (repair, or after an import)."""
-    CaseStat.objects.all().delete()
+def rebuild(path=""):
+    """Recompute the rollup rows from the timeline (repair, or after an import).
+
+    path: only the rows of that subtree (one district of a city), the others
+    untouched; every cell lies under the path of its case's place."""
+    rows, events = CaseStat.objects.all(), CaseEvent.objects.all()
+    if path:
+        rows = rows.filter(path_prefix(path, "place_path"))
+        events = events.filter(path_prefix(path, "case__place__path"))
+    rows.delete()
     batch = []
     for dimension in StatDimension.values:
-        for row in from_events(dimension):
+        for row in from_events(dimension, events):
             batch.append(CaseStat(dimension=dimension, **row))
     CaseStat.objects.bulk_create(batch, batch_size=2000)
     refresh_statistics(CaseStat)  # the table was emptied and refilled

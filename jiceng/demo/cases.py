@@ -113,7 +113,7 @@ def seed_case_loop(district, *, seed, log=print, spec=None):
             case, rng.choice(STAGES), worker, dispatcher, users["bumen"], grid, rng
         )
     _seed_history(district, rng, words, checker=account("quadmin"))
-    kpi.rebuild()
+    kpi.rebuild(district.path)  # this district's rows: a city's others stay
     log(
         f"事件案卷 {CASES} 件（另有历史结案 {HISTORY_CASES} 件），"
         f"派遣规则 {RoutingRule.objects.count()} 条"

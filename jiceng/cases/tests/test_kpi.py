@@ -100,3 +100,25 @@ def test_rebuild_restores_a_damaged_rollup(people, grid, streetlight):
     CaseStat.objects.update(closed=0)
     kpi.rebuild()
     assert rollup_rows(StatDimension.PLACE) == expected
+
+
+def test_rebuilding_one_district_or_street_leaves_the_other_rows_alone(
+    people, grid, streetlight
+):
+    # given a closed case in the grid's street, and a rollup damaged everywhere
+    work_through(people, report(people, grid, streetlight), grid, rating=4)
+    street = grid.path[: 2 * 4]
+    expected = {d: rollup_rows(d) for d in StatDimension.values}
+    CaseStat.objects.update(closed=0)
+    # when only the street is rebuilt (as a city's seed rebuilds its new district)
+    kpi.rebuild(street)
+    # then the street's rows are the timeline's again, and no other row changed
+    for dimension in StatDimension.values:
+        restored = [r for r in rollup_rows(dimension) if r[2].startswith(street)]
+        assert restored == [r for r in expected[dimension] if r[2].startswith(street)]
+    assert set(
+        CaseStat.objects.exclude(place_path__startswith=street).values_list(
+            "closed", flat=True
+        )
+    ) <= {0}
+    assert CaseStat.objects.filter(place_path__startswith=street, closed__gt=0)
