@@ -54,6 +54,24 @@ def test_collections_page_with_limit_and_offset(api_for):
     assert not {p["id"] for p in first["items"]} & {p["id"] for p in second["items"]}
 
 
+def test_pages_keep_the_lists_order_and_walk_it_without_repeats(api_for, people):
+    # the ids of a page are found first, then the rows loaded by id
+    from jiceng.people.models import Resident
+
+    api = api_for("shuji")
+    expected = list(
+        Resident.objects.visible_to(people["shuji"])
+        .order_by("-id")
+        .values_list("pk", flat=True)[:12]
+    )
+    walked = [
+        r["id"]
+        for offset in (0, 5, 10)
+        for r in api.get(f"/api/v1/residents/?limit=5&offset={offset}").json()["items"]
+    ]
+    assert walked[:12] == expected
+
+
 def test_places_can_be_filtered_by_kind_and_parent(api_for, people):
     community = Place.objects.get(assignments__user=people["shuji"])
     grids = api_for("shuji").get(f"/api/v1/places/?parent={community.pk}").json()
