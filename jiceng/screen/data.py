@@ -24,7 +24,6 @@ from jiceng.cases.dashboard import KPI_PERMISSION, dashboard_data, kpi_scope
 from jiceng.cases.models import Case, CaseEvent, StatDimension, Status
 from jiceng.cases.workflow import EVENT_LABELS, STEPS
 from jiceng.core.scope import (
-    Scope,
     path_prefix,
     place_path_allowed,
     require_permission,
@@ -107,8 +106,7 @@ def build(user, place, *, now=None) -> dict:
     today = timezone.localtime(now).date()
     day_start = datetime.combine(today, time.min, tzinfo=_local_tz())
     month = today.replace(day=1)
-    within = Scope.in_subtree("place", [place.path], Place)
-    cases = Case.objects.visible_to(user).filter(within)
+    cases = Case.objects.visible_within(user, place.path)
     patrols = _patrols(user, place, day_start)
     board = dashboard_data(_kpi_scope(user), place, (month, month))
     return {
@@ -228,9 +226,8 @@ def _case_points(cases, now):
 
 def _service_points(user, place):
     rows = (
-        ServicePoint.objects.visible_to(user)
+        ServicePoint.objects.visible_within(user, place.path)
         .filter(active=True)
-        .filter(Scope.in_subtree("place", [place.path], Place))
         .order_by("kind", "pk")
         .values("name", "kind", "lat", "lng")[:MAP_POINTS]
     )
@@ -256,9 +253,8 @@ def _thin(coordinates, limit=TRACK_POINTS):
 def _patrols(user, place, day_start):
     """Today's patrols in the subtree: the grid, the track, the latest position."""
     rows = (
-        Patrol.objects.visible_to(user)
+        Patrol.objects.visible_within(user, place.path)
         .filter(started_at__gte=day_start)
-        .filter(Scope.in_subtree("grid", [place.path], Place))
         .select_related("grid")
         .only("started_at", "ended_at", "track", "metres", "grid__name")
         .order_by("-started_at", "-pk")[:MAP_PATROLS]
@@ -389,9 +385,8 @@ def _ticker(user, place, cases, patrols, now):
             ended = datetime.fromisoformat(patrol["ended_at"])
             items.append((ended, "patrol", f"{patrol['grid']} · 巡查结束"))
     checkins = (
-        Signup.objects.visible_to(user)
+        Signup.objects.visible_within(user, place.path)
         .filter(checked_in_at__gte=since)
-        .filter(Scope.in_subtree("activity__community", [place.path], Place))
         .select_related("activity__community")
         .only("checked_in_at", "activity__title", "activity__community__name")
         .order_by("-checked_in_at", "-pk")[:TICKER_ITEMS]

@@ -246,3 +246,47 @@ def test_masked_values_only_on_list_and_detail_pages(client_for, world):
         resident.id_number_mask
         in client.get(f"/people/residents/{resident.pk}/").content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    "model_path",
+    [
+        "jiceng.cases.models.Case",
+        "jiceng.people.models.Resident",
+        "jiceng.onewindow.models.ServicePoint",
+        "jiceng.workforce.models.Patrol",
+        "jiceng.volunteer.models.Signup",
+    ],
+)
+def test_rows_within_a_place_are_the_visible_rows_in_its_subtree(
+    people, world, model_path
+):
+    # a dashboard or a screen asks for the rows within one place: the answer is
+    # the caller's visible rows there, for every account and every level
+    from django.utils.module_loading import import_string
+
+    from jiceng.core.scope import Scope
+
+    model = import_string(model_path)
+    district = Place.objects.get(kind=PlaceKind.DISTRICT, code="510502")
+    places = [
+        district,
+        world["street1"],
+        world["street2"],
+        world["community"],
+        world["grid"],
+    ]
+    for user in people.values():
+        for place in places:
+            subtree = Scope.in_subtree(model.scope.place, [place.path], Place)
+            expected = set(
+                model.objects.visible_to(user)
+                .filter(subtree)
+                .values_list("pk", flat=True)
+            )
+            within = set(
+                model.objects.visible_within(user, place.path).values_list(
+                    "pk", flat=True
+                )
+            )
+            assert within == expected, (user.username, place.name)

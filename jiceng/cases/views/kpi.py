@@ -3,8 +3,7 @@
 from django.shortcuts import render
 from django.utils import timezone
 
-from jiceng.core.scope import Scope, permission_required
-from jiceng.places.models import Place
+from jiceng.core.scope import permission_required
 from jiceng.transfer.workbooks import xlsx_response
 
 from ..dashboard import (
@@ -43,9 +42,11 @@ def kpi_dashboard(request):
             title="考核排名",
             note=f"{title}（导出人：{request.user}，{timezone.localtime():%Y-%m-%d %H:%M}）",
         )
-    overdue = Case.objects.visible_to(request.user).overdue()
-    if place is not None:
-        overdue = overdue.filter(Scope.in_subtree("place", [place.path], Place))
+    overdue = (
+        Case.objects.visible_to(request.user)
+        if place is None
+        else Case.objects.visible_within(request.user, place.path)
+    ).overdue()
     chart = trend(scope, place, months[1])
     chart["ranking"] = [
         {"name": r["name"], "value": r["figures"].on_time_rate}
