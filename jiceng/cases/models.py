@@ -439,7 +439,12 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["action", "at"])]
+        indexes = [
+            models.Index(fields=["action", "at"]),
+            # the newest steps of a place (the screen's ticker) read backwards in
+            # time, not every step of the last days across a city
+            models.Index(fields=["at", "id"], name="cases_event_at_idx"),
+        ]
 
     def __str__(self):
         return f"{self.case} {self.action_label}"
