@@ -182,10 +182,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # No JIT compilation: at city size the planner's costs pass jit_above_cost and
-    # a 300 ms dashboard query spent 145 ms compiling itself (load test); the
-    # site's queries are short and never repay it.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Short queries for many users at once (load test, city size): no JIT (a 300 ms
+    # dashboard query spent 145 ms compiling itself) and no parallel workers (a
+    # grid worker's newest 20 cases took 4 s: Gather Merge waits for every worker,
+    # and a worker whose part of the time index holds none of the grid's cases
+    # scanned millions of rows; 28 ms in one process). Parallel workers would also
+    # take the cores of the other requests.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c max_parallel_workers_per_gather=0"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
