@@ -254,13 +254,11 @@ class ScopedQuerySet(models.QuerySet):
     def _visible(self, user, action, within=None):
         if user is None or not getattr(user, "is_authenticated", False):
             return self.none()
+        if user.is_superuser and within is None:
+            return self
         scope: Scope = self.model.scope
         if user.is_superuser:
-            return (
-                self
-                if within is None
-                else self.filter(scope.subtree(within, self.model))
-            )
+            return self.filter(scope.subtree(within, self.model))
         permission = f"{self.model._meta.app_label}.{action}"
         all_grants = grants_for(user)
         grants = [g for g in all_grants if g.allows(permission)]
