@@ -13,6 +13,7 @@ the whole created_at index backwards looking for a grid worker's 20 newest cases
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from ninja import Field, Schema
 from ninja.pagination import LimitOffsetPagination
 
@@ -32,8 +33,19 @@ class BoundedPagination(LimitOffsetPagination):
 
     def paginate_queryset(self, queryset, pagination, request, **params):
         page = super().paginate_queryset(queryset, pagination, request, **params)
-        if isinstance(queryset, QuerySet) and not queryset.query.distinct:
+        if _rows_by_id(queryset):
             ids = list(page[self.items_attribute].values_list("pk", flat=True))
             found = queryset.order_by().in_bulk(ids)
             page[self.items_attribute] = [found[pk] for pk in ids if pk in found]
         return page
+
+
+def _rows_by_id(queryset) -> bool:
+    """Whether the page can be loaded by id: model rows (not values()), one query
+    (not a union), without DISTINCT (its ORDER BY must stay in the select list)."""
+    return (
+        isinstance(queryset, QuerySet)
+        and queryset._iterable_class is ModelIterable
+        and not queryset.query.distinct
+        and not queryset.query.combinator
+    )
