@@ -188,8 +188,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # and a worker whose part of the time index holds none of the grid's cases
     # scanned millions of rows; 28 ms in one process). Parallel workers would also
     # take the cores of the other requests.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        "-c jit=off -c max_parallel_workers_per_gather=0"
+    # Options the URL brings (a benchmark's search_path) are kept, after ours.
+    pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    pg_options["options"] = " ".join(
+        part
+        for part in (
+            "-c jit=off -c max_parallel_workers_per_gather=0",
+            pg_options.get("options", ""),
+        )
+        if part
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
