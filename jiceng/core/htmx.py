@@ -1,7 +1,9 @@
 """One helper decides partial vs full page, so one view serves both."""
 
 from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min
 from django.shortcuts import render
+from django.utils.functional import cached_property
 
 PAGE_SIZE = 25
 
@@ -14,7 +16,46 @@ def render_page(request, template, context, *, partial=None, status=200):
     return render(request, template, context, status=status)
 
 
-class IdFirstPaginator(Paginator):
+# Orderings in which a list's rows lie between its lowest and highest id.
+PK_ORDERINGS = {("-pk",), ("-id",), ("pk",), ("id",)}
+
+
+class BoundedPaginator(Paginator):
+    """Django's paginator; a list in id order is counted with its lowest and
+    highest id, and its pages are read between them.
+
+    PostgreSQL reads "newest 25 of this community's residents named 王" by walking
+    the primary key backwards until 25 match, assuming matches are spread evenly
+    over it. In a city, one district's residents are a tenth of the ids, all at one
+    end: the walk crossed 1.8 million other residents first (1.4 s). Bounded by the
+    list's own ids (found by the count's scan at no extra cost), the walk crosses
+    only the rows between them.
+    """
+
+    @cached_property
+    def count(self):
+        if not self._in_pk_order():
+            return super().count
+        found = self.object_list.aggregate(
+            total=Count("pk"), low=Min("pk"), high=Max("pk")
+        )
+        if found["total"]:
+            self.object_list = self.object_list.filter(
+                pk__range=(found["low"], found["high"])
+            )
+        return found["total"]
+
+    def _in_pk_order(self):
+        query = getattr(self.object_list, "query", None)
+        if query is None or query.combinator or query.is_sliced:
+            return False
+        ordering = query.order_by or (
+            query.get_meta().ordering if query.default_ordering else ()
+        )
+        return tuple(ordering) in PK_ORDERINGS
+
+
+class IdFirstPaginator(BoundedPaginator):
     """Finds a page's ids first, then loads those rows with their joins.
 
     Sorting the whole filtered set with every selected column (and the joined
@@ -36,7 +77,9 @@ def paginate(request, queryset, per_page=PAGE_SIZE, *, ids_first=False):
 
     ids_first: for long, wide lists (see IdFirstPaginator).
     """
-    paginator = (IdFirstPaginator if ids_first else Paginator)(queryset, per_page)
+    paginator = (IdFirstPaginator if ids_first else BoundedPaginator)(
+        queryset, per_page
+    )
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -138,6 +138,38 @@ def test_search_by_name_and_by_tail(client_for, people):
     )
 
 
+def test_a_searched_list_reads_its_pages_between_its_own_lowest_and_highest_id(
+    client_for, people
+):
+    # given the community worker's residents named 王, newest first, read whole
+    client = client_for("shegong")
+    expected = list(
+        Resident.objects.visible_to(people["shegong"])
+        .filter(name__contains="王")
+        .order_by("-id")
+        .values_list("pk", flat=True)
+    )
+    assert len(expected) > 25
+
+    # when the list is searched and read page by page
+    pages, number = [], 1
+    while True:
+        page = client.get("/people/residents/", {"q": "王", "page": number}).context[
+            "page"
+        ]
+        pages += [r.pk for r in page.object_list]
+        if not page.has_next():
+            break
+        number += 1
+
+    # then every resident is listed once, in the same order, and counted
+    assert pages == expected
+    assert page.paginator.count == len(expected)
+    # and the pages were read within the list's own ids, not the whole table
+    bounds = str(page.paginator.object_list.query)
+    assert f"BETWEEN {min(expected)} AND {max(expected)}" in bounds
+
+
 def test_list_pages_have_bounded_queries(client_for, django_assert_max_num_queries):
     client = client_for("quadmin")
     for url in [
