@@ -17,9 +17,9 @@ What it does:
 2. For each gunicorn worker count: gunicorn ``jiceng.wsgi:application`` as in
    deploy.md (sync workers, --timeout 300) plus ``manage.py db_worker``; then locust
    headless for ``--step`` seconds at each user count, users thinking 1–5 s between
-   flows (LOAD_WAIT). The first step (1 user) is the single-user p95. The knee is the
-   largest user count whose p95 of the mix is ≤ 3× the single-user p95 with no
-   failure; stepping stops two steps past it.
+   flows (LOAD_WAIT). The first step (1 user, three steps long) is the single-user
+   p95. The knee is the largest user count whose p95 of the mix is ≤ 3× the
+   single-user p95 with no failure; stepping stops two steps past it.
 3. Errors: locust failures and HTTP 5xx counted in gunicorn's access log (0 wanted);
    lost writes: ``site.py count`` after each server run (every 随手拍/API/Open311 report
    that got a 2xx/302 exists exactly once).
@@ -68,6 +68,7 @@ WORK = Path(os.environ.get("LOAD_TMP") or bench.TMP_DIR.parent / "jiceng-load")
 KEYS = bench.DATA_DIR / "load-keys.env"
 VENV = Path(bench.PYTHON).parent
 KNEE_FACTOR = 3.0
+BASELINE_STEPS = 3  # the single-user step lasts this many steps
 CASES = {"district": 200_000, "city": 5_000_000}  # a year of cases
 DISTRICTS = {"city": 10}  # seed_demo --size city: ten district-size districts
 # seed_demo's line when a district is ready: its name, seconds, (k/n)
@@ -417,7 +418,10 @@ def knee_run(env, db, workers, steps, seconds, wait, out):
         base, past = None, 0
         for users in steps:
             offset = access.stat().st_size
-            total, pages = locust(served.url, users, seconds, site, ledger, out, wait)
+            # the baseline runs longer: one user's 60 s are ~50 requests, whose p95
+            # is their third slowest (182 ms one run, 88 ms the next)
+            length = seconds * (BASELINE_STEPS if base is None else 1)
+            total, pages = locust(served.url, users, length, site, ledger, out, wait)
             errors = server_errors(access, offset)
             total["failures"] = sum(p["failures"] for p in pages.values())
             step = {
