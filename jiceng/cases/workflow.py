@@ -194,3 +194,10 @@ STAGE_LIMITS = {
     Status.DISPATCHED: Limit("handle_due", paused_on_hold=True),
     Status.HANDLED: Limit("verify_due"),
 }
+# The columns Case.is_overdue reads: what a list of many cases loads (.only) to
+# flag the overdue ones.
+OVERDUE_FIELDS = (
+    "status",
+    "on_hold",
+    *sorted({limit.field for limit in STAGE_LIMITS.values()}),
+)

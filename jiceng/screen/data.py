@@ -22,7 +22,7 @@ from jiceng.assessment.services.property import published
 from jiceng.cases import kpi
 from jiceng.cases.dashboard import KPI_PERMISSION, dashboard_data, kpi_scope
 from jiceng.cases.models import Case, CaseEvent, StatDimension, Status
-from jiceng.cases.workflow import EVENT_LABELS, STEPS
+from jiceng.cases.workflow import EVENT_LABELS, OVERDUE_FIELDS, STEPS
 from jiceng.core.scope import (
     path_prefix,
     place_path_allowed,
@@ -197,17 +197,7 @@ def _case_points(cases, now):
     rows = (
         cases.filter(is_open=True, lat__isnull=False, lng__isnull=False)
         .select_related("category")
-        .only(
-            "lat",
-            "lng",
-            "status",
-            "on_hold",
-            "respond_due",
-            "handle_due",
-            "verify_due",
-            "created_at",
-            "category__name",
-        )
+        .only("lat", "lng", "created_at", "category__name", *OVERDUE_FIELDS)
         .order_by("-created_at", "-pk")[:MAP_CASES]
     )
     return [

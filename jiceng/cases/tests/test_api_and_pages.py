@@ -234,6 +234,8 @@ def test_overdue_means_the_same_on_every_surface(api_for, client_for, grid):
     assert late.number in page and fresh.number not in page
     flags = {f["properties"]["number"]: f["properties"]["overdue"] for f in points}
     assert flags[late.number] is True and flags[fresh.number] is False
+    labels = {f["properties"]["number"]: f["properties"]["status"] for f in points}
+    assert labels[late.number] == late.get_status_display()
     numbers = [row[0] for row in _sheet_rows(exported)]
     assert late.number in numbers and fresh.number not in numbers
     assert "超期" in late_page and "超期" not in fresh_page

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 # add above the queue (未诉先办: its open tasks, its grants)
 LIST_PAGE_QUERIES = 14
 API_LIST_QUERIES = 5  # token, grants, count, the page's ids, its rows
+MAP_QUERIES = 7  # the request's own (session, user, grants, filters), the cases
 
 
 def more_cases(people, grid, category, count=30):
@@ -53,4 +54,23 @@ def test_the_api_list_costs_the_same_with_more_cases(
         assert api.get("/api/v1/cases/", {"limit": 50}).status_code == 200
 
     # then the number of queries does not grow
+    assert len(after) == len(before)
+
+
+def test_the_map_data_costs_the_same_with_more_cases(
+    client_for, people, grid, streetlight, django_assert_max_num_queries
+):
+    # given the street's map data read once (session and grants loaded)
+    client = client_for("jiedao")
+    assert client.get("/cases/map.geojson").status_code == 200
+
+    # when it is read, then read again with thirty more cases on the map
+    with django_assert_max_num_queries(MAP_QUERIES) as before:
+        first = client.get("/cases/map.geojson").json()["features"]
+    more_cases(people, grid, streetlight)
+    with django_assert_max_num_queries(MAP_QUERIES) as after:
+        second = client.get("/cases/map.geojson").json()["features"]
+
+    # then the thirty are there at no extra query (the flags read loaded columns)
+    assert len(second) == len(first) + 30
     assert len(after) == len(before)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from jiceng.core.errors import Conflict
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
+from jiceng.core.ledgers import choice_labels
 from jiceng.core.scope import (
     can,
     get_visible_or_404,
@@ -24,7 +25,7 @@ from .. import duplicates, extensions, services
 from ..filters import cases_for
 from ..forms import RatingForm, ReportForm, StepForm
 from ..models import Case
-from ..workflow import MERGEABLE, STEPS, Status
+from ..workflow import MERGEABLE, OVERDUE_FIELDS, STEPS, Status
 
 # Whoever may take some step opens the step form; the step itself checks the rest.
 STEP_PERMISSIONS = ("cases.dispatch", "cases.handle", "cases.verify")
@@ -299,8 +300,11 @@ def case_map_geojson(request):
     cases = (
         cases.filter(lat__isnull=False, lng__isnull=False)
         .select_related("category")
+        .only("number", "lat", "lng", "is_open", "category__name", *OVERDUE_FIELDS)
         .order_by("-created_at")[:MAP_LIMIT]
     )
+    # read once: get_status_display() hashes the translated choices on every call
+    status_labels = choice_labels(Case, "status")
     features = [
         {
             "type": "Feature",
@@ -308,7 +312,7 @@ def case_map_geojson(request):
             "properties": {
                 "number": c.number,
                 "category": c.category.name,
-                "status": c.get_status_display(),
+                "status": status_labels[c.status],
                 "open": c.is_open,
                 "cancelled": c.status == Status.CANCELLED,
                 "overdue": c.is_overdue,
