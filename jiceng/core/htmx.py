@@ -1,9 +1,10 @@
 """One helper decides partial vs full page, so one view serves both."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min
 from django.shortcuts import render
 from django.utils.functional import cached_property
+
+from .pagination import pk_bounded
 
 PAGE_SIZE = 25
 
@@ -16,43 +17,17 @@ def render_page(request, template, context, *, partial=None, status=200):
     return render(request, template, context, status=status)
 
 
-# Orderings in which a list's rows lie between its lowest and highest id.
-PK_ORDERINGS = {("-pk",), ("-id",), ("pk",), ("id",)}
-
-
 class BoundedPaginator(Paginator):
     """Django's paginator; a list in id order is counted with its lowest and
-    highest id, and its pages are read between them.
-
-    PostgreSQL reads "newest 25 of this community's residents named 王" by walking
-    the primary key backwards until 25 match, assuming matches are spread evenly
-    over it. In a city, one district's residents are a tenth of the ids, all at one
-    end: the walk crossed 1.8 million other residents first (1.4 s). Bounded by the
-    list's own ids (found by the count's scan at no extra cost), the walk crosses
-    only the rows between them.
-    """
+    highest id, and its pages are read between them (core.pagination.pk_bounded)."""
 
     @cached_property
     def count(self):
-        if not self._in_pk_order():
+        bounded = pk_bounded(self.object_list)
+        if bounded is None:
             return super().count
-        found = self.object_list.aggregate(
-            total=Count("pk"), low=Min("pk"), high=Max("pk")
-        )
-        if found["total"]:
-            self.object_list = self.object_list.filter(
-                pk__range=(found["low"], found["high"])
-            )
-        return found["total"]
-
-    def _in_pk_order(self):
-        query = getattr(self.object_list, "query", None)
-        if query is None or query.combinator or query.is_sliced:
-            return False
-        ordering = query.order_by or (
-            query.get_meta().ordering if query.default_ordering else ()
-        )
-        return tuple(ordering) in PK_ORDERINGS
+        total, self.object_list = bounded
+        return total
 
 
 class IdFirstPaginator(BoundedPaginator):

@@ -170,6 +170,31 @@ def test_a_searched_list_reads_its_pages_between_its_own_lowest_and_highest_id(
     assert f"BETWEEN {min(expected)} AND {max(expected)}" in bounds
 
 
+def test_the_api_pages_a_search_as_the_list_page_does(api_for, people):
+    # given the community worker's residents named 王, newest first, read whole
+    expected = list(
+        Resident.objects.visible_to(people["shegong"])
+        .filter(name__contains="王")
+        .order_by("-id")
+        .values_list("pk", flat=True)
+    )
+
+    # when an API client reads the search 40 at a time
+    api, found, offset = api_for("shegong"), [], 0
+    while True:
+        body = api.get(
+            "/api/v1/residents/", {"q": "王", "limit": 40, "offset": offset}
+        ).json()
+        found += [row["id"] for row in body["items"]]
+        offset += 40
+        if offset >= body["count"]:
+            break
+
+    # then it holds every resident once, in the same order, and the same count
+    assert found == expected
+    assert body["count"] == len(expected)
+
+
 def test_list_pages_have_bounded_queries(client_for, django_assert_max_num_queries):
     client = client_for("quadmin")
     for url in [
