@@ -21,6 +21,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from jiceng.core.apiutils import NUL_REFUSED, TOO_LARGE, contains_nul
+from jiceng.core.ledgers import choice_labels
 from jiceng.places.models import Place
 
 from . import services
@@ -227,12 +228,14 @@ def _media_url(request, case):
     return request.build_absolute_uri(photos[0].get_url())
 
 
-def _request_data(request, case):
+def _request_data(request, case, status_labels):
+    """One request's fields; status_labels: choice_labels(Case, "status"), read once
+    per response (get_status_display() hashes the translated choices on every call)."""
     last_note, last_at = case.last_note, case.last_at  # annotated by _requests_query
     return {
         "service_request_id": case.number,
         "status": "open" if case.status in OPEN_STATUSES else "closed",
-        "status_notes": case.get_status_display()
+        "status_notes": status_labels[case.status]
         + (f"：{last_note}" if last_note else ""),
         "service_name": case.category.name,
         "service_code": case.category.code,
@@ -289,8 +292,9 @@ def requests_collection(request, fmt):
         elif statuses == {"closed"}:
             cases = cases.exclude(status__in=OPEN_STATUSES)
     cases = cases.order_by("-created_at")[:MAX_RESULTS]
+    labels = choice_labels(Case, "status")
     return render(
-        [_request_data(request, c) for c in cases],
+        [_request_data(request, c, labels) for c in cases],
         fmt,
         root="service_requests",
         item="request",
@@ -402,7 +406,10 @@ def request_detail(request, number, fmt):
     if case is None:
         raise Open311Error(404, f"请求 {number} 不存在")
     return render(
-        [_request_data(request, case)], fmt, root="service_requests", item="request"
+        [_request_data(request, case, choice_labels(Case, "status"))],
+        fmt,
+        root="service_requests",
+        item="request",
     )
 
 

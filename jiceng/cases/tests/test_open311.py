@@ -97,8 +97,10 @@ def test_post_a_request_then_read_it_back(client, key, grid):
     assert one["status"] == "open" and one["service_code"] == "BJ0117"
     assert one["requested_datetime"].endswith("+08:00")
     assert one["address_id"] == grid.code
+    assert one["status_notes"].startswith(case.get_status_display())
     listed = client.get(BASE + "requests.json", {"service_request_id": number}).json()
     assert [r["service_request_id"] for r in listed] == [number]
+    assert listed[0]["status_notes"] == one["status_notes"]
     assert number in [
         r["service_request_id"]
         for r in client.get(
