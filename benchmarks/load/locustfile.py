@@ -12,7 +12,9 @@ Environment:
                      site accepted (one per line), for ``site.py count``
     LOAD_WAIT        think time between flows, "min,max" seconds (default "1,5")
     LOAD_ITERATIONS  stop each user after this many flows (the smoke test: 0 = no limit)
-    LOAD_SMOKE=1     exactly one user per role (fixed_count), for the smoke test
+    LOAD_SMOKE=1     exactly one user per role (fixed_count), each walking every flow
+                     of its role in turn (at least LOAD_ITERATIONS flows), for the
+                     smoke test
     LOAD_REPORT      where to write the mix's figures (JSON): every request but the
                      logins and token set-up, after LOAD_SKIP_SECONDS (default 0)
 """
@@ -75,13 +77,13 @@ class RoleUser(HttpUser):
     def take_token(self):
         """Make an API token on the account page, as an integrator would, then
         speak only with it (a fresh session without cookies)."""
-        self.client.post(
+        # the redirect lands on the account page, which shows the new token once
+        page = self.client.post(
             "/account/tokens/",
             data={"name": "压测客户端", "days": 1},
             headers={"X-CSRFToken": self.client.cookies.get("csrftoken", "")},
             name="/account/tokens/ POST",
         )
-        page = self.client.get("/account/", name="/account/")
         marker = 'data-testid="new-token">'
         text = page.text
         start = text.find("<code", text.find(marker))
@@ -93,10 +95,15 @@ class RoleUser(HttpUser):
 
     @task
     def one_flow(self):
-        if ITERATIONS and self.done >= ITERATIONS:
-            raise StopUser()
         weights, flows = zip(*FLOWS[self.role], strict=True)
-        random.choices(flows, weights)[0](self)
+        # the smoke walks every flow of the role in turn (none may rot unseen),
+        # at least LOAD_ITERATIONS of them; the load picks them by weight
+        if ITERATIONS and self.done >= max(ITERATIONS, len(flows) if SMOKE else 0):
+            raise StopUser()
+        if SMOKE:
+            flows[self.done % len(flows)](self)
+        else:
+            random.choices(flows, weights)[0](self)
         self.done += 1
 
 

@@ -2,8 +2,8 @@
 
 benchmarks/load/ holds a locust workload of every demo role; it runs for minutes
 against gunicorn and is not part of the tests. This smoke run keeps it from rotting:
-each role logs in (or takes its token or key) and walks its flows a few times, and
-every 随手拍 the site accepted is stored exactly once.
+each role logs in (or takes its token or key) and walks every one of its flows, every
+app's pages are opened, and every 随手拍 the site accepted is stored exactly once.
 """
 
 import importlib.util
@@ -22,6 +22,29 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LOAD = ROOT / "benchmarks" / "load"
 ITERATIONS = 4
+# The first path segment of the pages each app's flows open (flows.py).
+APPS = {
+    "",  # the workbench
+    "cases",
+    "people",
+    "places",
+    "atlas",
+    "transfer",
+    "volunteer",
+    "notices",
+    "party",
+    "alliances",
+    "deliberation",
+    "onewindow",
+    "workforce",
+    "assessment",
+    "intelligence",
+    "insight",
+    "screen",
+    "public",
+    "api",
+    "open311",
+}
 
 
 def _roles():
@@ -140,6 +163,11 @@ def test_every_role_walks_its_flows_without_an_error(served_site, tmp_path):
     assert failures == {}, (failures, run.stderr[-3000:])
     requests = sum(s["num_requests"] for s in stats)
     assert requests >= len(ROLES) * ITERATIONS
+    # And every app's pages were among them (each user walks all its role's flows)
+    opened = {
+        s["name"].split("/")[1].partition(" ")[0] for s in stats if s["num_requests"]
+    }
+    assert APPS <= opened, APPS - opened
     # And every report the site accepted is stored exactly once
     counted = subprocess.run(
         [sys.executable, str(LOAD / "site.py"), "count", str(site), str(ledger)],
