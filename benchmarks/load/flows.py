@@ -522,12 +522,13 @@ def my_notifications(user):
 # workforce and intelligence: what their users open in a district's day ----------------
 
 
-def open_one(user, path, name, link, detail_name):
-    """Open a list, then one of the items it links to (link: a regex of the path)."""
-    response = user.client.get(path, name=name)
-    found = re.findall(link, response.text) if response.ok else []
+def open_one(user, path, item):
+    """Open the list at path, then one of the items it links to (item: the items'
+    path before their id, as in "/party/meetings/" for "/party/meetings/12/")."""
+    response = user.client.get(path, name=path)
+    found = re.findall(rf'href="({item}\d+/)"', response.text) if response.ok else []
     if found:
-        user.client.get(random.choice(found), name=detail_name)
+        user.client.get(random.choice(found), name=f"{item}[id]/")
 
 
 @flow("resident", 2)
@@ -535,62 +536,32 @@ def party_life(user):
     """A member's 三会一课 and her 双报到 meetings and tasks."""
     user.client.get("/party/meetings/", name="/party/meetings/")
     user.client.get("/alliances/me/meetings/", name="/alliances/me/meetings/")
-    open_one(
-        user,
-        "/alliances/me/tasks/",
-        "/alliances/me/tasks/",
-        r'href="(/alliances/tasks/\d+/)"',
-        "/alliances/tasks/[id]/",
-    )
+    open_one(user, "/alliances/me/tasks/", "/alliances/tasks/")
 
 
 @flow("resident", 2)
 def deliberation_topics(user):
     """居民议事: the topics of her community, one of them."""
-    open_one(
-        user,
-        "/deliberation/",
-        "/deliberation/",
-        r'href="(/deliberation/topics/\d+/)"',
-        "/deliberation/topics/[id]/",
-    )
+    open_one(user, "/deliberation/", "/deliberation/topics/")
 
 
 @flow("resident", 2)
 def onewindow_services(user):
     """一窗受理: her applications and the services she can apply for."""
-    open_one(
-        user,
-        "/onewindow/my/",
-        "/onewindow/my/",
-        r'href="(/onewindow/my/applications/\d+/)"',
-        "/onewindow/my/applications/[id]/",
-    )
+    open_one(user, "/onewindow/my/", "/onewindow/my/applications/")
     user.client.get("/onewindow/apply/", name="/onewindow/apply/")
 
 
 @flow("community_worker", 2)
 def service_window(user):
     """The community's 一窗受理 queue and one application."""
-    open_one(
-        user,
-        "/onewindow/applications/",
-        "/onewindow/applications/",
-        r'href="(/onewindow/applications/\d+/)"',
-        "/onewindow/applications/[id]/",
-    )
+    open_one(user, "/onewindow/applications/", "/onewindow/applications/")
 
 
 @flow("community_worker", 1)
 def disputes(user):
     """矛盾纠纷调解: the register and one dispute."""
-    open_one(
-        user,
-        "/deliberation/disputes/",
-        "/deliberation/disputes/",
-        r'href="(/deliberation/disputes/\d+/)"',
-        "/deliberation/disputes/[id]/",
-    )
+    open_one(user, "/deliberation/disputes/", "/deliberation/disputes/")
 
 
 @flow("community_worker", 1)
@@ -602,26 +573,14 @@ def grid_team(user):
 @flow("dispatcher", 1)
 def party_meetings(user):
     """三会一课: the meetings held and the compliance table."""
-    open_one(
-        user,
-        "/party/meetings/",
-        "/party/meetings/",
-        r'href="(/party/meetings/\d+/)"',
-        "/party/meetings/[id]/",
-    )
+    open_one(user, "/party/meetings/", "/party/meetings/")
     user.client.get("/party/compliance/", name="/party/compliance/")
 
 
 @flow("dispatcher", 1)
 def proactive_tasks(user):
     """未诉先办: the hot spots found in the cases, one of them."""
-    open_one(
-        user,
-        "/intelligence/tasks/",
-        "/intelligence/tasks/",
-        r'href="(/intelligence/tasks/\d+/)"',
-        "/intelligence/tasks/[id]/",
-    )
+    open_one(user, "/intelligence/tasks/", "/intelligence/tasks/")
 
 
 @flow("dispatcher", 1)
@@ -634,13 +593,7 @@ def alliance_work(user):
 @flow("kpi_viewer", 1)
 def rankings(user):
     """红黑榜: the rankings and one of them."""
-    open_one(
-        user,
-        "/assessment/rankings/",
-        "/assessment/rankings/",
-        r'href="(/assessment/rankings/\d+/)"',
-        "/assessment/rankings/[id]/",
-    )
+    open_one(user, "/assessment/rankings/", "/assessment/rankings/")
 
 
 @flow("kpi_viewer", 1)
@@ -653,11 +606,5 @@ def workforce_coverage(user):
 @flow("public", 1)
 def public_rankings(user):
     """The published 红黑榜 and the map of service points."""
-    open_one(
-        user,
-        "/assessment/public/rankings/",
-        "/assessment/public/rankings/",
-        r'href="(/assessment/public/rankings/\d+/)"',
-        "/assessment/public/rankings/[id]/",
-    )
+    open_one(user, "/assessment/public/rankings/", "/assessment/public/rankings/")
     user.client.get("/onewindow/map/", name="/onewindow/map/")
