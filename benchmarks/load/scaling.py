@@ -44,6 +44,23 @@ PAGES = [
     "/insight/510502/@quadmin",
     "/screen/510502/data.json@quadmin",
     "/public/",
+    # the apps of party life, co-governance, deliberation, services, assessment,
+    # workforce and intelligence (flows.py)
+    "/party/meetings/@shuji",
+    "/party/compliance/@shuji",
+    "/alliances/@jiedao",
+    "/alliances/me/tasks/@dangyuan",
+    "/deliberation/@dangyuan",
+    "/deliberation/disputes/@shegong",
+    "/onewindow/applications/@shegong",
+    "/onewindow/my/@dangyuan",
+    "/workforce/team/@shegong",
+    "/workforce/coverage/@quadmin",
+    "/intelligence/tasks/@jiedao",
+    "/intelligence/dispatch/@quadmin",
+    "/assessment/rankings/@quadmin",
+    "/assessment/public/rankings/",
+    "/onewindow/map/",
 ]
 
 
