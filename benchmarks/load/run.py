@@ -210,10 +210,9 @@ def seed_city(db, size, cases, districts, first_cases):
     """A city: one ``seed_demo --districts n`` (the districts there are skipped; the
     dashboards' figures are refreshed once at the end, not after every district,
     which made the city quadratic), then each district's share of the cases
-    (``district_shares``). Every
-    district's seed time (from seed_demo's own line), case seconds and the
-    database's growth are reported; an interrupted seed resumes with the district
-    it stopped in."""
+    (``district_shares``). Every district's seed time (from seed_demo's own line),
+    case seconds and the database's growth are reported; an interrupted seed
+    resumes with the district it stopped in."""
     env = site_env(db)
     bench.ensure_pg_database(env["DATABASE_URL"])
     manage(env, "migrate", "--noinput", "-v0")
