@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
+from jiceng.core.planner import ANALYZE_AFTER_ROWS, refresh_statistics
 from jiceng.core.scope import path_prefix, place_path_allowed, place_prefixes
 from jiceng.core.tiles import (
     TileKind,
@@ -42,7 +43,7 @@ def refresh_figures(*, months=1, actor=None, today=None) -> int:
 
     Tiles that read the present state (history=False) are computed for the
     current month only. Idempotent: a second run rewrites the same rows. One audit
-    row per run, not per figure."""
+    row per run, not per figure; fresh planner statistics after a large run."""
     months = max(1, min(int(months), MAX_BACKFILL))
     this_month = current_month(today)
     wanted = [add_months(this_month, -i) for i in range(months)]
@@ -77,6 +78,10 @@ def refresh_figures(*, months=1, actor=None, today=None) -> int:
                 update_fields=["value", "computed_at"],
             )
         written += len(batch)
+    if written >= ANALYZE_AFTER_ROWS:
+        # a backfill writes millions of rows at city size; until the planner knows,
+        # a district's dashboard read the whole table (263 ms instead of ~100)
+        refresh_statistics(Figure)
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,

@@ -2,10 +2,11 @@
 
 A freshly loaded table without statistics is planned as if it were empty: on
 PostgreSQL the grid worker's resident list of a just-seeded district was 8× slower
-until ANALYZE. So the demo seed, the ledger imports and rebuild_case_stats refresh
-the statistics of the tables they wrote (core.planner.refresh_statistics). The
-planner's row count of a table is read from pg_class.reltuples on PostgreSQL and
-from sqlite_stat1 (the first figure of an index's stat) on SQLite.
+until ANALYZE. So the demo seed, the ledger imports, rebuild_case_stats and the
+dashboards' refresh_figures refresh the statistics of the tables they wrote
+(core.planner.refresh_statistics). The planner's row count of a table is read
+from pg_class.reltuples on PostgreSQL and from sqlite_stat1 (the first figure of
+an index's stat) on SQLite.
 """
 
 import io
@@ -16,6 +17,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from jiceng.cases.models import CaseStat
+from jiceng.insight import services as insight
+from jiceng.insight.models import Figure
 from jiceng.people.models import Household, Resident
 from jiceng.places.models import Place, PlaceKind
 from jiceng.transfer import services as transfer
@@ -107,3 +110,17 @@ def test_rebuilding_the_case_rollup_refreshes_its_statistics():
     call_command("rebuild_case_stats", stdout=io.StringIO())
     # then the planner counts its rows
     assert planner_rows(CaseStat) == CaseStat.objects.count()
+
+
+@pytest.mark.django_db
+def test_refreshing_the_dashboards_figures_refreshes_their_statistics():
+    # given the dashboards' figures whose statistics went stale (a year's backfill
+    # writes millions of rows at city size; the demo's district writes thousands)
+    forget_statistics(Figure)
+    # when the figures are refreshed
+    with CaptureQueriesContext(connection) as captured:
+        written = insight.refresh_figures(months=1)
+    # then the planner counts the rows
+    assert written >= insight.ANALYZE_AFTER_ROWS
+    assert analyzed(captured, Figure)
+    assert planner_rows(Figure) == Figure.objects.count()
