@@ -76,6 +76,8 @@ CASES = {"district": 200_000, "city": 5_000_000}  # a year of cases
 DISTRICTS = {"city": 10}  # seed_demo --size city: ten district-size districts
 # seed_demo's line when a district is ready: its name, seconds, (k/n)
 DISTRICT_READY = re.compile(r"就绪，用时 ([0-9.]+) 秒")
+# ... and before it, when the district was there already (only accounts topped up)
+DISTRICT_KEPT = "已存在，不再重复生成"
 
 
 def log(*args):
@@ -253,9 +255,8 @@ def seed_city(db, size, cases, districts, first_cases):
     # the dashboards see the cases: once, unless a finished city is run again (the
     # load steps start here; the refresh takes minutes)
     refreshed = Path(env["JICENG_VAR_DIR"]) / "figures-refreshed"
-    changed = found["district_seed_seconds"] or any(
-        step["cases_seconds"] for step in found["districts"]
-    )
+    seeded = len(found["district_seed_seconds"]) > "".join(said).count(DISTRICT_KEPT)
+    changed = seeded or any(step["cases_seconds"] for step in found["districts"])
     if changed or not refreshed.exists():
         t0 = time.monotonic()
         manage(env, "refresh_figures", "--months", "12")

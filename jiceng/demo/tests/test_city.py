@@ -173,3 +173,28 @@ def test_the_number_of_districts_is_bounded():
     with pytest.raises(Exception, match="区的个数"):
         seed_city(districts=99)
     assert Place.objects.filter(kind=PlaceKind.DISTRICT).count() == before
+
+
+def test_a_rerun_refreshes_this_months_figures_and_a_new_district_a_years(
+    monkeypatch,
+):
+    # given the seed's figure refresh, watched (a year of a city's figures takes
+    # minutes, so a rerun that only tops up the apps' rows refreshes the month)
+    from jiceng.demo.management.commands import seed_demo
+
+    refreshed = []
+    monkeypatch.setattr(
+        seed_demo, "refresh_figures", lambda months: refreshed.append(months)
+    )
+    # when the seed runs again over the session's demo district
+    seed_city(districts=1)
+    # then only this month's figures are recomputed
+    assert refreshed == [1]
+
+    # when a district is generated (the generator and the apps stood in for)
+    monkeypatch.setattr(seed_demo, "find_district", lambda code: None)
+    monkeypatch.setattr(seed_demo.DemoGenerator, "run", lambda self: None)
+    monkeypatch.setattr(seed_demo, "seed_apps", lambda **kwargs: None)
+    seed_city(districts=1)
+    # then the dashboards get a year of figures
+    assert refreshed == [1, 12]

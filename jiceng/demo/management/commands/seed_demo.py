@@ -70,15 +70,21 @@ class Command(BaseCommand):
                     "其他模块的数据仍引用演示数据，无法自动删除；请先清空这些数据"
                     f"（或 manage.py flush）后重试：{exc}"
                 ) from exc
-        for number in range(1, count + 1):
+        generated = [
             self.seed_district(district_spec(seed, number), size, seed, count)
-        refresh_figures(months=12)  # the dashboards' rollup, a year back
+            for number in range(1, count + 1)
+        ]
+        # the dashboards' rollup: a year back for new districts; the month only when
+        # the districts were there and only their app rows were topped up (a year
+        # of a city's figures takes minutes)
+        refresh_figures(months=12 if any(generated) else 1)
         self.print_summary(summarize())
         say(self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒"))
 
     def seed_district(self, spec, size, seed, count):
         """Generate district spec unless it exists, then bring its app rows up to
-        date; each part commits on its own (the resume points)."""
+        date; each part commits on its own (the resume points). Returns whether
+        the district was generated."""
         say = self.say
         t0 = time.monotonic()
         label = f"（第 {spec.number}/{count} 个区）" if count > 1 else ""
@@ -102,6 +108,7 @@ class Command(BaseCommand):
         seed_apps(seed=seed, log=say, spec=spec)
         refresh_statistics()  # the planner must know the tables are no longer empty
         say(f"演示区「{spec.name}」就绪，用时 {time.monotonic() - t0:.1f} 秒{label}")
+        return district is None
 
     def print_summary(self, counts):
         say = self.say
