@@ -76,8 +76,8 @@ CASES = {"district": 200_000, "city": 5_000_000}  # a year of cases
 DISTRICTS = {"city": 10}  # seed_demo --size city: ten district-size districts
 # seed_demo's line when a district is ready: its name, seconds, (k/n)
 DISTRICT_READY = re.compile(r"就绪，用时 ([0-9.]+) 秒")
-# ... and before it, when the district was there already (only accounts topped up)
-DISTRICT_KEPT = "已存在，不再重复生成"
+# ... and before it, when the district is generated (not there already)
+DISTRICT_STARTED = "开始生成演示区"
 
 
 def log(*args):
@@ -232,10 +232,11 @@ def seed_city(db, size, cases, districts, first_cases):
             said.append(line)
     if seeding.returncode:
         raise subprocess.CalledProcessError(seeding.returncode, command)
+    output = "".join(said)
     found = {
         "seed_seconds": round(time.monotonic() - t0, 1),
         "district_seed_seconds": [
-            float(seconds) for seconds in DISTRICT_READY.findall("".join(said))
+            float(seconds) for seconds in DISTRICT_READY.findall(output)
         ],
         "districts": [],
     }
@@ -255,8 +256,9 @@ def seed_city(db, size, cases, districts, first_cases):
     # the dashboards see the cases: once, unless a finished city is run again (the
     # load steps start here; the refresh takes minutes)
     refreshed = Path(env["JICENG_VAR_DIR"]) / "figures-refreshed"
-    seeded = len(found["district_seed_seconds"]) > "".join(said).count(DISTRICT_KEPT)
-    changed = seeded or any(step["cases_seconds"] for step in found["districts"])
+    changed = DISTRICT_STARTED in output or any(
+        step["cases_seconds"] for step in found["districts"]
+    )
     if changed or not refreshed.exists():
         t0 = time.monotonic()
         manage(env, "refresh_figures", "--months", "12")
