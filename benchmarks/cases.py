@@ -293,6 +293,7 @@ class District:
             places = places.filter(path__startswith=root.path)
             self.path = root.path
         places = list(places.values("id", "path", "kind", "name", "geometry"))
+        self.paths = {p["id"]: p["path"] for p in places}  # Case.place_path
         self.grids = []
         for grid in (p for p in places if p["kind"] == PlaceKind.GRID):
             below = {
@@ -628,6 +629,7 @@ def generate_chunk(task):
             "category_id": category.pk,
             "description": f"{category.name}：{rng.choice(PHRASES)}",
             "place_id": place,
+            "place_path": district.paths[place],
             "address": f"{grid['name']}{rng.randint(1, 40)}号附近",
             "lat": round(rng.uniform(y0, y1), 6),
             "lng": round(rng.uniform(x0, x1), 6),

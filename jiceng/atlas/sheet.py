@@ -247,7 +247,7 @@ def build_sheet(user, compound) -> Sheet:
     # compound's own registry that name nobody (the 户数人数 of every wall chart),
     # read for every reader who may view the compound.
     for rows_of, lookup, attr in (
-        (Household.objects, "place__path", "households"),
+        (Household.objects, "place_path", "households"),
         (Resident.objects, "place__path", "residents"),
         (
             PartyMember.objects.exclude(status=MemberStatus.TRANSFERRED_OUT),

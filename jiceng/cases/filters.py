@@ -92,7 +92,7 @@ class CaseFilter(django_filters.FilterSet):
     def in_status(self, queryset, name, value):
         if value == "open":
             # IN, not =True: Django writes a bare column for =True, which SQLite
-            # cannot look up in the (place, is_open, created_at) index
+            # cannot look up in the (is_open, place_path, created_at) index
             return queryset.filter(is_open__in=[True])
         return queryset.filter(status=value)
 

@@ -148,14 +148,17 @@ def _aggregates():
     }
 
 
-def from_events(dimension, events=None):
-    """Rows like CaseStat's for one dimension, computed from the timeline."""
+def from_events(dimension, events=None, path="case__place_path"):
+    """Rows like CaseStat's for one dimension, computed from the timeline.
+
+    path: the lookup of the case's place path (a migration older than the path
+    copy on the case reads it through the place)."""
     events = CaseEvent.objects.all() if events is None else events
     tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     events = events.annotate(month=TruncMonth("at", tzinfo=tz))
-    community = Substr("case__place__path", 1, COMMUNITY_PATH_LENGTH)
+    community = Substr(path, 1, COMMUNITY_PATH_LENGTH)
     if dimension == StatDimension.PLACE:
-        events = events.annotate(key=Value(""), place_path=F("case__place__path"))
+        events = events.annotate(key=Value(""), place_path=F(path))
     elif dimension == StatDimension.DAY:
         day = Cast(TruncDate("at", tzinfo=tz), CharField())
         events = events.annotate(key=day, place_path=community)
@@ -194,7 +197,7 @@ def rebuild(path=""):
     rows, events = CaseStat.objects.all(), CaseEvent.objects.all()
     if path:
         rows = rows.filter(path_prefix(path, "place_path"))
-        events = events.filter(path_prefix(path, "case__place__path"))
+        events = events.filter(path_prefix(path, "case__place_path"))
     rows.delete()
     batch = []
     for dimension in StatDimension.values:

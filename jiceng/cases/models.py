@@ -22,7 +22,7 @@ from jiceng.core.roles import ROLE_PERMISSIONS, ROLE_PLACE_KINDS, Role
 from jiceng.core.scope import Scope, ScopedQuerySet, grants_for
 from jiceng.core.tokens import new_token
 from jiceng.core.validators import mask_mobile
-from jiceng.places.models import Place, PlaceKind
+from jiceng.places.models import PATH_OPCLASS, Place, PlaceKind, PlacePathMixin
 
 from .workflow import EVENT_LABELS, OPEN_STATUSES, STAGE_LIMITS, STEPS, Status
 
@@ -206,7 +206,7 @@ def _past_stage_limit(moment) -> Q:
     return reduce(operator.or_, parts)
 
 
-class Case(models.Model):
+class Case(PlacePathMixin):
     number = models.CharField(_("案卷号"), max_length=24, unique=True)
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("类别")
@@ -328,6 +328,7 @@ class Case(models.Model):
             if ROLE_PLACE_KINDS.get(role) and ROLE_PLACE_KINDS[role] <= BELOW_GRID
         ),
         place="place",
+        place_path="place_path",
         self_field="reporter",
         owner_roles=frozenset(
             {Role.BUILDING_LEAD, Role.PROPERTY, Role.UNIT_ORG, Role.DEPARTMENT}
@@ -342,9 +343,23 @@ class Case(models.Model):
         verbose_name_plural = _("案件")
         indexes = [
             models.Index(fields=["status", "handle_due"]),
-            # scoped lists: place id from the subtree subquery, then open statuses
-            models.Index(fields=["place", "status", "created_at"]),
-            models.Index(fields=["place", "is_open", "created_at"]),
+            # scoped lists: a grid's, a street's or a district's cases are one
+            # range of the path copy, newest first, in a status or open
+            models.Index(
+                fields=["place_path", "created_at"],
+                name="cases_case_path_created_idx",
+                opclasses=[PATH_OPCLASS, "timestamptz_ops"],
+            ),
+            models.Index(
+                fields=["status", "place_path", "created_at"],
+                name="cases_case_status_path_idx",
+                opclasses=["varchar_ops", PATH_OPCLASS, "timestamptz_ops"],
+            ),
+            models.Index(
+                fields=["is_open", "place_path", "created_at"],
+                name="cases_case_open_path_idx",
+                opclasses=["bool_ops", PATH_OPCLASS, "timestamptz_ops"],
+            ),
             models.Index(fields=["is_open", "created_at"]),
             # a queue, newest first (a street's 待受理, a department's 承办中): read
             # back through one status instead of filtering every case of a city

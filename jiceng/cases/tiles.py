@@ -74,9 +74,9 @@ def received(places, month):
     history=False,
 )
 def open_cases(places, month):
-    # IN, not =True: the (place, is_open, created_at) index (see CaseFilter)
+    # IN, not =True: the (is_open, place_path, created_at) index (see CaseFilter)
     return count_by_subtree(
-        Case.objects.filter(is_open__in=[True]), places, "place__path"
+        Case.objects.filter(is_open__in=[True]), places, "place_path"
     )
 
 
@@ -92,7 +92,7 @@ def open_cases(places, month):
     history=False,
 )
 def overdue(places, month):
-    return count_by_subtree(Case.objects.overdue(), places, "place__path")
+    return count_by_subtree(Case.objects.overdue(), places, "place_path")
 
 
 def _rate(name):

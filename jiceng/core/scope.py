@@ -64,6 +64,10 @@ class Scope:
     """
 
     place: str | None = None
+    # The row's own copy of its place's path (places.PlacePathMixin), read instead
+    # of the place lookup's id subquery: a street's or a district's rows are one
+    # index range, whatever the size of the city.
+    place_path: str | None = None
     unit: str | None = None
     department: str | None = None
     self_field: str | None = None
@@ -110,7 +114,17 @@ class Scope:
 
     def subtree(self, path, model) -> Q:
         """Rows whose place (the scope's place lookup) lies in the subtree at path."""
-        return self.in_subtree(self.place, [path], related_model(model, self.place))
+        return self.in_subtrees([path], model)
+
+    def in_subtrees(self, paths, model) -> Q:
+        """Rows whose place (the scope's place lookup) lies in any of the subtrees:
+        through the row's path copy where the model keeps one."""
+        if self.place_path:
+            within = Q()
+            for path in paths:
+                within |= path_prefix(path, self.place_path)
+            return within
+        return self.in_subtree(self.place, paths, related_model(model, self.place))
 
     def condition(
         self, grants, user, action: str = "view", model=None, within=None
@@ -160,9 +174,7 @@ class Scope:
                     parts.append(lived)
         place_parts = []
         for refinement, paths in place_paths.items():
-            granted = self.in_subtree(
-                self.place, paths, related_model(model, self.place)
-            )
+            granted = self.in_subtrees(paths, model)
             place_parts.append(granted & refinement if refinement else granted)
         lookups = (
             (self.assignee_place,)

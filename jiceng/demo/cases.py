@@ -66,7 +66,7 @@ def seed_case_loop(district, *, seed, log=print, spec=None):
     account = spec.username if spec else str
     if (
         district is None
-        or Case.objects.filter(path_prefix(district.path, "place__path")).exists()
+        or Case.objects.filter(path_prefix(district.path, "place_path")).exists()
     ):
         return
     departments = {d.code: d for d in Department.objects.all()}

@@ -174,7 +174,9 @@ class PeopleBuilder:
                             if rng.random() < size.empty_share:
                                 continue
                             household = Household(
-                                number=dwelling.code + "01", place_id=dwelling.pk
+                                number=dwelling.code + "01",
+                                place_id=dwelling.pk,
+                                place_path=dwelling.path,  # bulk: no save()
                             )
                             households.append(household)
                             first = len(residents)

@@ -119,3 +119,45 @@ class Place(MP_Node):
             return self
         prefixes = self.lineage_paths(self.path, include_self=False)
         return Place.objects.filter(path__in=prefixes, kind=kind).first()
+
+
+# PostgreSQL answers LIKE 'prefix%' from a btree index only in the C collation or
+# with the pattern operator class; an index led by a path copy names it, so a
+# database created with zh_CN.UTF-8 reads it the same.
+PATH_OPCLASS = "varchar_pattern_ops"
+
+
+class PlacePathMixin(models.Model):
+    """A copy of the row's place's tree path, on the big tables a street or a
+    district reads (cases, households); the model's Scope names it (place_path=).
+
+    A street's rows are then one range of an index led by place_path. Through
+    place_id IN (the subtree's place ids), 16,658 places for a street and 85k
+    for a district, PostgreSQL read the whole city's index in time order and
+    checked each row (docs/performance.md §6). save() keeps it, a bulk write
+    sets it itself, and services.move_place rewrites it for a moved subtree.
+    """
+
+    place_path = models.CharField(
+        _("所在地点路径"), max_length=255, default="", db_default="", editable=False
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None or not {"place", "place_id"}.isdisjoint(update_fields):
+            self.place_path = self.current_place_path()
+            if update_fields is not None:
+                update_fields = {*update_fields, "place_path"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def current_place_path(self) -> str:
+        """The path of the place the row points at now (no query when it is loaded)."""
+        if self.place_id is None:
+            return ""
+        loaded = self._meta.get_field("place").get_cached_value(self, default=None)
+        if loaded is not None and loaded.pk == self.place_id:
+            return loaded.path
+        paths = Place.objects.filter(pk=self.place_id).values_list("path", flat=True)
+        return paths.first() or ""

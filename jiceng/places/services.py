@@ -3,6 +3,7 @@
 import math
 from itertools import pairwise
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Value
@@ -13,7 +14,13 @@ from jiceng.core.models import AuditAction
 from jiceng.core.scope import path_prefix, require_in_scope
 
 from .errors import PlaceError
-from .models import ALLOWED_PARENT_KINDS, CODE_DIGITS, Place, PlaceKind
+from .models import (
+    ALLOWED_PARENT_KINDS,
+    CODE_DIGITS,
+    Place,
+    PlaceKind,
+    PlacePathMixin,
+)
 
 EDITABLE_FIELDS = ("name", "code", "address", "geometry", "lat", "lng", "note")
 GEOMETRY_TYPES = {"Point", "Polygon", "MultiPolygon", "LineString", "MultiLineString"}
@@ -252,6 +259,21 @@ def _recode_descendants(place, old_prefix, new_prefix):
     )
 
 
+def place_path_models():
+    """The models that keep a copy of their place's path (PlacePathMixin)."""
+    return [m for m in apps.get_models() if issubclass(m, PlacePathMixin)]
+
+
+def _repath_copies(old_path, new_path):
+    """Rows under a moved subtree: replace the old path prefix of their copy."""
+    if old_path == new_path:
+        return
+    for model in place_path_models():
+        model._default_manager.filter(path_prefix(old_path, "place_path")).update(
+            place_path=Concat(Value(new_path), Substr("place_path", len(old_path) + 1))
+        )
+
+
 @transaction.atomic
 def move_place(*, actor, place, new_parent, new_code=None) -> Place:
     """Re-parent a place (and its subtree) under new_parent, recoding the subtree.
@@ -276,8 +298,10 @@ def move_place(*, actor, place, new_parent, new_code=None) -> Place:
         new_parent,
         exclude_pk=place.pk,
     )
+    old_path = place.path
     Place.objects.move(place, new_parent, pos="last-child")
     place.refresh_from_db()
+    _repath_copies(old_path, place.path)
     if code != old_code:
         _recode_descendants(place, old_code, code)
         place.code = code

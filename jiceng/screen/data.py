@@ -176,10 +176,11 @@ def _outlines(place):
 
 
 def _grid_load(cases):
-    """{grid code: open cases} for the grids with any (one grouped query)."""
+    """{grid code: open cases} for the grids with any (one grouped query); a case
+    placed above a grid has a shorter prefix, which names no grid below."""
     rows = (
-        cases.filter(is_open=True, place__depth__gte=4)
-        .annotate(grid_path=Substr("place__path", 1, GRID_PATH_LENGTH))
+        cases.filter(is_open=True)
+        .annotate(grid_path=Substr("place_path", 1, GRID_PATH_LENGTH))
         .order_by()
         .values("grid_path")
         .annotate(n=Count("pk"))

@@ -10,7 +10,9 @@ def backfill_days(apps, schema_editor):
     case_event = apps.get_model("cases", "CaseEvent")
     case_stat = apps.get_model("cases", "CaseStat")
     case_stat.objects.filter(dimension="day").delete()
-    rows = kpi.from_events("day", events=case_event.objects.all())
+    rows = kpi.from_events(
+        "day", events=case_event.objects.all(), path="case__place__path"
+    )
     case_stat.objects.bulk_create(
         (case_stat(dimension="day", **row) for row in rows), batch_size=2000
     )

@@ -148,7 +148,7 @@ def _rises(now, watermark):
         if len(cases) < floor:
             continue
         history = Case.objects.filter(
-            path_prefix(grids[grid_id].path, "place__path"), category_id=category_id
+            path_prefix(grids[grid_id].path, "place_path"), category_id=category_id
         )
         first_seen = history.order_by("created_at").values_list(
             "created_at", flat=True

@@ -9,6 +9,7 @@ from jiceng.core.planner import column_in
 from jiceng.core.scope import can
 from jiceng.core.tabular import cell_text
 from jiceng.core.validators import validate_id_number
+from jiceng.places.models import Place
 from jiceng.places.resolver import place_by_code
 
 from .. import services
@@ -23,6 +24,7 @@ def household_ids(wanted) -> dict:
     which took longer than the database did.
     """
     table = Household._meta.db_table
+    places = Place._meta.db_table  # the path copy (PlacePathMixin) comes with it
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One statement: the SELECT sees the rows from before the INSERT, which
@@ -30,8 +32,9 @@ def household_ids(wanted) -> dict:
             cursor.execute(  # table name from the model, values as parameters
                 "WITH wanted (number, place_id) AS ("  # noqa: S608
                 "  SELECT * FROM unnest(%s::text[], %s::bigint[])), "
-                f"created AS (INSERT INTO {table} (number, place_id, note) "
-                "  SELECT number, place_id, '' FROM wanted "
+                f"created AS (INSERT INTO {table} (number, place_id, place_path, note) "
+                f"  SELECT w.number, w.place_id, p.path, '' FROM wanted w "
+                f"  JOIN {places} p ON p.id = w.place_id "
                 "  ON CONFLICT (number) DO NOTHING RETURNING number, id) "
                 "SELECT number, id FROM created UNION ALL "
                 f"SELECT h.number, h.id FROM {table} h JOIN wanted USING (number)",
@@ -46,9 +49,10 @@ def household_ids(wanted) -> dict:
         found = _household_ids_in(cursor, list(wanted))
         missing = [(n, place) for n, place in wanted.items() if n not in found]
         if missing:
-            cursor.executemany(  # table name from the model, values as parameters
-                f"INSERT INTO {table} (number, place_id, note) "  # noqa: S608
-                "VALUES (%s, %s, '') ON CONFLICT (number) DO NOTHING",
+            cursor.executemany(  # table names from the models, values as parameters
+                f"INSERT INTO {table} (number, place_id, place_path, note) "  # noqa: S608
+                f"SELECT %s, id, path, '' FROM {places} WHERE id = %s "
+                "ON CONFLICT (number) DO NOTHING",
                 missing,
             )
             found.update(_household_ids_in(cursor, [n for n, _ in missing]))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from jiceng.core.fields import BlindIndexField, EncryptedCharField, MaskField
 from jiceng.core.scope import Scope, ScopedQuerySet
 from jiceng.core.validators import mask_id_number, mask_mobile
+from jiceng.places.models import PATH_OPCLASS, PlacePathMixin
 
 
 class Sex(models.TextChoices):
@@ -103,7 +104,7 @@ class Unit(models.Model):
         return reverse("people:unit_detail", args=[self.pk])
 
 
-class Household(models.Model):
+class Household(PlacePathMixin):
     """A household (户) registered at a dwelling."""
 
     number = models.CharField(_("户号"), max_length=32, unique=True)
@@ -125,13 +126,20 @@ class Household(models.Model):
     # db_default: the household importer inserts rows in raw SQL
     version = models.PositiveIntegerField(default=0, db_default=0)
 
-    scope = Scope(place="place")
+    scope = Scope(place="place", place_path="place_path")
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
         verbose_name = _("户")
         verbose_name_plural = _("户")
+        indexes = [
+            models.Index(
+                fields=["place_path"],
+                name="people_household_path_idx",
+                opclasses=[PATH_OPCLASS],
+            )
+        ]
 
     def __str__(self):
         return self.number

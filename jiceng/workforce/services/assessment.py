@@ -65,7 +65,7 @@ def indicators(worker, year) -> dict:
     start, end = _year_bounds(year)
     households = 0
     for path in paths:
-        households += Household.objects.filter(path_prefix(path, "place__path")).count()
+        households += Household.objects.filter(path_prefix(path, "place_path")).count()
     visited = (
         Visit.objects.filter(grid__in=worker.grids.all(), at__gte=start, at__lt=end)
         .values("household")

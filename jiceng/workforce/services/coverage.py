@@ -84,7 +84,7 @@ def coverage(grids, days=30, now=None):
         .annotate(n=Count("building_id", distinct=True))
         .values_list("grid_id", "n")
     )
-    households = _per_grid_prefix(Household.objects.all(), "place__path", grids)
+    households = _per_grid_prefix(Household.objects.all(), "place_path", grids)
     buildings = _per_grid_prefix(
         Place.objects.filter(kind=PlaceKind.BUILDING), "path", grids
     )
@@ -111,7 +111,7 @@ def visit_coverage_by_subtree(places, start, end) -> dict[int, tuple[int, int]]:
         "grid__path",
         distinct="household",
     )
-    households = count_by_subtree(Household.objects.all(), places, "place__path")
+    households = count_by_subtree(Household.objects.all(), places, "place_path")
     return {p.pk: (visited.get(p.pk, 0), households.get(p.pk, 0)) for p in places}
 
 

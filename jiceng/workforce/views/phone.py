@@ -179,7 +179,7 @@ def patrol_end(request, pk):
 
 
 def _households(request, grid):
-    rows = Household.objects.filter(path_prefix(grid.path, "place__path")).order_by(
+    rows = Household.objects.filter(path_prefix(grid.path, "place_path")).order_by(
         "number"
     )
     q = request.GET.get("q", "").strip()
