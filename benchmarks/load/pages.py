@@ -5,7 +5,8 @@ and milliseconds per page, for the before/after figures of a load finding.
 
 PATH is fetched as user (a demo account; none: anonymous). Runs with run.py's
 production environment for that database. --json prints every page's times (for
-scaling.py) instead of the table.
+scaling.py) instead of the table; --slowest K prints each page's K slowest SQL
+statements of its last fetch (to EXPLAIN).
 """
 
 import argparse
@@ -28,6 +29,7 @@ def main():
     parser.add_argument("--db", default="load_district")
     parser.add_argument("--n", type=int, default=5)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--slowest", type=int, default=0)
     parser.add_argument("pages", nargs="+")
     args = parser.parse_args()
     os.environ.update(run.site_env(args.db))
@@ -64,6 +66,11 @@ def main():
             f"  queries {queries}",
             flush=True,
         )
+        slowest = sorted(
+            captured.captured_queries, key=lambda q: float(q["time"]), reverse=True
+        )
+        for query in slowest[: args.slowest]:
+            print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql']}")
     if args.json:
         print(json.dumps(found))
 

@@ -34,6 +34,8 @@ PAGES = [
     "/cases/map/@jiedao",
     "/cases/map.geojson?status=open@jiedao",
     "/people/residents/?q=王@shegong",
+    "/people/residents/@jiedao",
+    "/people/households/@jiedao",
     "/people/households/@shegong",
     "/cases/?status=dispatched@bumen",
     "/cases/kpi/@quadmin",

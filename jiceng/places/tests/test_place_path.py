@@ -1,0 +1,85 @@
+"""Cases and households keep a copy of their place's path (PlacePathMixin), so a
+street's rows are one index range. The copy follows the row's place, a moved
+subtree and the raw household import; the scope reads it."""
+
+import pytest
+from django.db.models import F
+
+from jiceng.cases.models import Case
+from jiceng.people import services as people_services
+from jiceng.people.importers import household_ids
+from jiceng.people.models import Household
+from jiceng.places import services
+from jiceng.places.models import Place, PlaceKind
+
+pytestmark = pytest.mark.django_db
+
+
+def _stale(model):
+    return model.objects.exclude(place_path=F("place__path"))
+
+
+def test_every_seeded_case_and_household_carries_its_places_path(people):
+    assert Case.objects.exists() and Household.objects.exists()
+    assert not _stale(Case).exists()
+    assert not _stale(Household).exists()
+
+
+def test_a_household_moved_to_another_dwelling_carries_the_new_path(people):
+    worker = people["shuji"]
+    household = Household.objects.visible_to(worker, "change").first()
+    community = Place.objects.get(assignments__user=worker)
+    elsewhere = (
+        Place.objects.subtree_of(community)
+        .filter(kind=PlaceKind.DWELLING)
+        .exclude(pk=household.place_id)
+        .first()
+    )
+    moved = people_services.update_household(
+        actor=worker, household=household, place=elsewhere
+    )
+    moved.refresh_from_db()
+    assert moved.place_path == elsewhere.path
+
+
+def test_a_case_saved_with_a_new_place_only_carries_the_new_path():
+    case = Case.objects.first()
+    other = Place.objects.filter(kind=PlaceKind.GRID).exclude(pk=case.place_id).first()
+    case = Case.objects.get(pk=case.pk)  # its place not loaded
+    case.place_id = other.pk
+    case.save(update_fields=["place"])
+    case.refresh_from_db()
+    assert case.place_path == other.path
+
+
+def test_moving_a_grid_moves_its_cases_and_households_with_it(people):
+    # given the grid worker's grid, with its cases and households
+    worker = people["wangge"]
+    grid = Place.objects.filter(assignments__user=worker, kind=PlaceKind.GRID)[0]
+    cases_before = Case.objects.visible_to(worker).count()
+    households_before = Household.objects.visible_to(worker).count()
+    assert cases_before and households_before
+    street = Place.objects.get_parent(Place.objects.get_parent(grid))
+    other = (
+        Place.objects.get_children(street)
+        .exclude(pk=Place.objects.get_parent(grid).pk)
+        .first()
+    )
+    # when the street moves it to another community
+    services.move_place(
+        actor=people["jiedao"],
+        place=grid,
+        new_parent=other,
+        new_code=other.code + "088",
+    )
+    # then every copy follows, and the worker still sees the same rows
+    assert not _stale(Case).exists() and not _stale(Household).exists()
+    worker = type(worker).objects.get(pk=worker.pk)  # grants read afresh
+    assert Case.objects.visible_to(worker).count() == cases_before
+    assert Household.objects.visible_to(worker).count() == households_before
+
+
+def test_households_an_import_creates_carry_their_dwellings_path():
+    dwelling = Place.objects.filter(kind=PlaceKind.DWELLING).last()
+    ids = household_ids({"IMPORT-0001": dwelling.pk})
+    assert Household.objects.get(pk=ids["IMPORT-0001"]).place_path == dwelling.path
