@@ -248,10 +248,10 @@ def build_sheet(user, compound) -> Sheet:
     # read for every reader who may view the compound.
     for rows_of, lookup, attr in (
         (Household.objects, "place_path", "households"),
-        (Resident.objects, "place__path", "residents"),
+        (Resident.objects, "place_path", "residents"),
         (
             PartyMember.objects.exclude(status=MemberStatus.TRANSFERRED_OUT),
-            "resident__place__path",
+            "resident__place_path",
             "party_members",
         ),
     ):
@@ -287,7 +287,7 @@ def build_sheet(user, compound) -> Sheet:
     # Key populations: by name where the scope shows them, else counts.
     seen = (
         ResidentTag.objects.visible_to(user)
-        .filter(path_prefix(compound.path, "resident__place__path"), ended_on=None)
+        .filter(path_prefix(compound.path, "resident__place_path"), ended_on=None)
         .select_related("resident__place", "category")
         .order_by("category__order", "resident__name")
     )
@@ -300,7 +300,7 @@ def build_sheet(user, compound) -> Sheet:
     level = count_level(user, compound)
     totals = (
         ResidentTag.objects.filter(
-            path_prefix(compound.path, "resident__place__path"),
+            path_prefix(compound.path, "resident__place_path"),
             ended_on=None,
             category__sensitivity__lte=level,
         )

@@ -349,6 +349,7 @@ class PeopleBuilder:
                 if rng.random() < phone_share(age)
                 else "",
                 place_id=dwelling.pk,
+                place_path=dwelling.path,  # bulk: no save()
                 household=household,
                 relation=relation,
                 residence_type=rtype,

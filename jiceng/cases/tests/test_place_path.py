@@ -1,4 +1,4 @@
-"""Cases and households keep a copy of their place's path (PlacePathMixin), so a
+"""Cases, households and residents keep a copy of their place's path (PlacePathMixin), so a
 street's rows are one index range. The copy follows the row's place, a moved
 subtree and the raw household import; the scope reads it."""
 
@@ -8,7 +8,7 @@ from django.db.models import F
 from jiceng.cases.models import Case
 from jiceng.people import services as people_services
 from jiceng.people.importers import household_ids
-from jiceng.people.models import Household
+from jiceng.people.models import Household, Resident
 from jiceng.places import services
 from jiceng.places.models import Place, PlaceKind
 
@@ -19,10 +19,10 @@ def _stale(model):
     return model.objects.exclude(place_path=F("place__path"))
 
 
-def test_every_seeded_case_and_household_carries_its_places_path(people):
-    assert Case.objects.exists() and Household.objects.exists()
-    assert not _stale(Case).exists()
-    assert not _stale(Household).exists()
+@pytest.mark.parametrize("model", [Case, Household, Resident])
+def test_every_seeded_row_carries_its_places_path(people, model):
+    assert model.objects.exists()
+    assert not _stale(model).exists()
 
 
 def test_a_household_moved_to_another_dwelling_carries_the_new_path(people):
@@ -52,13 +52,13 @@ def test_a_case_saved_with_a_new_place_only_carries_the_new_path():
     assert case.place_path == other.path
 
 
-def test_moving_a_grid_moves_its_cases_and_households_with_it(people):
-    # given the grid worker's grid, with its cases and households
+def test_moving_a_grid_moves_its_cases_households_and_residents_with_it(people):
+    # given the grid worker's grid, with its cases, households and residents
     worker = people["wangge"]
     grid = Place.objects.filter(assignments__user=worker, kind=PlaceKind.GRID)[0]
-    cases_before = Case.objects.visible_to(worker).count()
-    households_before = Household.objects.visible_to(worker).count()
-    assert cases_before and households_before
+    models = (Case, Household, Resident)
+    before = [model.objects.visible_to(worker).count() for model in models]
+    assert all(before)
     street = Place.objects.get_parent(Place.objects.get_parent(grid))
     other = (
         Place.objects.get_children(street)
@@ -73,10 +73,9 @@ def test_moving_a_grid_moves_its_cases_and_households_with_it(people):
         new_code=other.code + "088",
     )
     # then every copy follows, and the worker still sees the same rows
-    assert not _stale(Case).exists() and not _stale(Household).exists()
+    assert not any(_stale(model).exists() for model in models)
     worker = type(worker).objects.get(pk=worker.pk)  # grants read afresh
-    assert Case.objects.visible_to(worker).count() == cases_before
-    assert Household.objects.visible_to(worker).count() == households_before
+    assert [model.objects.visible_to(worker).count() for model in models] == before
 
 
 def test_households_an_import_creates_carry_their_dwellings_path():

@@ -382,6 +382,9 @@ class ResidentImporter(Importer):
                 updated_at=now,
                 **{k: fields[k] for k in changed if k != "phone"},
             )
+            if "place_id" in changed:  # bulk_update: no save() to copy the path
+                resident.place_path = item.place_path
+                changed.append("place_path")
             if "household_id" not in changed:
                 resident.household_id = stored["household_id"]
             if "phone" in changed:

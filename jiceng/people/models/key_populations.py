@@ -103,7 +103,11 @@ class ResidentTag(models.Model):
         verbose_name=_("解除人"),
     )
 
-    scope = Scope(place="resident__place", refine=within_sensitivity)
+    scope = Scope(
+        place="resident__place",
+        place_path="resident__place_path",
+        refine=within_sensitivity,
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -148,7 +148,7 @@ class Household(PlacePathMixin):
         return reverse("people:household_detail", args=[self.pk])
 
 
-class Resident(models.Model):
+class Resident(PlacePathMixin):
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
@@ -212,13 +212,19 @@ class Resident(models.Model):
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    scope = Scope(place="place", self_field="user")
+    scope = Scope(place="place", place_path="place_path", self_field="user")
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("居民")
         verbose_name_plural = _("居民")
-        indexes = [models.Index(fields=["place", "name"])]
+        indexes = [
+            models.Index(
+                fields=["place_path", "name"],
+                name="people_resident_path_name_idx",
+                opclasses=[PATH_OPCLASS, "varchar_ops"],
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -279,6 +279,9 @@ def test_a_changed_row_updates_only_what_is_filled_in_and_keeps_history(
         ),
         "a.xlsx",
     )
+    digest = Resident._meta.get_field("id_number_index").digest(idn)
+    # the fast insert copies the dwelling's path (PlacePathMixin) as save() would
+    assert Resident.objects.get(id_number_index=digest).place_path == dwellings[0].path
     # the next month's ledger: new phone, moved house, note column left empty
     job = run_import(
         people["shuji"],
@@ -294,6 +297,7 @@ def test_a_changed_row_updates_only_what_is_filled_in_and_keeps_history(
     assert resident.note == "原备注" and resident.residence_type == "registered"
     # the move keeps where they lived before as a past stay
     assert resident.place == dwellings[1]
+    assert resident.place_path == dwellings[1].path  # bulk_update keeps the copy
     assert resident.moved_in_on == timezone.localdate()
     (before,) = Occupancy.objects.filter(resident=resident)
     assert before.place == dwellings[0] and before.ended_on == timezone.localdate()
