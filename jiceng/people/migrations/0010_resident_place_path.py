@@ -2,14 +2,8 @@
 
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
 
-
-def copy_place_paths(apps, schema_editor):
-    """Fill the new column from each row's place, before its index is built."""
-    place = apps.get_model("places", "Place")
-    path = place.objects.filter(pk=OuterRef("place_id")).values("path")[:1]
-    apps.get_model("people", "Resident").objects.update(place_path=Subquery(path))
+from jiceng.places.migration_ops import fill_place_paths
 
 
 class Migration(migrations.Migration):
@@ -35,7 +29,7 @@ class Migration(migrations.Migration):
                 verbose_name="所在地点路径",
             ),
         ),
-        migrations.RunPython(copy_place_paths, migrations.RunPython.noop),
+        fill_place_paths("people", "Resident"),
         migrations.AddIndex(
             model_name="resident",
             index=models.Index(

@@ -1,6 +1,6 @@
 """An existing register is upgraded: the current stay moves onto the resident row and
 only past stays stay in the occupancy history — nothing about where people lived is
-lost, and the step can be undone."""
+lost, and the step can be undone. The residents keep their place's path."""
 
 import json
 import subprocess
@@ -59,9 +59,11 @@ migrate()
 with connection.cursor() as cursor:
     cursor.execute("SELECT name, moved_in_on FROM people_resident ORDER BY name")
     upgraded = {name: str(day) for name, day in cursor}
+    cursor.execute("SELECT name, place_path FROM people_resident ORDER BY name")
+    paths = dict(cursor)
 upgraded_stays = stays()
 migrate(BEFORE)
-print(json.dumps({"moved_in_on": upgraded, "stays": upgraded_stays,
+print(json.dumps({"moved_in_on": upgraded, "paths": paths, "stays": upgraded_stays,
                   "undone": stays()}))
 """
 
@@ -91,6 +93,8 @@ def test_upgrading_moves_the_current_stay_onto_the_resident(tmp_path):
     assert result["moved_in_on"]["甲"] == "2020-05-01"
     assert result["moved_in_on"]["乙"] >= "2026-01-01"
     assert result["stays"] == [["甲", "BEFORE", "2010-01-01", "2020-05-01"]]
+    # a later step copies each resident's place path onto the row (PlacePathMixin)
+    assert result["paths"] == {"甲": "0001", "乙": "0001"}
     # undoing it reopens a current stay for everyone, at the same dates
     assert result["undone"] == [
         ["乙", "NOW", result["moved_in_on"]["乙"], None],
