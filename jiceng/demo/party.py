@@ -44,18 +44,13 @@ class OrgNode:
         "name",
         "path",
         "pk",
-        "place_pk",
+        "place",
         "scope",
         "secretary",
     )
 
-    def __init__(self, kind, name, place_pk, founded, parent=None, joint=False):
-        self.kind, self.name, self.place_pk, self.founded = (
-            kind,
-            name,
-            place_pk,
-            founded,
-        )
+    def __init__(self, kind, name, place, founded, parent=None, joint=False):
+        self.kind, self.name, self.place, self.founded = (kind, name, place, founded)
         self.joint = joint
         self.children = []
         self.pk = self.secretary = self.path = self.scope = None
@@ -174,7 +169,7 @@ class PartyBuilder:
         root = OrgNode(
             PartyOrgKind.STREET_COMMITTEE,
             f"{street.name}党工委",
-            street.pk,
+            street,
             years_ago(rng.randint(20, 40), rng),
             joint=True,
         )
@@ -186,7 +181,7 @@ class PartyBuilder:
             committee = OrgNode(
                 PartyOrgKind.COMMUNITY_COMMITTEE,
                 f"{community.name}党委",
-                community.pk,
+                community,
                 years_ago(rng.randint(10, 25), rng),
                 root,
                 joint=True,
@@ -197,7 +192,7 @@ class PartyBuilder:
                 branch = OrgNode(
                     PartyOrgKind.GRID_BRANCH,
                     f"{community.name}{grid.name}党支部",
-                    grid.pk,
+                    grid,
                     years_ago(rng.randint(3, 9), rng),
                     committee,
                 )
@@ -208,7 +203,7 @@ class PartyBuilder:
                         group = OrgNode(
                             PartyOrgKind.BUILDING_GROUP,
                             f"{compound.name}{building.name}党小组",
-                            building.pk,
+                            building,
                             years_ago(rng.randint(1, 7), rng),
                             branch,
                         )
@@ -229,7 +224,8 @@ class PartyBuilder:
                 numchild=len(n.children),
                 name=n.name,
                 kind=n.kind,
-                place_id=n.place_pk,
+                place_id=n.place.pk,
+                place_path=n.place.path,  # bulk: no save()
                 is_joint_committee=n.joint,
                 founded_on=n.founded,
             )
@@ -307,7 +303,7 @@ class PartyBuilder:
             node = OrgNode(
                 PartyOrgKind.MEMBER_HOUSEHOLD,
                 f"{lead.name}党员中心户",
-                place.pk,
+                place,
                 years_ago(rng.randint(0, 5), rng),
                 group_of[id(lead.building)],
             )
@@ -330,7 +326,7 @@ class PartyBuilder:
         node = OrgNode(
             PartyOrgKind.FAMILY_GROUP,
             f"{building.parent.name}{building.name}党员家庭联组",
-            building.pk,
+            building,
             years_ago(rng.randint(0, 4), rng),
             group,
         )

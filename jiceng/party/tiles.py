@@ -49,7 +49,7 @@ def by_id(url_name):
     history=False,
 )
 def orgs(places, month):
-    return count_by_subtree(PartyOrg.objects.all(), places, "place__path")
+    return count_by_subtree(PartyOrg.objects.all(), places, "place_path")
 
 
 @register_tile(

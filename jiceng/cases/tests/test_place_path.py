@@ -1,11 +1,13 @@
-"""Cases, households and residents keep a copy of their place's path (PlacePathMixin), so a
-street's rows are one index range. The copy follows the row's place, a moved
-subtree and the raw household import; the scope reads it."""
+"""Cases, households, residents and party organisations keep a copy of their
+place's path (PlacePathMixin), so a street's rows are one index range. The copy
+follows the row's place, a moved subtree and the raw household import; the scope
+reads it."""
 
 import pytest
 from django.db.models import F
 
 from jiceng.cases.models import Case
+from jiceng.party.models import PartyOrg
 from jiceng.people import services as people_services
 from jiceng.people.importers import household_ids
 from jiceng.people.models import Household, Resident
@@ -19,7 +21,7 @@ def _stale(model):
     return model.objects.exclude(place_path=F("place__path"))
 
 
-@pytest.mark.parametrize("model", [Case, Household, Resident])
+@pytest.mark.parametrize("model", [Case, Household, Resident, PartyOrg])
 def test_every_seeded_row_carries_its_places_path(people, model):
     assert model.objects.exists()
     assert not _stale(model).exists()
@@ -73,7 +75,7 @@ def test_moving_a_grid_moves_its_cases_households_and_residents_with_it(people):
         new_code=other.code + "088",
     )
     # then every copy follows, and the worker still sees the same rows
-    assert not any(_stale(model).exists() for model in models)
+    assert not any(_stale(model).exists() for model in (*models, PartyOrg))
     worker = type(worker).objects.get(pk=worker.pk)  # grants read afresh
     assert [model.objects.visible_to(worker).count() for model in models] == before
 

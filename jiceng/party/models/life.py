@@ -100,7 +100,7 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=0)
 
-    scope = Scope(place="org__place")
+    scope = Scope(place="org__place", place_path="org__place_path")
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -143,7 +143,11 @@ class Attendance(models.Model):
     made_up_on = models.DateField(_("补学日期"), null=True, blank=True)
     made_up_note = models.CharField(_("补学方式"), max_length=200, blank=True)
 
-    scope = Scope(place="meeting__org__place", self_field="member__resident__user")
+    scope = Scope(
+        place="meeting__org__place",
+        place_path="meeting__org__place_path",
+        self_field="member__resident__user",
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -241,7 +245,7 @@ class Assessment(models.Model):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
 
-    scope = Scope(place="org__place")
+    scope = Scope(place="org__place", place_path="org__place_path")
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -296,7 +300,9 @@ class Rectification(models.Model):
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
     result = models.CharField(_("整改结果"), max_length=300, blank=True)
 
-    scope = Scope(place="assessment__org__place")
+    scope = Scope(
+        place="assessment__org__place", place_path="assessment__org__place_path"
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

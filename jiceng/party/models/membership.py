@@ -102,7 +102,9 @@ class Recruit(models.Model):
     introducers = models.CharField(_("入党介绍人"), max_length=100, blank=True)
     version = models.PositiveIntegerField(default=0)
 
-    scope = Scope(place="org__place", self_field="resident__user")
+    scope = Scope(
+        place="org__place", place_path="org__place_path", self_field="resident__user"
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -214,7 +216,11 @@ class SecretaryElection(models.Model):
     on_owners_committee = models.BooleanField(_("兼任业委会成员"), default=False)
     version = models.PositiveIntegerField(default=0)
 
-    scope = Scope(place="org__place", self_field="nominee__resident__user")
+    scope = Scope(
+        place="org__place",
+        place_path="org__place_path",
+        self_field="nominee__resident__user",
+    )
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -16,6 +16,7 @@ from jiceng.core.fields import EncryptedCharField, MaskField
 from jiceng.core.roles import PLACE_ROLES
 from jiceng.core.scope import Scope, ScopedQuerySet
 from jiceng.core.validators import mask_id_number
+from jiceng.places.models import PATH_OPCLASS, PlacePathMixin
 
 
 class PartyOrgKind(models.TextChoices):
@@ -67,7 +68,7 @@ class PartyOrgManager(MP_NodeManager):
         return self.get_queryset().visible_to(user, action)
 
 
-class PartyOrg(MP_Node):
+class PartyOrg(PlacePathMixin, MP_Node):
     name = models.CharField(_("组织名称"), max_length=120)
     kind = models.CharField(_("组织类别"), max_length=24, choices=PartyOrgKind.choices)
     place = models.ForeignKey(
@@ -93,12 +94,19 @@ class PartyOrg(MP_Node):
     note = models.TextField(_("备注"), blank=True)
     version = models.PositiveIntegerField(default=0)
 
-    scope = Scope(place="place")
+    scope = Scope(place="place", place_path="place_path")
     objects = PartyOrgManager()
 
     class Meta:
         verbose_name = _("党组织")
         verbose_name_plural = _("党组织")
+        indexes = [
+            models.Index(
+                fields=["place_path"],
+                name="party_partyorg_place_path_idx",
+                opclasses=[PATH_OPCLASS],
+            )
+        ]
 
     def __str__(self):
         return self.name

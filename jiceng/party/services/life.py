@@ -334,7 +334,7 @@ def branches_under(user, place=None):
     """Branches the user may see (in place's subtree when given)."""
     orgs = PartyOrg.objects.visible_to(user).filter(kind__in=BRANCH_KINDS)
     if place is not None:
-        orgs = orgs.filter(path_prefix(place.path, "place__path"))
+        orgs = orgs.filter(path_prefix(place.path, "place_path"))
     return orgs.select_related("place").order_by("path")
 
 
