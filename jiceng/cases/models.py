@@ -558,7 +558,15 @@ class CaseStat(models.Model):
                 name="case_stat_unique_cell",
             )
         ]
-        indexes = [models.Index(fields=["dimension", "month", "place_path"])]
+        indexes = [
+            # a subtree's months: the path range first (a district of a city
+            # read every district's rows of the months when the month led)
+            models.Index(
+                fields=["dimension", "place_path", "month"],
+                name="cases_casestat_path_month_idx",
+                opclasses=["varchar_ops", PATH_OPCLASS, "date_ops"],
+            )
+        ]
 
     def __str__(self):
         return f"{self.dimension} {self.month:%Y-%m} {self.key} {self.place_path}"
