@@ -1,9 +1,28 @@
 """Operations for the migrations that add a place path copy (PlacePathMixin)."""
 
-from django.db import migrations
+from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
 from jiceng.core.planner import refresh_statistics
+
+
+def add_place_path(app_label, model_name):
+    """The column of the copy, then its values (before the migration's indexes on it
+    are built)."""
+    return [
+        migrations.AddField(
+            model_name=model_name.lower(),
+            name="place_path",
+            field=models.CharField(
+                db_default="",
+                default="",
+                editable=False,
+                max_length=255,
+                verbose_name="所在地点路径",
+            ),
+        ),
+        fill_place_paths(app_label, model_name),
+    ]
 
 
 def fill_place_paths(app_label, model_name):

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from jiceng.places.migration_ops import fill_place_paths
+from jiceng.places.migration_ops import add_place_path
 
 
 class Migration(migrations.Migration):
@@ -23,18 +23,7 @@ class Migration(migrations.Migration):
             model_name="case",
             name="cases_case_place_i_4dfe6c_idx",
         ),
-        migrations.AddField(
-            model_name="case",
-            name="place_path",
-            field=models.CharField(
-                db_default="",
-                default="",
-                editable=False,
-                max_length=255,
-                verbose_name="所在地点路径",
-            ),
-        ),
-        fill_place_paths("cases", "Case"),
+        *add_place_path("cases", "Case"),
         migrations.AddIndex(
             model_name="case",
             index=models.Index(

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-from jiceng.places.migration_ops import fill_place_paths
+from jiceng.places.migration_ops import add_place_path
 
 
 class Migration(migrations.Migration):
@@ -12,18 +12,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="partyorg",
-            name="place_path",
-            field=models.CharField(
-                db_default="",
-                default="",
-                editable=False,
-                max_length=255,
-                verbose_name="所在地点路径",
-            ),
-        ),
-        fill_place_paths("party", "PartyOrg"),
+        *add_place_path("party", "PartyOrg"),
         migrations.AddIndex(
             model_name="partyorg",
             index=models.Index(

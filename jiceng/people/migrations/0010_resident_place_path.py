@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from jiceng.places.migration_ops import fill_place_paths
+from jiceng.places.migration_ops import add_place_path
 
 
 class Migration(migrations.Migration):
@@ -18,18 +18,7 @@ class Migration(migrations.Migration):
             model_name="resident",
             name="people_resi_place_i_802fcd_idx",
         ),
-        migrations.AddField(
-            model_name="resident",
-            name="place_path",
-            field=models.CharField(
-                db_default="",
-                default="",
-                editable=False,
-                max_length=255,
-                verbose_name="所在地点路径",
-            ),
-        ),
-        fill_place_paths("people", "Resident"),
+        *add_place_path("people", "Resident"),
         migrations.AddIndex(
             model_name="resident",
             index=models.Index(
