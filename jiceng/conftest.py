@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,8 @@ def run_import(db):
 # --- browser flows -------------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
+# The served demo writes larger exports in its task worker (transfer.services.exports).
+LIVE_EXPORT_INLINE_ROWS = 200
 
 
 def _free_port():
@@ -161,27 +164,27 @@ def demo_site_env():
     shutil.rmtree(workdir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def live_site(demo_site_env):
-    """Serve the demo district of demo_site_env with its task worker; yield its URL."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("JICENG_REQUIRE_BROWSER"):
-            pytest.fail(
-                f"{CHROMIUM} is required for browser tests (scripts/ensure_chromium.sh)"
-            )
-        pytest.skip("Debian chromium not installed")
-    # Uploads of any size take the import's two-process path (transfer/pipeline.py).
-    env = {**demo_site_env, "JICENG_IMPORT_WORKER_MIN_ROWS": "1"}
+@contextmanager
+def serving(env, *, startup_seconds=60):
+    """Serve the demo district of env (runserver) with its task worker, as under
+    make demo; yield the URL. Imports and large exports run in the worker."""
     manage = [sys.executable, str(ROOT / "manage.py")]
     port = _free_port()
+    log = tempfile.TemporaryFile()
     server = subprocess.Popen(
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
+        [
+            *manage,
+            "runserver",
+            f"127.0.0.1:{port}",
+            "--noreload",
+            "--insecure",
+            "--skip-checks",
+        ],
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
     )
-    # Imports run in the task worker, as under make demo.
     worker = subprocess.Popen(
         [
             *manage,
@@ -197,21 +200,44 @@ def live_site(demo_site_env):
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + startup_seconds
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             urllib.request.urlopen(f"{url}/login/", timeout=2)  # noqa: S310 (local test server)
             break
         except OSError:
             time.sleep(0.3)
     else:
-        server.kill()
-        worker.kill()
-        pytest.fail("demo server did not start")
-    yield url
-    for process in (server, worker):
-        process.terminate()
-        process.wait(timeout=10)
+        for process in (server, worker):
+            process.kill()
+        log.seek(0)
+        pytest.fail(f"demo server did not start: {log.read()[-2000:]!r}")
+    try:
+        yield url
+    finally:
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_site(demo_site_env):
+    """Serve the demo district of demo_site_env with its task worker; yield its URL."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("JICENG_REQUIRE_BROWSER"):
+            pytest.fail(
+                f"{CHROMIUM} is required for browser tests (scripts/ensure_chromium.sh)"
+            )
+        pytest.skip("Debian chromium not installed")
+    # Uploads of any size take the import's two-process path (transfer/pipeline.py),
+    # and exports of more than a few hundred rows go to the worker.
+    env = {
+        **demo_site_env,
+        "JICENG_IMPORT_WORKER_MIN_ROWS": "1",
+        "JICENG_EXPORT_INLINE_ROWS": str(LIVE_EXPORT_INLINE_ROWS),
+    }
+    with serving(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

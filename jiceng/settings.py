@@ -359,6 +359,9 @@ JICENG_NOTICE_RETRY_SECONDS = int(os.environ.get("JICENG_NOTICE_RETRY_SECONDS", 
 
 # Map: the district's own geometry is the base layer (places:basemap); tiles go under it
 # only where an intranet tile server is configured (e.g. 天地图 intranet, self-hosted).
+# Exports of more rows than this are written by the task worker and downloaded from
+# their job page; smaller ones are written during the request (transfer.services).
+JICENG_EXPORT_INLINE_ROWS = int(os.environ.get("JICENG_EXPORT_INLINE_ROWS", "2000"))
 # Imports of at least this many rows prepare chunks in a second process (pipeline.py).
 JICENG_IMPORT_WORKER_MIN_ROWS = int(
     os.environ.get("JICENG_IMPORT_WORKER_MIN_ROWS", "50000")

@@ -14,6 +14,7 @@ taken by someone else first: 409, or the form's "已被他人修改" error) are 
 import io
 import random
 import re
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -272,17 +273,65 @@ def households(user):
     user.client.get("/people/households/", name="/people/households/")
 
 
+EXPORT_JOB = re.compile(r"/transfer/exports/[0-9a-f-]{36}/$")
+EXPORT_POLLS = 120  # a second apart, as the job's page polls
+
+
 @flow("community_worker", 1)
 def export_residents(user):
+    """The community's residents to Excel: a small export is the file at once; a
+    large one redirects to its job's page, which polls (as htmx does every second)
+    until the task worker has written it, then the file is downloaded."""
     with user.client.get(
         "/transfer/export/residents.xlsx",
         name="/transfer/export/residents.xlsx",
+        allow_redirects=False,
         stream=True,
         catch_response=True,
     ) as response:
-        size = sum(len(chunk) for chunk in response.iter_content(65536))
-        if response.status_code == 200 and size > 0:
+        if response.status_code == 302 and EXPORT_JOB.search(
+            response.headers.get("Location", "")
+        ):
+            job = response.headers["Location"]
             response.success()
+        elif response.status_code == 200 and _downloaded(response):
+            response.success()
+            return
+        else:
+            response.failure(f"export: {response.status_code}")
+            return
+    for poll in range(EXPORT_POLLS):
+        with user.client.get(
+            job,
+            name="/transfer/exports/[id]/",
+            headers={"HX-Request": "true"},
+            catch_response=True,
+        ) as page:
+            if 'data-export-status="failed"' in page.text:
+                reason = re.search(r'role="alert">([^<]*)<', page.text)
+                page.failure(f"export failed: {reason.group(1) if reason else ''}")
+                return
+            done = 'data-export-status="done"' in page.text
+            if not done and poll == EXPORT_POLLS - 1:
+                page.failure("export not written within two minutes")
+                return
+        if done:
+            break
+        time.sleep(1)
+    with user.client.get(
+        f"{job}download/",
+        name="/transfer/exports/[id]/download/",
+        stream=True,
+        catch_response=True,
+    ) as response:
+        if response.status_code == 200 and _downloaded(response):
+            response.success()
+        else:
+            response.failure(f"download: {response.status_code}")
+
+
+def _downloaded(response):
+    return sum(len(chunk) for chunk in response.iter_content(65536)) > 0
 
 
 # ---- residents (党员/居民) on the H5 pages ------------------------------------------------

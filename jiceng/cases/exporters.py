@@ -41,9 +41,14 @@ class CaseExporter(Exporter):
         "联系电话",
     ]
 
-    def rows(self):
+    def queryset(self):
         _filter, cases = cases_for(self.user, self.params)
-        cases = cases.select_related("category__parent", "place", "department", "grid")
+        return cases
+
+    def rows(self):
+        cases = self.queryset().select_related(
+            "category__parent", "place", "department", "grid"
+        )
         cases = self.masked_only(cases, "reporter_phone")
         channels = choice_labels(Case, "channel")
         statuses = choice_labels(Case, "status")

@@ -151,6 +151,14 @@ class Exporter:
         self.params = params or {}
         self.unmasked = unmasked
 
+    def queryset(self):
+        """The rows to export: the user's scope with the list's filters."""
+        raise NotImplementedError
+
+    def count(self) -> int:
+        """How many rows the export will write, to decide whether it is queued."""
+        return self.queryset().count()
+
     def rows(self):
         """Yield one list of cell values per row, in self.columns order."""
         raise NotImplementedError

@@ -113,6 +113,7 @@ class AuditAction(models.TextChoices):
     MOVE = "move", _("移动")
     REVEAL = "reveal", _("查看敏感信息")
     EXPORT = "export", _("导出")
+    DOWNLOAD = "download", _("下载导出文件")
     IMPORT = "import", _("导入")
     LOGIN = "login", _("登录")
     LOGIN_FAILED = "login_failed", _("登录失败")

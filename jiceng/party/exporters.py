@@ -16,10 +16,13 @@ class MemberExporter(Exporter):
     reveal_permission = "people.reveal"
     columns = MemberImporter.columns
 
-    def rows(self):
-        members = PartyMemberFilter(
+    def queryset(self):
+        return PartyMemberFilter(
             self.params, queryset=PartyMember.objects.visible_to(self.user)
-        ).qs.select_related("resident", "org", "unit")
+        ).qs
+
+    def rows(self):
+        members = self.queryset().select_related("resident", "org", "unit")
         members = self.masked_only(members, "resident__id_number")
         statuses = choice_labels(PartyMember, "status")
         for m in members.iterator(chunk_size=2000):

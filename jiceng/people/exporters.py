@@ -17,10 +17,15 @@ class ResidentExporter(Exporter):
     reveal_permission = "people.reveal"
     columns = ResidentImporter.columns
 
+    def queryset(self):
+        return ResidentFilter(
+            self.params, queryset=Resident.objects.visible_to(self.user)
+        ).qs
+
     def rows(self):
         residents = (
-            ResidentFilter(self.params, queryset=Resident.objects.visible_to(self.user))
-            .qs.select_related("place", "household", "work_unit")
+            self.queryset()
+            .select_related("place", "household", "work_unit")
             .order_by("place__path", "pk")
         )
         residents = self.masked_only(residents, "id_number", "phone")
@@ -65,10 +70,11 @@ class UnitExporter(Exporter):
     reveal_permission = "people.reveal"
     columns = UnitImporter.columns
 
+    def queryset(self):
+        return UnitFilter(self.params, queryset=Unit.objects.visible_to(self.user)).qs
+
     def rows(self):
-        units = UnitFilter(
-            self.params, queryset=Unit.objects.visible_to(self.user)
-        ).qs.select_related("place")
+        units = self.queryset().select_related("place")
         units = self.masked_only(units, "contact_phone")
         kinds = choice_labels(Unit, "kind")
         incubations = choice_labels(Unit, "incubation")
@@ -96,10 +102,13 @@ class WorkerExporter(Exporter):
     reveal_permission = "people.reveal"
     columns = WorkerImporter.columns
 
-    def rows(self):
-        workers = WorkerFilter(
+    def queryset(self):
+        return WorkerFilter(
             self.params, queryset=GigWorker.objects.visible_to(self.user)
-        ).qs.select_related("community")
+        ).qs
+
+    def rows(self):
+        workers = self.queryset().select_related("community")
         workers = self.masked_only(workers, "id_number", "phone")
         occupations = choice_labels(GigWorker, "occupation")
         for w in workers.iterator(chunk_size=2000):

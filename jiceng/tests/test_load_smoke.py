@@ -8,16 +8,14 @@ app's pages are opened, and every 随手拍 the site accepted is stored exactly 
 
 import importlib.util
 import json
-import socket
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
+
+from jiceng.conftest import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 LOAD = ROOT / "benchmarks" / "load"
@@ -57,52 +55,14 @@ def _roles():
 ROLES = _roles()
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def served_site(demo_site_env):
     """The seeded demo district of demo_site_env (the browser tests' database)
-    behind runserver; yield (url, env). The flows start no import, so no task
-    worker is needed."""
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    port = _free_port()
-    log = tempfile.TemporaryFile()
-    server = subprocess.Popen(
-        [
-            *manage,
-            "runserver",
-            f"127.0.0.1:{port}",
-            "--noreload",
-            "--insecure",
-            "--skip-checks",
-        ],
-        env=demo_site_env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180  # a busy 2-CPU machine starts slowly
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{url}/login/", timeout=2)  # noqa: S310 (local server)
-            break
-        except OSError:
-            if server.poll() is not None:
-                break
-            time.sleep(0.3)
-    else:
-        server.kill()
-    if server.poll() is not None:
-        log.seek(0)
-        pytest.fail(f"demo server did not start: {log.read()[-2000:]!r}")
-    yield url, demo_site_env
-    server.terminate()
-    server.wait(timeout=10)
+    behind runserver and its task worker, with every export past a few rows
+    written by the worker; yield (url, env)."""
+    env = {**demo_site_env, "JICENG_EXPORT_INLINE_ROWS": "10"}
+    with serving(env, startup_seconds=180) as url:  # a busy 2-CPU machine is slow
+        yield url, env
 
 
 def test_every_role_walks_its_flows_without_an_error(served_site, tmp_path):
@@ -148,6 +108,8 @@ def test_every_role_walks_its_flows_without_an_error(served_site, tmp_path):
             "--run-time",
             "150s",
             "--json",
+            "--csv",
+            str(tmp_path / "locust"),
             "--skip-log",
         ],
         env=locust_env,
@@ -160,7 +122,8 @@ def test_every_role_walks_its_flows_without_an_error(served_site, tmp_path):
     stats = json.loads(run.stdout)
     # Then nothing failed, every role made requests
     failures = {s["name"]: s["num_failures"] for s in stats if s["num_failures"]}
-    assert failures == {}, (failures, run.stderr[-3000:])
+    reasons = (tmp_path / "locust_failures.csv").read_text(encoding="utf-8")
+    assert failures == {}, (failures, reasons, run.stderr[-3000:])
     requests = sum(s["num_requests"] for s in stats)
     assert requests >= len(ROLES) * ITERATIONS
     # And every app's pages were among them (each user walks all its role's flows)

@@ -12,3 +12,4 @@ class TransferError(models.TextChoices):
     MAPPING = "mapping", "列对应无效"
     MAPPING_INCOMPLETE = "mapping_incomplete", "仍缺少必填列"
     NOT_COMMITTABLE = "not_committable", "该预检不能确认导入"
+    EXPORT_GONE = "export_gone", "导出文件已删除或尚未生成"

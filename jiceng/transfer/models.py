@@ -19,7 +19,24 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
-class ImportJob(models.Model):
+class Progress:
+    """A background job's state for its page: finished, and the percentage done
+    from the rows handled (total) against the rows expected (size_estimate)."""
+
+    @property
+    def finished(self):
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def percent(self):
+        if self.status == JobStatus.DONE:
+            return 100
+        if not self.size_estimate:
+            return 0
+        return min(99, int(self.total * 100 / self.size_estimate))
+
+
+class ImportJob(Progress, models.Model):
     """An import of one file. A dry run writes nothing; its commit is a new job."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -70,18 +87,6 @@ class ImportJob(models.Model):
     def get_absolute_url(self):
         return reverse("transfer:job", args=[self.pk])
 
-    @property
-    def finished(self):
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
-
-    @property
-    def percent(self):
-        if self.status == JobStatus.DONE:
-            return 100
-        if not self.size_estimate:
-            return 0
-        return min(99, int(self.total * 100 / self.size_estimate))
-
     def summary(self):
         """The counts the CLI prints and the tests check; they add up to total."""
         return {
@@ -111,3 +116,52 @@ class ImportRejection(models.Model):
 
     def __str__(self):
         return f"第{self.row_number}行：{self.reason}"
+
+
+class ExportJob(Progress, models.Model):
+    """A large export written by the task worker, downloaded by the one who asked.
+
+    The file is stored SM4-encrypted (it holds personal data) and deleted after
+    the retention period (services.purge_old_files); the job stays as the record.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("类型"), max_length=32)
+    label = models.CharField(_("名称"), max_length=64)
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    unmasked = models.BooleanField(_("含完整信息"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="export_jobs",
+        verbose_name=_("导出人"),
+    )
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    size_estimate = models.PositiveIntegerField(_("预计行数"), default=0)
+    total = models.PositiveIntegerField(_("已写行数"), default=0)
+    # The watermark above the header, fixed when the export was asked for.
+    note = models.CharField(_("水印"), max_length=300)
+    file = models.FileField(_("文件"), upload_to="exports/%Y/%m/", blank=True)
+    filename = models.CharField(_("文件名"), max_length=255)
+    message = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+
+    def __str__(self):
+        return f"{self.filename}（{self.get_status_display()}）"
+
+    def get_absolute_url(self):
+        return reverse("transfer:export_job", args=[self.pk])
+
+    @property
+    def downloadable(self):
+        return self.status == JobStatus.DONE and bool(self.file)

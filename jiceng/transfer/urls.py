@@ -14,4 +14,7 @@ urlpatterns = [
     path("jobs/<uuid:pk>/commit/", views.commit, name="commit"),
     path("jobs/<uuid:pk>/rejected.xlsx", views.rejected, name="rejected"),
     path("export/<slug:kind>.xlsx", views.export, name="export"),
+    path("exports/", views.export_list, name="export_list"),
+    path("exports/<uuid:pk>/", views.export_job, name="export_job"),
+    path("exports/<uuid:pk>/download/", views.export_download, name="export_download"),
 ]

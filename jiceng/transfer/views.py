@@ -1,9 +1,11 @@
-"""Upload → (map columns) → dry run → commit → download rejected rows; exports."""
+"""Upload → (map columns) → dry run → commit → download rejected rows; exports,
+written at once when small, queued and downloaded from their page when large."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,8 +16,8 @@ from jiceng.core.scope import require_permission
 
 from . import services
 from .forms import MappingForm, SheetForm, UploadForm
-from .models import ImportJob, JobStatus
-from .workbooks import xlsx_response
+from .models import ExportJob, ImportJob, JobStatus
+from .workbooks import XLSX, xlsx_response
 
 
 def _importer(user, kind):
@@ -35,6 +37,15 @@ def _own_job(request, pk):
     return get_object_or_404(jobs, pk=pk)
 
 
+def _own_export(request, pk):
+    """A stored export holds personal data: only the one who asked sees it."""
+    return get_object_or_404(
+        ExportJob.objects.select_related("created_by"),
+        pk=pk,
+        created_by=request.user,
+    )
+
+
 @login_required
 def index(request):
     importers = importers_for(request.user)
@@ -43,6 +54,20 @@ def index(request):
     jobs = ImportJob.objects.filter(created_by=request.user)[:20]
     return render(
         request, "transfer/index.html", {"importers": importers, "jobs": jobs}
+    )
+
+
+@login_required
+def export_list(request):
+    """One's own queued exports: personal, like the jobs, so open to anyone signed in."""
+    return render(
+        request,
+        "transfer/export_list.html",
+        {
+            "exports": ExportJob.objects.filter(created_by=request.user)[:50],
+            "inline_rows": settings.JICENG_EXPORT_INLINE_ROWS,
+            "retention_days": services.EXPORT_RETENTION_DAYS,
+        },
     )
 
 
@@ -185,12 +210,37 @@ def rejected(request, pk):
 
 @login_required
 def export(request, kind):
+    """The list's export button: the file now, or the queued job's page."""
     unmasked = request.GET.get("unmasked") == "1"
+    options = {"user": request.user, "kind": kind, "params": request.GET}
     try:
-        rows, note, label = services.export_rows(
-            user=request.user, kind=kind, params=request.GET, unmasked=unmasked
-        )
+        job = services.start_export(**options, unmasked=unmasked)
+        if job is not None:
+            return redirect(job)
+        rows, note, label = services.export_rows(**options, unmasked=unmasked)
     except ValidationError as exc:
         raise Http404 from exc
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
     return xlsx_response(rows, f"{label}_{stamp}.xlsx", title=label, note=note)
+
+
+@login_required
+def export_job(request, pk):
+    job = _own_export(request, pk)
+    context = {"job": job, "expires_at": services.expires_at(job)}
+    if request.htmx:
+        return render(request, "transfer/partials/export_status.html", context)
+    return render(request, "transfer/export_job.html", context)
+
+
+@login_required
+def export_download(request, pk):
+    job = _own_export(request, pk)
+    try:
+        plain = services.open_export(user=request.user, job=job)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(job)
+    return FileResponse(
+        plain, as_attachment=True, filename=job.filename, content_type=XLSX
+    )

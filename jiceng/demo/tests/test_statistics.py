@@ -21,7 +21,7 @@ from jiceng.insight import services as insight
 from jiceng.insight.models import Figure
 from jiceng.people.models import Household, Resident
 from jiceng.places.models import Place, PlaceKind
-from jiceng.transfer import services as transfer
+from jiceng.transfer.services import imports as transfer_imports
 
 
 def planner_rows(model):
@@ -74,7 +74,7 @@ def test_an_import_refreshes_the_statistics_of_the_tables_it_filled(
     people, run_import, monkeypatch
 ):
     # given a household ledger (three rows stand in for a large one) and stale statistics
-    monkeypatch.setattr(transfer, "ANALYZE_AFTER_ROWS", 3)
+    monkeypatch.setattr(transfer_imports, "ANALYZE_AFTER_ROWS", 3)
     grid = Place.objects.filter(assignments__user=people["wangge"]).order_by("code")[0]
     dwellings = Place.objects.subtree_of(grid).filter(kind=PlaceKind.DWELLING)[:3]
     lines = [f"STAT-{i},{d.code}" for i, d in enumerate(dwellings)]

@@ -1,8 +1,7 @@
-"""Import and export of 台账: start, map columns, run, commit a dry run, export.
+"""Imports of 台账: start, choose the sheet, map columns, run, commit a dry run.
 
-Views, the API, the management commands and the background task all go through
-these functions. Uploaded files are stored SM4-encrypted and decrypted only into a
-private temporary file while a job reads them.
+Uploaded files are stored SM4-encrypted and decrypted only into a private
+temporary file while a job reads them.
 """
 
 import json
@@ -21,7 +20,6 @@ from django.utils import timezone
 from jiceng.core import audit, crypto
 from jiceng.core.ledgers import (
     CREATED,
-    EXPORTERS,
     IMPORTERS,
     REJECTED,
     UNCHANGED,
@@ -46,9 +44,9 @@ from jiceng.core.tabular import (
 )
 from jiceng.core.tiles import figures_changed
 
-from .errors import TransferError
-from .models import ImportJob, ImportRejection, JobStatus
-from .pipeline import fewer_collections, prepared_chunks
+from ..errors import TransferError
+from ..models import ImportJob, ImportRejection, JobStatus
+from ..pipeline import fewer_collections, prepared_chunks
 
 logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 512 * 1024 * 1024
@@ -60,15 +58,6 @@ def importer_class(kind):
     except KeyError:
         raise ValidationError(
             f"未知的导入类型：{kind}", code=TransferError.UNKNOWN_KIND
-        ) from None
-
-
-def exporter_class(kind):
-    try:
-        return EXPORTERS[kind]
-    except KeyError:
-        raise ValidationError(
-            f"未知的导出类型：{kind}", code=TransferError.UNKNOWN_KIND
         ) from None
 
 
@@ -94,7 +83,7 @@ def missing_columns(job, header=None):
 
 
 def _enqueue(job):
-    from .tasks import run_import_task
+    from ..tasks import run_import_task
 
     job_id = str(job.pk)
     transaction.on_commit(lambda: run_import_task.enqueue(job_id))
@@ -368,39 +357,6 @@ def rejected_rows(job):
         cells = json.loads(rejection.cells or "[]")
         cells = (cells + [""] * len(job.header))[: len(job.header)]
         yield [*cells, rejection.row_number, rejection.reason]
-
-
-def export_rows(*, user, kind, params, unmasked=False):
-    """Return (rows with the header first, watermark note, label) for an export.
-
-    Exports follow the user's scope and the list's filters; full ID numbers and
-    phones need the reveal permission. Every export is audited.
-    """
-    exporter = exporter_class(kind)
-    require_permission(user, exporter.permission)
-    if unmasked:
-        require_permission(user, exporter.reveal_permission)
-    stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
-    note = (
-        f"{user}（{user.get_username()}）于 {stamp} 导出 · "
-        + ("含完整身份证号和手机号，" if unmasked else "")
-        + "仅限工作使用，不得外传"
-    )
-    filters = {k: v for k, v in params.items() if k not in ("unmasked", "page") and v}
-    audit.record(
-        actor=user,
-        action=AuditAction.EXPORT,
-        target_type=kind,
-        target_repr=exporter.label,
-        changes={"kind": kind, "unmasked": unmasked, "filters": filters},
-    )
-    rows = exporter(user, params=filters, unmasked=unmasked).rows()
-    return _with_header(exporter.columns, rows), note, exporter.label
-
-
-def _with_header(header, rows):
-    yield header
-    yield from rows
 
 
 FILE_RETENTION_DAYS = 7

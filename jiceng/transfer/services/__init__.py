@@ -1,0 +1,56 @@
+"""Import and export of 台账. Views, the API, the management commands and the
+background tasks all go through these functions."""
+
+from .exports import (
+    EXPORT_RETENTION_DAYS,
+    expires_at,
+    export_rows,
+    exporter_class,
+    open_export,
+    purge_old_exports,
+    run_export,
+    start_export,
+)
+from .imports import (
+    FILE_RETENTION_DAYS,
+    MAX_UPLOAD_BYTES,
+    bulk_write_cache,
+    choose_sheet,
+    commit_dry_run,
+    decrypted_copy,
+    importer_class,
+    job_sheet_choices,
+    missing_columns,
+    purge_old_files,
+    rejected_rows,
+    run_job,
+    set_mapping,
+    sheet_choices,
+    start_import,
+)
+
+__all__ = [
+    "EXPORT_RETENTION_DAYS",
+    "FILE_RETENTION_DAYS",
+    "MAX_UPLOAD_BYTES",
+    "bulk_write_cache",
+    "choose_sheet",
+    "commit_dry_run",
+    "decrypted_copy",
+    "expires_at",
+    "export_rows",
+    "exporter_class",
+    "importer_class",
+    "job_sheet_choices",
+    "missing_columns",
+    "open_export",
+    "purge_old_exports",
+    "purge_old_files",
+    "rejected_rows",
+    "run_export",
+    "run_job",
+    "set_mapping",
+    "sheet_choices",
+    "start_export",
+    "start_import",
+]

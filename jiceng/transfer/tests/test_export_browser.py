@@ -1,0 +1,46 @@
+"""In a browser: a community's large resident export is written by the task worker;
+the secretary watches it finish and downloads it, on a desk and on a phone."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from jiceng.conftest import LIVE_EXPORT_INLINE_ROWS, login
+from jiceng.transfer.workbooks import read_workbook
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_a_large_export_is_queued_watched_and_downloaded(page, tmp_path):
+    login(page, "shuji")
+    if page.viewport_kind == "desktop":
+        # the list's button (desk only: phones have no export buttons)
+        page.goto("/people/residents/")
+        page.get_by_role("link", name="导出Excel").click()
+    else:
+        page.goto("/transfer/export/residents.xlsx")
+    # The community has more residents than a request writes: the job's page opens
+    expect(page).to_have_url(re.compile(r"/transfer/exports/[0-9a-f-]+/$"))
+    expect(page.get_by_role("heading", name="导出居民")).to_be_visible()
+    link = page.get_by_test_id("export-download")
+    expect(link).to_be_visible(timeout=30000)  # the page polls until the worker is done
+    status = page.get_by_test_id("export-status").inner_text()
+    written = int(re.search(r"已生成 (\d+) 行", status).group(1))
+    assert written > LIVE_EXPORT_INLINE_ROWS
+    assert page.evaluate(
+        "document.documentElement.scrollWidth <= window.innerWidth + 1"
+    )
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.startswith("居民_")
+    saved = tmp_path / "export.xlsx"
+    download.value.save_as(saved)
+    note, header, rows = read_workbook(saved.read_bytes())
+    assert "不得外传" in note and header[0] == "姓名" and len(rows) == written
+    # And the secretary finds it again among their exports
+    page.goto("/transfer/exports/")
+    expect(page.get_by_test_id("exports")).to_contain_text(
+        download.value.suggested_filename
+    )
+    assert page.js_errors == []
