@@ -10,6 +10,7 @@ deleted after EXPORT_RETENTION_DAYS.
 
 import logging
 import tempfile
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,8 +31,9 @@ from ..workbooks import write_workbook
 logger = logging.getLogger(__name__)
 
 EXPORT_RETENTION_DAYS = 2
-# The job's page shows progress from its row count, saved every this many rows.
-PROGRESS_EVERY_ROWS = 2000
+# The job's page shows progress from its row count, saved at most this often: each
+# save is a write, and on SQLite it waits its turn behind other writers.
+PROGRESS_EVERY_SECONDS = 2
 
 
 def exporter_class(kind):
@@ -189,11 +191,13 @@ def run_export(job) -> ExportJob:
 def _counted(job, rows):
     """Pass the rows through, keeping job.total (data rows written) up to date."""
     written = -1  # the header is not a data row
+    saved_at = time.monotonic()
     for row in rows:
         yield row
         written += 1
-        if written and written % PROGRESS_EVERY_ROWS == 0:
+        if written % 500 == 0 and time.monotonic() - saved_at > PROGRESS_EVERY_SECONDS:
             ExportJob.objects.filter(pk=job.pk).update(total=written)
+            saved_at = time.monotonic()
     job.total = max(written, 0)
 
 
