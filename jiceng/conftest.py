@@ -107,7 +107,7 @@ def run_import(db):
 
 CHROMIUM = "/usr/bin/chromium"
 # The served demo writes larger exports in its task worker (transfer.services.exports).
-LIVE_EXPORT_INLINE_ROWS = 200
+LIVE_EXPORT_INLINE_ROWS = 50
 
 
 def _free_port():
@@ -230,7 +230,7 @@ def live_site(demo_site_env):
             )
         pytest.skip("Debian chromium not installed")
     # Uploads of any size take the import's two-process path (transfer/pipeline.py),
-    # and exports of more than a few hundred rows go to the worker.
+    # and exports of more than a few dozen rows go to the worker.
     env = {
         **demo_site_env,
         "JICENG_IMPORT_WORKER_MIN_ROWS": "1",

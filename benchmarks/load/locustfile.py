@@ -17,6 +17,9 @@ Environment:
                      smoke test
     LOAD_REPORT      where to write the mix's figures (JSON): every request but the
                      logins and token set-up, after LOAD_SKIP_SECONDS (default 0)
+    LOAD_EXPORT_QUERY  the community workers' export narrowed by this query string
+                     (default: the whole community, as in a district's day; the smoke
+                     test exports one surname, see flows.export_residents)
 """
 
 import json

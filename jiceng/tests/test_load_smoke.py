@@ -90,6 +90,7 @@ def test_every_role_walks_its_flows_without_an_error(served_site, tmp_path):
         "LOAD_SMOKE": "1",
         "LOAD_ITERATIONS": str(ITERATIONS),
         "LOAD_WAIT": "0,0",
+        "LOAD_EXPORT_QUERY": "q=王",  # one surname: still past the 10-row limit
     }
     run = subprocess.run(
         [

@@ -31,6 +31,8 @@ from ..workbooks import write_workbook
 logger = logging.getLogger(__name__)
 
 EXPORT_RETENTION_DAYS = 2
+# Pressing export again within this many minutes returns the waiting job.
+RESUME_WAITING_MINUTES = 10
 # The job's page shows progress from its row count, saved at most this often: each
 # save is a write, and on SQLite it waits its turn behind other writers.
 PROGRESS_EVERY_SECONDS = 2
@@ -112,6 +114,8 @@ def start_export(*, user, kind, params, unmasked=False) -> ExportJob | None:
         kind=kind,
         unmasked=unmasked,
         status__in=[JobStatus.QUEUED, JobStatus.RUNNING],
+        # a job whose worker died stays "running": it must not swallow new requests
+        created_at__gte=timezone.now() - timedelta(minutes=RESUME_WAITING_MINUTES),
     )
     for job in waiting:
         if job.filters == filters:

@@ -103,6 +103,14 @@ def test_pressing_export_again_while_it_waits_gives_the_same_job(
     # the waiting page polls and says how many rows are coming
     page = client.get(first.get_absolute_url()).content.decode()
     assert 'hx-trigger="every 1s"' in page and f"共约 {first.size_estimate} 行" in page
+    # a job left "running" by a worker that died does not swallow later requests
+    ExportJob.objects.filter(pk=first.pk).update(
+        status=JobStatus.RUNNING, created_at=timezone.now() - timedelta(minutes=11)
+    )
+    _, fresh = queue_export(
+        client, run=False, capture=django_capture_on_commit_callbacks
+    )
+    assert fresh != first
 
 
 def test_full_values_in_a_queued_export_still_need_the_reveal_permission(
