@@ -126,6 +126,17 @@ class Scope:
             return within
         return self.in_subtree(self.place, paths, related_model(model, self.place))
 
+    def opens_whole(self, grants, path) -> bool:
+        """Whether one of the place grants opens every row of the subtree at path,
+        unrefined: then rows opened there on other grounds add nothing."""
+        return self.place is not None and any(
+            grant.place_path
+            and path.startswith(grant.place_path)
+            and grant.role not in self.place_excluded_roles
+            and (self.refine is None or self.refine(grant) == Q())
+            for grant in grants
+        )
+
     def condition(
         self, grants, user, action: str = "view", model=None, within=None
     ) -> Q | None:
@@ -279,6 +290,9 @@ class ScopedQuerySet(models.QuerySet):
             action == "view"
             and scope.open_rows
             and any(g.allows(scope.open_permission) for g in all_grants)
+            # a screen's place the grants open whole holds the open rows there too:
+            # OR-ing them in would read the subtree twice (two id subqueries)
+            and not (within is not None and scope.opens_whole(grants, within))
         ):
             opened = scope.open_rows()
             if within is not None:

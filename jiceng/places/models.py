@@ -85,7 +85,21 @@ class Place(MP_Node):
     class Meta:
         verbose_name = _("地点")
         verbose_name_plural = _("地点")
-        indexes = [models.Index(fields=["kind", "path"])]
+        # A node's children (depth + 1 within its path) and the nodes of a kind
+        # within a subtree are one range of these; PostgreSQL reads LIKE 'x%'
+        # from an index only with the pattern operator class (PATH_OPCLASS).
+        indexes = [
+            models.Index(
+                fields=["kind", "path"],
+                name="places_kind_path_idx",
+                opclasses=["varchar_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["depth", "path"],
+                name="places_depth_path_idx",
+                opclasses=["int4_ops", "varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self):
         return self.name

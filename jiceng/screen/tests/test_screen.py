@@ -15,6 +15,7 @@ from jiceng.cases import kpi
 from jiceng.cases.models import Case, CaseEvent, Category, StatDimension
 from jiceng.cases.services import report_case
 from jiceng.core.scope import Scope
+from jiceng.onewindow.models import ServicePoint
 from jiceng.places.models import Place, PlaceKind
 from jiceng.workforce.services.patrols import add_points, start_patrol
 
@@ -200,6 +201,14 @@ def test_the_json_has_every_section_and_its_figures_follow_the_case_rules(
         case__in=cases, action="report", at__gte=month_start
     ).count()
     assert headline["received_month"] == reported_this_month
+    # today's intake counts the reports since midnight in Shanghai
+    today_start = datetime.combine(
+        timezone.localdate(), time.min, tzinfo=ZoneInfo("Asia/Shanghai")
+    )
+    reported_today = CaseEvent.objects.filter(
+        case__in=cases, action="report", at__gte=today_start
+    ).count()
+    assert reported_today and headline["received_today"] == reported_today
     # every grid of the street is outlined, and its load is its open cases
     grids = Place.objects.filter(kind=PlaceKind.GRID, path__startswith=street.path)
     outlined = {
@@ -234,6 +243,28 @@ def test_the_json_has_every_section_and_its_figures_follow_the_case_rules(
     assert body["rankings"]["communities"], "the street's communities are ranked"
     names = {r["name"] for r in body["rankings"]["communities"]}
     assert "幸福社区" in names
+
+
+@pytest.mark.parametrize("username", ["quadmin", "jiedao", "wangge"])
+def test_service_points_within_a_place_are_the_readers_own_read_once(
+    people, street, username
+):
+    # given a reader and the street a screen shows
+    reader = people[username]
+    within = ServicePoint.objects.visible_within(reader, street.path)
+    # then they are the points the reader may see that lie in the street: the
+    # district's and the street's own points, and for a grid worker also the
+    # street's open points beyond their grids
+    expected = ServicePoint.objects.visible_to(reader).filter(
+        place__path__startswith=street.path
+    )
+    assert set(within.values_list("pk", flat=True)) == set(
+        expected.values_list("pk", flat=True)
+    )
+    assert within.exists()
+    # and a reader whose grant holds the whole street reads its places once
+    if username != "wangge":
+        assert str(within.query).count("places_place") == 1
 
 
 def test_the_json_carries_no_personal_data(client_for, people, street):
