@@ -238,7 +238,6 @@ class Case(PlacePathMixin):
         max_length=16,
         choices=Status.choices,
         default=Status.REPORTED,
-        db_index=True,
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -364,6 +363,13 @@ class Case(PlacePathMixin):
             # a queue, newest first (a street's 待受理, a department's 承办中): read
             # back through one status instead of filtering every case of a city
             models.Index(fields=["status", "created_at"]),
+            # a department's queue is counted from this index alone: its cases in
+            # a status and the ones its account reported (the department's scope),
+            # not a visit to each row among a whole city's cases in that status
+            models.Index(
+                fields=["status", "department", "reporter"],
+                name="cases_case_queue_count_idx",
+            ),
         ]
 
     def __str__(self):
