@@ -22,11 +22,12 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.urls import Resolver404, resolve
 
+from . import path_lookups  # noqa: F401 (registers path_gte / path_lt)
 from .roles import ROLE_PERMISSIONS, Role
 
 
@@ -42,16 +43,16 @@ class Grant:
 
 
 def path_prefix(path: str, field: str = "path") -> Q:
-    """Paths starting with path, in a form the engine's index can serve.
+    """Paths starting with path, as one byte range an index serves on both engines.
 
-    SQLite's LIKE ignores case and so skips the index; tree paths use only the
-    characters 0-9A-Z, so a byte range says the same there. PostgreSQL serves
-    LIKE 'x%' from its pattern index and compares strings by locale, so it keeps
-    startswith.
+    Tree paths use only the characters 0-9A-Z, so path .. path + DEL holds the
+    subtree. Not LIKE 'x%': SQLite's LIKE ignores case and so skips the index, and
+    PostgreSQL, which reads it from its pattern index, estimates its rows from the
+    pattern — 70 where a city's community has 3,007 households — and then chose
+    to sort them all rather than read the list's own order (docs/performance.md
+    §6); a range it estimates from the column's histogram.
     """
-    if connection.vendor == "sqlite":
-        return Q(**{f"{field}__gte": path, f"{field}__lt": path + "\x7f"})
-    return Q(**{f"{field}__startswith": path})
+    return Q(**{f"{field}__path_gte": path, f"{field}__path_lt": path + "\x7f"})
 
 
 @dataclass(frozen=True)

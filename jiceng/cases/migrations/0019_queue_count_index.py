@@ -5,22 +5,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0018_stat_path_index'),
-        ('core', '0005_audit_download'),
-        ('places', '0004_children_index'),
+        ("cases", "0018_stat_path_index"),
+        ("core", "0005_audit_download"),
+        ("places", "0004_children_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='status',
-            field=models.CharField(choices=[('reported', '待受理'), ('accepted', '待派遣'), ('dispatched', '处置中'), ('handled', '待核查'), ('verified', '待结案'), ('closed', '已结案'), ('cancelled', '已撤销')], default='reported', max_length=16, verbose_name='状态'),
+            model_name="case",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("reported", "待受理"),
+                    ("accepted", "待派遣"),
+                    ("dispatched", "处置中"),
+                    ("handled", "待核查"),
+                    ("verified", "待结案"),
+                    ("closed", "已结案"),
+                    ("cancelled", "已撤销"),
+                ],
+                default="reported",
+                max_length=16,
+                verbose_name="状态",
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'department', 'reporter'], name='cases_case_queue_count_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["status", "department", "reporter"],
+                name="cases_case_queue_count_idx",
+            ),
         ),
     ]
