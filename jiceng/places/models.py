@@ -67,6 +67,13 @@ class PlaceManager(MP_NodeManager.from_queryset(PlaceQuerySet)):
         return PlaceQuerySet(self.model, using=self._db).order_by("path")
 
 
+# A subtree is a byte range of the path (core.scope.path_prefix: ~>=~ / ~<~ on
+# PostgreSQL), which a btree index serves only with the pattern operator class;
+# every index on a path names it, so a database created with zh_CN.UTF-8 reads it
+# the same.
+PATH_OPCLASS = "varchar_pattern_ops"
+
+
 class Place(MP_Node):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(
@@ -86,18 +93,17 @@ class Place(MP_Node):
         verbose_name = _("地点")
         verbose_name_plural = _("地点")
         # A node's children (depth + 1 within its path) and the nodes of a kind
-        # within a subtree are one range of these; PostgreSQL reads LIKE 'x%'
-        # from an index only with the pattern operator class (PATH_OPCLASS).
+        # within a subtree are one range of these.
         indexes = [
             models.Index(
                 fields=["kind", "path"],
                 name="places_kind_path_idx",
-                opclasses=["varchar_ops", "varchar_pattern_ops"],
+                opclasses=["varchar_ops", PATH_OPCLASS],
             ),
             models.Index(
                 fields=["depth", "path"],
                 name="places_depth_path_idx",
-                opclasses=["int4_ops", "varchar_pattern_ops"],
+                opclasses=["int4_ops", PATH_OPCLASS],
             ),
         ]
 
@@ -133,12 +139,6 @@ class Place(MP_Node):
             return self
         prefixes = self.lineage_paths(self.path, include_self=False)
         return Place.objects.filter(path__in=prefixes, kind=kind).first()
-
-
-# PostgreSQL answers LIKE 'prefix%' from a btree index only in the C collation or
-# with the pattern operator class; an index led by a path copy names it, so a
-# database created with zh_CN.UTF-8 reads it the same.
-PATH_OPCLASS = "varchar_pattern_ops"
 
 
 class PlacePathMixin(models.Model):
