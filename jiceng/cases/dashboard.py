@@ -49,16 +49,13 @@ class KpiScope:
 def kpi_scope(user):
     """The subtrees and the departments whose figures the user reads (cases.kpi).
 
-    A department's place (where it sits on the map) opens no subtree here, as it
-    opens no cases (Case.scope.place_excluded_roles)."""
+    A grant opens a subtree here exactly when it opens the cases there
+    (Case.scope.place_refinement): a department's place, where it sits on the
+    map, opens none."""
     if user.is_superuser:
         return KpiScope(list(Place.objects.get_root_nodes()), [])
     grants = [g for g in grants_for(user) if g.allows(KPI_PERMISSION)]
-    paths = [
-        g.place_path
-        for g in grants
-        if g.place_path and g.role not in Case.scope.place_excluded_roles
-    ]
+    paths = [g.place_path for g in grants if Case.scope.place_refinement(g) is not None]
     places = list(Place.objects.filter(path__in=paths).order_by("path"))
     departments = sorted({g.department_id for g in grants if g.department_id})
     return KpiScope(places, departments)

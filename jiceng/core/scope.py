@@ -127,14 +127,23 @@ class Scope:
             return within
         return self.in_subtree(self.place, paths, related_model(model, self.place))
 
+    def place_refinement(self, grant) -> Q | None:
+        """What a grant opens through its place: None when nothing (no place, a
+        role this model's places exclude, or refine says nothing here), else the
+        Q AND-ed with its subtree (an empty Q: the whole subtree)."""
+        if (
+            not grant.place_path
+            or self.place is None
+            or grant.role in self.place_excluded_roles
+        ):
+            return None
+        return Q() if self.refine is None else self.refine(grant)
+
     def opens_whole(self, grants, path) -> bool:
         """Whether one of the place grants opens every row of the subtree at path,
         unrefined: then rows opened there on other grounds add nothing."""
-        return self.place is not None and any(
-            grant.place_path
-            and path.startswith(grant.place_path)
-            and grant.role not in self.place_excluded_roles
-            and (self.refine is None or self.refine(grant) == Q())
+        return any(
+            self.place_refinement(grant) == Q() and path.startswith(grant.place_path)
             for grant in grants
         )
 
@@ -153,18 +162,12 @@ class Scope:
         subtree filter, not the same filter twice (PostgreSQL multiplies the
         two selectivities: a tenth of a city read as a hundredth, and chose
         plans for that). The grants' other clauses get the subtree filter."""
-        place_paths: dict = {}  # refinement (Q or None) -> subtree paths
+        place_paths: dict = {}  # refinement (a Q, or None: unrefined) -> subtree paths
         assignee_paths, parts = [], []
         for grant in grants:
-            if (
-                grant.place_path
-                and self.place is not None
-                and grant.role not in self.place_excluded_roles
-            ):
-                refinement = self.refine(grant) if self.refine else None
-                path = _deeper(grant.place_path, within)
-                if path and (self.refine is None or refinement is not None):
-                    place_paths.setdefault(refinement, []).append(path)
+            refinement = self.place_refinement(grant)
+            if refinement is not None and (path := _deeper(grant.place_path, within)):
+                place_paths.setdefault(refinement or None, []).append(path)
             if (
                 grant.place_path
                 and self.assignee_place

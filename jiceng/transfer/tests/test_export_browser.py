@@ -26,9 +26,8 @@ def test_a_large_export_is_queued_watched_and_downloaded(page, tmp_path):
     expect(page).to_have_url(re.compile(r"/transfer/exports/[0-9a-f-]+/$"))
     expect(page.get_by_role("heading", name="导出居民")).to_be_visible()
     link = page.get_by_test_id("export-download")
-    expect(link).to_be_visible(
-        timeout=60_000
-    )  # the page polls until the worker is done
+    # the page polls until the worker is done
+    expect(link).to_be_visible(timeout=60_000)
     status = page.get_by_test_id("export-status").inner_text()
     written = int(re.search(r"已生成 (\d+) 行", status).group(1))
     assert written > LIVE_EXPORT_INLINE_ROWS
