@@ -135,6 +135,29 @@ def fresh_database_url(workdir, name="jiceng_e2e"):
     return f"sqlite:///{workdir}/{name}.sqlite3"
 
 
+@pytest.fixture
+def race_database_url():
+    """A fresh database of the engine under test for a harness whose threads race
+    (they need committed data, which the test's own transaction would hide): None on
+    SQLite, where the harness makes its own file; on PostgreSQL a throwaway
+    database on the same server, dropped afterwards."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield None
+        return
+    import psycopg
+
+    name = f"jiceng_race_{os.getpid()}"
+    base = url.rpartition("/")[0]
+    with psycopg.connect(
+        f"{base}/postgres".replace("postgres://", "postgresql://"), autocommit=True
+    ) as server:
+        server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        server.execute(f"CREATE DATABASE {name}")
+        yield f"{base}/{name}"
+        server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
 @pytest.fixture(scope="session")
 def demo_site_env():
     """A migrated and seeded demo district in its own database (a SQLite file or a

@@ -91,6 +91,9 @@ def test_an_invalid_resident_form_keeps_what_was_typed(page):
     page.get_by_label("身份证号").fill("110105194912310021")
     page.get_by_label("手机号码").fill("12345")
     page.get_by_label("搜索地点").fill("999")  # the address picker's search box
+    # its answer moves the form down: wait for it, or the click may land where
+    # 保存 was a moment before (CI saw the form stay unsent)
+    expect(page.get_by_text("没有找到“999”")).to_be_visible()
     page.get_by_label("备注").fill("三楼东户")
     page.get_by_role("button", name="保存").click()
     expect(page.get_by_text("身份证号校验位错误")).to_be_visible()

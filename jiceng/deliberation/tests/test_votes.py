@@ -196,34 +196,6 @@ def test_the_result_is_published_with_receipts_but_no_voters(
     assert not Ballot.objects.filter(poll=poll, elector__isnull=False).exists()
 
 
-@pytest.fixture
-def race_database_url():
-    """A fresh database of the engine under test: a SQLite file, or on PostgreSQL a
-    throwaway database on the same server (threads need committed data)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        yield None  # the harness makes its own SQLite file
-        return
-    import psycopg
-
-    settings_dict = connection.settings_dict
-    name = f"jiceng_vote_race_{os.getpid()}"
-    host = settings_dict["HOST"] or "127.0.0.1"
-    port = settings_dict["PORT"] or 5432
-    server = psycopg.connect(
-        host=host,
-        port=port,
-        user=settings_dict["USER"],
-        dbname="postgres",
-        autocommit=True,
-    )
-    server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    server.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgres://{settings_dict['USER']}@{host}:{port}/{name}"
-    server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    server.close()
-
 
 def test_racing_votes_count_each_household_once(race_database_url):
     # given a fresh database in a subprocess, on the engine under test

@@ -141,33 +141,6 @@ def test_the_booking_page_books_on_the_phone(slot, client_for):
     assert Appointment.objects.filter(slot=slot, status="booked").count() == 1
 
 
-@pytest.fixture
-def race_database_url():
-    """A fresh database of the engine under test (threads need committed data)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        yield None  # the harness makes its own SQLite file
-        return
-    import psycopg
-
-    settings_dict = connection.settings_dict
-    name = f"jiceng_owrace_{os.getpid()}"
-    server = psycopg.connect(
-        host=settings_dict["HOST"] or "127.0.0.1",
-        port=settings_dict["PORT"] or 5432,
-        user=settings_dict["USER"],
-        dbname="postgres",
-        autocommit=True,
-    )
-    server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    server.execute(f'CREATE DATABASE "{name}"')
-    host = settings_dict["HOST"] or "127.0.0.1"
-    port = settings_dict["PORT"] or 5432
-    yield f"postgres://{settings_dict['USER']}@{host}:{port}/{name}"
-    server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    server.close()
-
 
 def test_threads_racing_for_a_slot_never_overbook(race_database_url):
     # given 20 residents and a slot for 5, in a fresh database of this engine

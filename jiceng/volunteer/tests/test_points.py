@@ -205,34 +205,6 @@ def test_points_expire_two_years_after_earning_first_in_first_out(volunteer):
     assert PointsEntry.objects.filter(volunteer=volunteer, kind="expire").count() == 1
 
 
-@pytest.fixture
-def race_database_url():
-    """A fresh database of the engine under test: a SQLite file, or on PostgreSQL a
-    throwaway database on the same server (threads need committed data)."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        yield None  # the harness makes its own SQLite file
-        return
-    import psycopg
-
-    settings_dict = connection.settings_dict
-    name = f"jiceng_race_{os.getpid()}"
-    server = psycopg.connect(
-        host=settings_dict["HOST"] or "127.0.0.1",
-        port=settings_dict["PORT"] or 5432,
-        user=settings_dict["USER"],
-        dbname="postgres",
-        autocommit=True,
-    )
-    server.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    server.execute(f'CREATE DATABASE "{name}"')
-    host = settings_dict["HOST"] or "127.0.0.1"
-    port = settings_dict["PORT"] or 5432
-    yield f"postgres://{settings_dict['USER']}@{host}:{port}/{name}"
-    server.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    server.close()
-
 
 def test_concurrent_redemptions_never_oversell_or_overdraw(race_database_url):
     # given a fresh database in a subprocess, on the engine under test
