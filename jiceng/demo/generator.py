@@ -9,6 +9,7 @@ removes it all again, each part purging what it seeded, the apps above first.
 import gc
 import time
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count
 
@@ -44,7 +45,12 @@ from .intelligence import purge_intelligence, seed_intelligence
 from .member_accounts import purge_member_accounts, seed_member_accounts
 from .onewindow import purge_onewindow, seed_onewindow
 from .party import PartyBuilder, purge_party
-from .party_life import purge_party_life, seed_party_life
+from .party_life import (
+    purge_branch_meetings,
+    purge_party_life,
+    seed_branch_meetings,
+    seed_party_life,
+)
 from .people import PeopleBuilder, purge_people
 from .places import build_places, purge_places
 from .registry import purge_registry, seed_registry_extras
@@ -124,7 +130,8 @@ def seed_apps(*, seed, log, spec=None):
     population tags, cases, volunteering); each adds nothing once its rows exist.
 
     A city's further district (spec) gets its accounts, key-population tags and gig
-    workers and its case loop; the other apps' demo rows stay in the first district.
+    workers, its case loop and its branches' 三会一课 (rows that grow with a
+    district); the other apps' demo rows stay in the first district.
     Each part commits on its own, so an interrupted run resumes after the last."""
     if spec is not None and not spec.first:
         ensure_demo_accounts(log=log, spec=spec)
@@ -137,6 +144,14 @@ def seed_apps(*, seed, log, spec=None):
             others=True,
         )
         seed_case_loop(district, seed=spec.seed, log=log, spec=spec)
+        seed_branch_meetings(
+            district,
+            seed=spec.seed,
+            actor=get_user_model()
+            .objects.filter(username=spec.username("shuji"))
+            .first(),
+            log=log,
+        )
         return
     ensure_demo_accounts(log=log)
     district = find_district()
@@ -200,6 +215,7 @@ def delete_city_district(spec, log=None):
             purge_cases(district)
         purge_accounts(district, usernames)
         if district is not None:
+            purge_branch_meetings(district)
             purge_party(district)
             purge_people(district)
             purge_units(district)
@@ -233,6 +249,7 @@ def delete_demo_data(usernames, log=None):
             purge_cases(district)
         purge_accounts(district, usernames)
         if district is not None:
+            purge_branch_meetings(district)
             purge_party(district)
             purge_people(district)
             purge_units(district)

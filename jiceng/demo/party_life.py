@@ -93,10 +93,14 @@ TOPICS = {
 ABSENCE = ["外出务工", "因病请假", "出差", "照顾家人"]
 
 
+def _has_meetings(district):
+    return Meeting.objects.filter(
+        path_prefix(district.path, "org__place__path")
+    ).exists()
+
+
 def seed_party_life(district, *, seed, log=print):
-    if district is None:
-        return
-    if Meeting.objects.filter(path_prefix(district.path, "org__place__path")).exists():
+    if district is None or _has_meetings(district):
         return
     users = {
         u.username: u
@@ -108,25 +112,42 @@ def seed_party_life(district, *, seed, log=print):
         _seed(district, users, stream(seed, "party_life"), log)
 
 
-def _branches(district):
-    return list(
+def seed_branch_meetings(district, *, seed, actor, log=print):
+    """A city's further district: its grid branches' year of 三会一课 with
+    attendance — the rows that grow with a district's size — and none of the first
+    district's one-off stories. Idempotent; purged with the district."""
+    if district is None or _has_meetings(district):
+        return
+    with transaction.atomic():
+        branches, members_of = _branches_and_members(district)
+        month_start = timezone.localdate().replace(day=1)
+        meetings = _meetings(
+            branches, members_of, month_start, actor, stream(seed, "party_life")
+        )
+    log(f"三会一课：{len(meetings)} 次会议")
+
+
+def _branches_and_members(district):
+    """The district's grid branches in tree order, and each one's members by pk."""
+    branches = list(
         PartyOrg.objects.filter(
             path_prefix(district.path, "place__path"), kind=PartyOrgKind.GRID_BRANCH
         )
         .select_related("place")
         .order_by("path")
     )
-
-
-def _seed(district, users, rng, log):
-    today = timezone.localdate()
-    month_start = today.replace(day=1)
-    branches = _branches(district)
     members_of = {b.pk: [] for b in branches}
     for m in PartyMember.objects.filter(org__in=branches).select_related("resident"):
         members_of[m.org_id].append(m)
     for ms in members_of.values():
         ms.sort(key=lambda m: m.pk)
+    return branches, members_of
+
+
+def _seed(district, users, rng, log):
+    today = timezone.localdate()
+    month_start = today.replace(day=1)
+    branches, members_of = _branches_and_members(district)
     actor = users.get("shuji")
     meetings = _meetings(branches, members_of, month_start, actor, rng)
     log(f"三会一课：{len(meetings)} 次会议")
@@ -499,16 +520,21 @@ def _dues(district, branches, members_of, today, rng):
     DuesPayment.objects.bulk_create(payments, batch_size=2000)
 
 
-def purge_party_life(district):
-    """Remove what seed_party_life made (before the organisations and members)."""
-    org_here = path_prefix(district.path, "org__place__path")
-    member_here = path_prefix(district.path, "member__place__path")
+def purge_branch_meetings(district):
+    """Remove the district's meetings and their attendance (before the organisations)."""
     purge(
         Attendance.objects.filter(
             path_prefix(district.path, "meeting__org__place__path")
         )
     )
-    purge(Meeting.objects.filter(org_here))
+    purge(Meeting.objects.filter(path_prefix(district.path, "org__place__path")))
+
+
+def purge_party_life(district):
+    """Remove what seed_party_life made (before the organisations and members)."""
+    org_here = path_prefix(district.path, "org__place__path")
+    member_here = path_prefix(district.path, "member__place__path")
+    purge_branch_meetings(district)
     purge(
         Rectification.objects.filter(
             path_prefix(district.path, "assessment__org__place__path")

@@ -22,6 +22,7 @@ from jiceng.demo.common import DISTRICT_CODE, find_district
 from jiceng.demo.generator import delete_city_district, summarize
 from jiceng.demo.people import PeopleBuilder
 from jiceng.demo.tests.test_fingerprint import FINGERPRINTS, fingerprints
+from jiceng.party.models import Attendance, Meeting
 from jiceng.people.models import Resident, ResidentTag
 from jiceng.places.models import Place, PlaceKind
 
@@ -62,6 +63,12 @@ def second_district_rows():
             path_prefix(district.path, "resident__place__path")
         ).count(),
         "cases": Case.objects.filter(path_prefix(district.path, "place__path")).count(),
+        "meetings": Meeting.objects.filter(
+            path_prefix(district.path, "org__place__path")
+        ).count(),
+        "attendance": Attendance.objects.filter(
+            path_prefix(district.path, "meeting__org__place__path")
+        ).count(),
         "fingerprints": fingerprints(district),
     }
 
@@ -135,6 +142,8 @@ def test_a_city_seed_resumes_after_a_crash_and_never_duplicates(monkeypatch):
     assert resumed["residents"] == interrupted["residents"]
     assert resumed["tags"] == interrupted["tags"]
     assert resumed["cases"] > 0
+    # and its branches hold their 三会一课, as the first district's do
+    assert resumed["meetings"] > 0 and resumed["attendance"] > 0
     # and the second district has the first one's shape
     assert resumed["places"] == places_by_kind(first)
     # and its demo accounts work in it, under their prefix
