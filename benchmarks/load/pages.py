@@ -10,6 +10,7 @@ statements of its last fetch (to EXPLAIN).
 """
 
 import argparse
+import importlib
 import json
 import os
 import statistics
@@ -34,9 +35,7 @@ def main():
     args = parser.parse_args()
     os.environ.update(run.site_env(args.db))
     sys.path.insert(0, str(run.bench.ROOT))
-    import django
-
-    django.setup()
+    importlib.import_module("jiceng.wsgi")  # loaded as gunicorn loads it (gc.freeze)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
