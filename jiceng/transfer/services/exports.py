@@ -210,17 +210,22 @@ def _counted(job, rows):
     fails is skipped."""
     written = -1  # the header is not a data row
     saved_at = time.monotonic()
-    side = connections.create_connection(DEFAULT_DB_ALIAS)
-    with closing(side), closing(rows):
-        for row in rows:
-            yield row
-            written += 1
-            if (
-                written % PROGRESS_EVERY_ROWS == 0
-                and time.monotonic() - saved_at > PROGRESS_EVERY_SECONDS
-            ):
-                _save_progress(side, job, written)
-                saved_at = time.monotonic()
+    side = None  # opened when a first save is due: most exports end before that
+    with closing(rows):
+        try:
+            for row in rows:
+                yield row
+                written += 1
+                if (
+                    written % PROGRESS_EVERY_ROWS == 0
+                    and time.monotonic() - saved_at > PROGRESS_EVERY_SECONDS
+                ):
+                    side = side or connections.create_connection(DEFAULT_DB_ALIAS)
+                    _save_progress(side, job, written)
+                    saved_at = time.monotonic()
+        finally:
+            if side is not None:
+                side.close()
     job.total = max(written, 0)
 
 
