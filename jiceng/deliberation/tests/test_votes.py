@@ -196,7 +196,6 @@ def test_the_result_is_published_with_receipts_but_no_voters(
     assert not Ballot.objects.filter(poll=poll, elector__isnull=False).exists()
 
 
-
 def test_racing_votes_count_each_household_once(race_database_url):
     # given a fresh database in a subprocess, on the engine under test
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

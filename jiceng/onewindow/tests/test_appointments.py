@@ -141,7 +141,6 @@ def test_the_booking_page_books_on_the_phone(slot, client_for):
     assert Appointment.objects.filter(slot=slot, status="booked").count() == 1
 
 
-
 def test_threads_racing_for_a_slot_never_overbook(race_database_url):
     # given 20 residents and a slot for 5, in a fresh database of this engine
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

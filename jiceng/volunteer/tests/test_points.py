@@ -205,7 +205,6 @@ def test_points_expire_two_years_after_earning_first_in_first_out(volunteer):
     assert PointsEntry.objects.filter(volunteer=volunteer, kind="expire").count() == 1
 
 
-
 def test_concurrent_redemptions_never_oversell_or_overdraw(race_database_url):
     # given a fresh database in a subprocess, on the engine under test
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
