@@ -249,7 +249,6 @@ def delete_demo_data(usernames, log=None):
             purge_cases(district)
         purge_accounts(district, usernames)
         if district is not None:
-            purge_branch_meetings(district)
             purge_party(district)
             purge_people(district)
             purge_units(district)
