@@ -35,7 +35,7 @@ def main():
     args = parser.parse_args()
     os.environ.update(run.site_env(args.db))
     sys.path.insert(0, str(run.bench.ROOT))
-    importlib.import_module("jiceng.wsgi")  # loaded as gunicorn loads it (gc.freeze)
+    importlib.import_module("jiceng.wsgi")  # loaded as gunicorn loads it
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
