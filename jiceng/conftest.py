@@ -116,22 +116,34 @@ def _free_port():
         return s.getsockname()[1]
 
 
+def _is_postgres(url):
+    return url.startswith(("postgres://", "postgresql://"))
+
+
+def _on_postgres_server(url, *statements):
+    """Run statements on the server of a PostgreSQL URL (in its postgres database)."""
+    import psycopg
+
+    base = url.rpartition("/")[0]
+    with psycopg.connect(
+        f"{base}/postgres".replace("postgres://", "postgresql://"), autocommit=True
+    ) as admin:
+        for statement in statements:
+            admin.execute(statement)
+
+
 def fresh_database_url(workdir, name="jiceng_e2e"):
     """A throwaway database for another process, on the engine under test (one per
     pytest-xdist worker, so parallel workers never share it)."""
     name = "_".join(filter(None, [name, os.environ.get("PYTEST_XDIST_WORKER")]))
     url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        import psycopg
-
-        base, _, _name = url.rpartition("/")
-        admin = psycopg.connect(
-            f"{base}/postgres".replace("postgres://", "postgresql://"), autocommit=True
+    if _is_postgres(url):
+        _on_postgres_server(
+            url,
+            f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
+            f"CREATE DATABASE {name}",
         )
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {name}")
-        admin.close()
-        return f"{base}/{name}"
+        return f"{url.rpartition('/')[0]}/{name}"
     return f"sqlite:///{workdir}/{name}.sqlite3"
 
 
@@ -141,21 +153,13 @@ def race_database_url():
     (they need committed data, which the test's own transaction would hide): None on
     SQLite, where the harness makes its own file; on PostgreSQL a throwaway
     database on the same server, dropped afterwards."""
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
+    if not _is_postgres(os.environ.get("DATABASE_URL", "")):
         yield None
         return
-    import psycopg
-
-    name = f"jiceng_race_{os.getpid()}"
-    base = url.rpartition("/")[0]
-    with psycopg.connect(
-        f"{base}/postgres".replace("postgres://", "postgresql://"), autocommit=True
-    ) as server:
-        server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        server.execute(f"CREATE DATABASE {name}")
-        yield f"{base}/{name}"
-        server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    url = fresh_database_url(None, "jiceng_race")
+    yield url
+    name = url.rpartition("/")[2]
+    _on_postgres_server(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="session")
