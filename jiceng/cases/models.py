@@ -420,16 +420,20 @@ class Case(PlacePathMixin):
 
         from jiceng.core.models import Assignment
 
-        handling = Q(pk__in=[])
+        handling = []
         if self.department_id:
-            handling |= Q(department_id=self.department_id)
+            handling.append(Q(department_id=self.department_id))
         if self.grid_id:
-            handling |= Q(
-                role__in=PLACE_HANDLER_ROLES,
-                place__path__in=Place.lineage_paths(self.grid.path),
+            handling.append(
+                Q(
+                    role__in=PLACE_HANDLER_ROLES,
+                    place__path__in=Place.lineage_paths(self.grid.path),
+                )
             )
+        if not handling:
+            return get_user_model().objects.none()
         grants = Assignment.objects.filter(
-            handling, active=True, role__in=HANDLE_ROLES
+            reduce(operator.or_, handling), active=True, role__in=HANDLE_ROLES
         ).values("user_id")
         return get_user_model().objects.filter(pk__in=grants)
 

@@ -5,8 +5,8 @@ compound outlines: reading them afresh is a third of a report's work, yet they
 change a few times a day. A watched table carries triggers (made by `watch` in a
 migration) that write a fresh random token for its topic into core_configversion
 whenever a watched row changes — through the ORM, a bulk import, raw SQL or
-another process. A `VersionedCache` reads its topics' tokens in one query and
-rebuilds its copy only when they moved.
+another process. A `VersionedCache` compares its topics' tokens (all topics are
+read in one query, once per request) and rebuilds its copy only when they moved.
 
 The token is random, not a counter: a change that is rolled back can then never
 leave a copy that a later, different change would appear to confirm. Reading the
@@ -87,34 +87,50 @@ def watch(table, topic, *, columns=(), when=None) -> migrations.RunPython:
     return per_vendor(*_statements(table, topic, columns, when))
 
 
+def unwatch(table, topic, *, columns=(), when=None) -> migrations.RunPython:
+    """The reverse of watch(...) with the same arguments: drops its triggers (a
+    migration that changes what is watched unwatches the old and watches anew)."""
+    up, down = _statements(table, topic, columns, when)
+    return per_vendor(down, up)
+
+
 def tokens(topics) -> tuple:
     """The current token of each topic, in order (None: the topic has no row)."""
-    marks = ", ".join(["%s"] * len(topics))
-    with connection.cursor() as cursor:
-        cursor.execute(  # the table is ours; the topics are parameters
-            f"SELECT topic, token FROM {TABLE} WHERE topic IN ({marks})",  # noqa: S608
-            list(topics),
-        )
-        found = dict(cursor.fetchall())
+    found = all_tokens()
     return tuple(found.get(topic) for topic in topics)
 
 
-# Inside a request the tokens are read once per cache (a report looks up its
-# category, grid, compound and rule); outside one (commands, tasks, tests calling
-# services) on every get().
+def all_tokens() -> dict:
+    """{topic: token} of every topic: a handful of rows, read in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT topic, token FROM {TABLE}")  # noqa: S608 (our table)
+        return dict(cursor.fetchall())
+
+
+# Inside a request the tokens are read once, for every cache (a report looks up
+# its category, grid, compound and rule, an Open311 client's key, …); outside one
+# (commands, tasks, tests calling services) on every get().
 _request = threading.local()
 
 
 def _request_started(**kwargs):
-    _request.checked = set()
+    _request.active, _request.tokens = True, None
 
 
 def _request_finished(**kwargs):
-    _request.checked = None
+    _request.active, _request.tokens = False, None
 
 
 request_started.connect(_request_started, dispatch_uid="config_cache_started")
 request_finished.connect(_request_finished, dispatch_uid="config_cache_finished")
+
+
+def _current_tokens() -> dict:
+    if not getattr(_request, "active", False):
+        return all_tokens()
+    if _request.tokens is None:
+        _request.tokens = all_tokens()
+    return _request.tokens
 
 
 class VersionedCache:
@@ -131,15 +147,11 @@ class VersionedCache:
         self._built = False
 
     def get(self):
-        checked = getattr(_request, "checked", None)
-        if checked is not None and self in checked and self._built:
-            return self._value
-        current = tokens(self.topics)  # before the data: see the module's note
+        found = _current_tokens()  # before the data: see the module's note
+        current = tuple(found.get(topic) for topic in self.topics)
         if not (self._built and current == self._tokens):
             with self._lock:
                 if not (self._built and current == self._tokens):
                     self._value, self._tokens = self.build(), current
                     self._built = True
-        if checked is not None:
-            checked.add(self)
         return self._value

@@ -236,12 +236,11 @@ def grants_for(user) -> list[Grant]:
     if cached is None:
         from .models import Assignment
 
+        # rows, not models: every request of a signed-in user reads them
         cached = [
-            Grant(
-                a.role, a.place.path if a.place_id else None, a.unit_id, a.department_id
-            )
-            for a in Assignment.objects.filter(user=user, active=True).select_related(
-                "place"
+            Grant(*row)
+            for row in Assignment.objects.filter(user=user, active=True).values_list(
+                "role", "place__path", "unit_id", "department_id"
             )
         ]
         user._jiceng_grants = cached

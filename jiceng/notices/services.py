@@ -10,8 +10,10 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import FilteredRelation, Q, QuerySet
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -52,17 +54,21 @@ def is_local(url) -> bool:
     return url_has_allowed_host_and_scheme(url, allowed_hosts=None)
 
 
-def choices_of(user_ids, kind) -> dict:
-    """{(user_id, channel): enabled} for one kind, defaults filled in (one query)."""
-    found = {}
-    for chunk in _chunks(user_ids):
-        found |= {
-            (u, c): e
-            for u, c, e in Preference.objects.filter(
-                user_id__in=chunk, kind=kind
-            ).values_list("user_id", "channel", "enabled")
-        }
-    return {(u, c): found.get((u, c), DEFAULTS[c]) for u in user_ids for c in Channel}
+def _choices_among(users, kind, exclude_id):
+    """(user id, channel or None, enabled) of the active users of a user queryset:
+    one row per preference they set for kind, or one with None when they set none."""
+    users = users.filter(is_active=True)
+    if exclude_id is not None:
+        users = users.exclude(pk=exclude_id)
+    return (
+        users.annotate(
+            choice=FilteredRelation(
+                "notice_preferences", condition=Q(notice_preferences__kind=kind)
+            )
+        )
+        .order_by("pk")
+        .values_list("pk", "choice__channel", "choice__enabled")
+    )
 
 
 def _chunks(ids, size=900):
@@ -99,18 +105,35 @@ def _recipients_among(user_ids, channel):
 class Audience:
     """The distinct active users who will hear of something (the actor left out),
     with the channels each chose for its kind: read first, so that a caller
-    holding a transaction open only writes the rows (send)."""
+    holding a transaction open only writes the rows (send).
+
+    users: a queryset of users or an iterable of users. Who is active and what
+    each chose is one query (per 900 users of a list)."""
 
     def __init__(self, users, *, kind=NoticeKind.GENERAL, exclude=None):
         self.kind = NoticeKind(kind)
+        if isinstance(users, QuerySet):
+            selections = [users]
+        else:
+            ids = sorted({u.pk for u in users if u is not None})
+            selections = [
+                get_user_model().objects.filter(pk__in=chunk)
+                for chunk in _chunks(ids)
+                if chunk
+            ]
         exclude_id = getattr(exclude, "pk", None)
-        self.chosen = {}
-        for user in users:
-            if user is None or user.pk in self.chosen or user.pk == exclude_id:
-                continue
-            if user.is_active:
-                self.chosen[user.pk] = user
-        self.wants = choices_of(list(self.chosen), self.kind) if self.chosen else {}
+        chosen, found = {}, {}
+        for selection in selections:
+            for user_id, channel, enabled in _choices_among(
+                selection, self.kind, exclude_id
+            ):
+                chosen[user_id] = None
+                if channel is not None:
+                    found[(user_id, channel)] = enabled
+        self.chosen = list(chosen)  # user ids, in id order
+        self.wants = {
+            (u, c): found.get((u, c), DEFAULTS[c]) for u in chosen for c in Channel
+        }
 
     def send(self, message, url=""):
         """Notify them on their channels; return how many were told in-app."""
@@ -123,8 +146,10 @@ class Audience:
         kind, chosen, wants = self.kind, self.chosen, self.wants
         rows = Notification.objects.bulk_create(
             [
-                Notification(user=user, kind=kind, message=message[:200], url=url[:300])
-                for pk, user in chosen.items()
+                Notification(
+                    user_id=pk, kind=kind, message=message[:200], url=url[:300]
+                )
+                for pk in chosen
                 if wants[(pk, Channel.IN_APP)]
             ]
         )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from jiceng.core import audit
+from jiceng.core.config_cache import VersionedCache
 from jiceng.core.models import AuditAction
 from jiceng.core.scope import require_permission
 from jiceng.core.tokens import new_token
@@ -76,11 +77,22 @@ def set_open311_key_active(*, actor, key, active):
     return key
 
 
+def _active_keys():
+    return {key.key_hash: key for key in Open311Key.objects.filter(active=True)}
+
+
+# A handful of rows, asked for by every Open311 report: held per process, and
+# rebuilt when a key is added, rotated, disabled or removed (the triggers of
+# migration 0021 move the token, so a disabled key is refused by the next request).
+_active = VersionedCache(("cases.open311_keys",), _active_keys)
+
+
 def use_open311_key(raw):
-    """The active key for a raw key, or None. Its use is counted from the cases it
-    brought (open311_keys_with_use), not by a write per request: an UPDATE of the
-    key's row would cost a commit and make every report through it wait in turn."""
-    return Open311Key.objects.filter(key_hash=hash_key(raw or ""), active=True).first()
+    """The active key for a raw key, or None (read-only: shared by the process's
+    requests). Its use is counted from the cases it brought (open311_keys_with_use),
+    not by a write per request: an UPDATE of the key's row would cost a commit and
+    make every report through it wait in turn."""
+    return _active.get().get(hash_key(raw or ""))
 
 
 def open311_keys_with_use():

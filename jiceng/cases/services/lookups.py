@@ -53,6 +53,7 @@ class Lookups:
     categories: dict  # code → Category, its parent loaded
     rules: dict  # category id → [RoutingRule], place and department loaded
     grids: list  # [Outline]
+    grids_by_code: dict = field(default_factory=dict)  # code → grid Place
     compounds: list = field(default_factory=list)  # [Outline], in path order
     compound_paths: list = field(default_factory=list)  # their paths, for bisect
 
@@ -70,7 +71,7 @@ def _build():
         rules[rule.category_id].append(rule)
     # kind too: the report reads it, and a deferred field would cost a query
     grids = Place.objects.filter(kind=PlaceKind.GRID).only(
-        "pk", "kind", "path", "name", "geometry", "lat", "lng"
+        "pk", "kind", "code", "path", "name", "geometry", "lat", "lng"
     )
     compounds = Place.objects.filter(kind=PlaceKind.COMPOUND).only(
         "pk", "kind", "path", "name", "address", "geometry"
@@ -82,6 +83,7 @@ def _build():
         categories={c.code: c for c in Category.objects.select_related("parent")},
         rules=dict(rules),
         grids=[Outline(g, _bbox(g.geometry)) for g in grids],
+        grids_by_code={g.code: g for g in grids},
         compounds=compounds,
         compound_paths=[c.place.path for c in compounds],
     )

@@ -1,13 +1,14 @@
-"""A report finds its category, grid, compound and routing rule in a per-process
-copy: it reads one row to learn the copy is current, and every change — a new
-rule, a redrawn grid, a category switched off, a change made in raw SQL as an
-import would — shows in the very next report; a change rolled back leaves
-nothing behind."""
+"""A report finds its category, grid, compound, routing rule and Open311 key in
+per-process copies: it reads the copies' tokens once to learn they are current,
+and every change — a new rule, a redrawn grid, a category or a key switched off,
+a grid's code changed, a change made in raw SQL as an import would — shows in
+the very next report; a change rolled back leaves nothing behind."""
 
 import json
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from jiceng.cases import services
 from jiceng.cases.models import Category, RoutingRule
@@ -80,6 +81,64 @@ def test_a_category_switched_off_is_refused_at_once(client, streetlight, grid):
         refused.status_code == 404
         and "service_code" in refused.json()[0]["description"]
     )
+
+
+def test_a_key_disabled_in_raw_sql_is_refused_by_the_next_report(
+    client, streetlight, grid
+):
+    key = create_key("12345热线")
+    body = {
+        "api_key": key,
+        "service_code": streetlight.code,
+        "lat": str(grid.lat),
+        "long": str(grid.lng),
+        "description": "路灯晚上不亮",
+    }
+    assert client.post("/open311/v2/requests.json", body).status_code == 201
+    with connection.cursor() as cursor:  # as another process or a console would
+        cursor.execute("UPDATE cases_open311key SET active = %s", [False])
+    refused = client.post("/open311/v2/requests.json", body)
+    assert refused.status_code == 403 and "api_key" in refused.json()[0]["description"]
+
+
+def test_a_grid_code_changed_in_raw_sql_is_found_by_the_next_api_report(api_for, grid):
+    worker = api_for("wangge")
+
+    def report_at(code):
+        return worker.post(
+            "/api/v1/cases/",
+            {
+                "category_code": "SJ0102",
+                "description": "楼道堆放杂物",
+                "grid_code": code,
+            },
+            content_type="application/json",
+        )
+
+    assert report_at(grid.code).status_code == 201
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE places_place SET code = %s WHERE id = %s", ["WG-NEW-01", grid.pk]
+        )
+    assert report_at("WG-NEW-01").json()["place_id"] == grid.pk
+    refused = report_at(grid.code)
+    assert refused.status_code == 422 and "grid_code" in str(refused.json())
+
+
+def test_a_report_reads_the_copies_tokens_once(client, streetlight, grid):
+    body = {
+        "api_key": create_key("12345热线"),
+        "service_code": streetlight.code,
+        "lat": str(grid.lat),
+        "long": str(grid.lng),
+        "description": "路灯晚上不亮",
+    }
+    client.post("/open311/v2/requests.json", body)  # the copies built
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post("/open311/v2/requests.json", body).status_code == 201
+    reads = [q["sql"] for q in queries if "core_configversion" in q["sql"]]
+    keys = [q["sql"] for q in queries if "cases_open311key" in q["sql"]]
+    assert len(reads) == 1 and keys == []
 
 
 def test_unchanged_lookups_cost_one_query(grid, django_assert_num_queries):
