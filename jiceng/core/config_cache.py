@@ -147,11 +147,17 @@ class VersionedCache:
         self._built = False
 
     def get(self):
-        found = _current_tokens()  # before the data: see the module's note
+        found = _current_tokens()
         current = tuple(found.get(topic) for topic in self.topics)
-        if not (self._built and current == self._tokens):
-            with self._lock:
-                if not (self._built and current == self._tokens):
-                    self._value, self._tokens = self.build(), current
-                    self._built = True
+        if self._built and current == self._tokens:
+            return self._value
+        with self._lock:
+            # Read afresh, just before the data and in the same transaction: the
+            # request's tokens may predate a change this request has made since,
+            # and a copy of that change labelled with the older token would
+            # outlive the change's rollback.
+            current = tokens(self.topics)
+            if not (self._built and current == self._tokens):
+                self._value, self._tokens = self.build(), current
+                self._built = True
         return self._value

@@ -7,12 +7,14 @@ the very next report; a change rolled back leaves nothing behind."""
 import json
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from jiceng.cases import services
 from jiceng.cases.models import Category, RoutingRule
 from jiceng.cases.open311 import create_key
+from jiceng.cases.services.keys import use_open311_key
 from jiceng.cases.services.lookups import lookups
 from jiceng.cases.tests.helpers import report
 from jiceng.cases.workflow import Status
@@ -160,6 +162,25 @@ def test_a_rolled_back_change_leaves_no_stale_copy(
         raise RuntimeError("rolled back")
     # then the next report knows of no rule
     assert report(people, grid, streetlight).status == Status.REPORTED
+
+
+def test_a_key_made_in_a_rolled_back_transaction_is_never_accepted():
+    use_open311_key("o311_none")  # the process's copy of the keys, built
+    create_key("12345热线")  # and now out of date
+    # in one request: a copy is read, then a key is made and used, then rolled back
+    request_started.send(sender=None)
+    lookups()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        raw = create_key("临时对接")
+        assert use_open311_key(raw) is not None
+        raise RuntimeError("rolled back")
+    request_finished.send(sender=None)
+    # the next request does not accept the key that never was
+    request_started.send(sender=None)
+    try:
+        assert use_open311_key(raw) is None
+    finally:
+        request_finished.send(sender=None)
 
 
 def test_buildings_and_dwellings_leave_the_areas_copy_alone(grid):
