@@ -132,19 +132,23 @@ def _on_postgres_server(url, *statements):
             admin.execute(statement)
 
 
-def fresh_database_url(workdir, name="jiceng_e2e"):
-    """A throwaway database for another process, on the engine under test (one per
-    pytest-xdist worker, so parallel workers never share it)."""
+@contextmanager
+def throwaway_database(workdir, name="jiceng_e2e"):
+    """A database for another process, on the engine under test (one per
+    pytest-xdist worker, so parallel workers never share it): yield its URL; on
+    PostgreSQL it is created afresh on the same server and dropped afterwards (a
+    SQLite file lives in workdir)."""
     name = "_".join(filter(None, [name, os.environ.get("PYTEST_XDIST_WORKER")]))
     url = os.environ.get("DATABASE_URL", "")
-    if _is_postgres(url):
-        _on_postgres_server(
-            url,
-            f"DROP DATABASE IF EXISTS {name} WITH (FORCE)",
-            f"CREATE DATABASE {name}",
-        )
-        return f"{url.rpartition('/')[0]}/{name}"
-    return f"sqlite:///{workdir}/{name}.sqlite3"
+    if not _is_postgres(url):
+        yield f"sqlite:///{workdir}/{name}.sqlite3"
+        return
+    drop = f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    _on_postgres_server(url, drop, f"CREATE DATABASE {name}")
+    try:
+        yield f"{url.rpartition('/')[0]}/{name}"
+    finally:
+        _on_postgres_server(url, drop)
 
 
 @pytest.fixture
@@ -156,10 +160,8 @@ def race_database_url():
     if not _is_postgres(os.environ.get("DATABASE_URL", "")):
         yield None
         return
-    url = fresh_database_url(None, "jiceng_race")
-    yield url
-    name = url.rpartition("/")[2]
-    _on_postgres_server(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with throwaway_database(None, "jiceng_race") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -168,26 +170,27 @@ def demo_site_env():
     throwaway PostgreSQL database), for processes other than the test's: yield the
     environment that points manage.py at it."""
     workdir = tempfile.mkdtemp(prefix="jiceng-e2e-")
-    env = {
-        **os.environ,
-        "JICENG_ENV": "demo",
-        "DJANGO_DEBUG": "0",
-        "DATABASE_URL": fresh_database_url(workdir),
-        "JICENG_VAR_DIR": workdir,
-        "DJANGO_SETTINGS_MODULE": "jiceng.settings",
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run(
-        [*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT
-    )
-    subprocess.run(
-        [*manage, "seed_demo", "--size", "small", "--seed", str(DEMO_SEED)],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-    )
-    yield env
+    with throwaway_database(workdir) as url:
+        env = {
+            **os.environ,
+            "JICENG_ENV": "demo",
+            "DJANGO_DEBUG": "0",
+            "DATABASE_URL": url,
+            "JICENG_VAR_DIR": workdir,
+            "DJANGO_SETTINGS_MODULE": "jiceng.settings",
+        }
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run(
+            [*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT
+        )
+        subprocess.run(
+            [*manage, "seed_demo", "--size", "small", "--seed", str(DEMO_SEED)],
+            env=env,
+            check=True,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+        )
+        yield env
     shutil.rmtree(workdir, ignore_errors=True)
 
 

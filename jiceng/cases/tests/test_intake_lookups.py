@@ -5,10 +5,11 @@ a grid's code changed, a change made in raw SQL as an import would — shows in
 the very next report; a change rolled back leaves nothing behind."""
 
 import json
+from contextlib import contextmanager
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from jiceng.cases import services
@@ -164,23 +165,34 @@ def test_a_rolled_back_change_leaves_no_stale_copy(
     assert report(people, grid, streetlight).status == Status.REPORTED
 
 
+@contextmanager
+def one_request():
+    """The request signals around a block, without closing the test's connection
+    at the end (as Django's test client does)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    request_started.send(sender=None)
+    try:
+        yield
+    finally:
+        request_finished.send(sender=None)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def test_a_key_made_in_a_rolled_back_transaction_is_never_accepted():
     use_open311_key("o311_none")  # the process's copy of the keys, built
     create_key("12345热线")  # and now out of date
     # in one request: a copy is read, then a key is made and used, then rolled back
-    request_started.send(sender=None)
-    lookups()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        raw = create_key("临时对接")
-        assert use_open311_key(raw) is not None
-        raise RuntimeError("rolled back")
-    request_finished.send(sender=None)
+    with one_request():
+        lookups()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            raw = create_key("临时对接")
+            assert use_open311_key(raw) is not None
+            raise RuntimeError("rolled back")
     # the next request does not accept the key that never was
-    request_started.send(sender=None)
-    try:
+    with one_request():
         assert use_open311_key(raw) is None
-    finally:
-        request_finished.send(sender=None)
 
 
 def test_buildings_and_dwellings_leave_the_areas_copy_alone(grid):

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from jiceng.conftest import ROOT, fresh_database_url
+from jiceng.conftest import ROOT, throwaway_database
 
 # Runs in its own process against a throwaway database: the test database is already
 # at the newest migration, and migrating it back would disturb every other test.
@@ -69,23 +69,24 @@ print(json.dumps({"moved_in_on": upgraded, "paths": paths, "stays": upgraded_sta
 
 
 def test_upgrading_moves_the_current_stay_onto_the_resident(tmp_path):
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "JICENG_ENV": "demo",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SETTINGS_MODULE": "jiceng.settings",
-        "DATABASE_URL": fresh_database_url(tmp_path, "jiceng_migrations"),
-        "JICENG_VAR_DIR": str(tmp_path),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", UPGRADE],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    with throwaway_database(tmp_path, "jiceng_migrations") as url:
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "JICENG_ENV": "demo",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SETTINGS_MODULE": "jiceng.settings",
+            "DATABASE_URL": url,
+            "JICENG_VAR_DIR": str(tmp_path),
+        }
+        done = subprocess.run(
+            [sys.executable, "-c", UPGRADE],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
     # 甲 moved in on 2020-05-01 (the open stay); 乙 had no recorded stay and gets
