@@ -37,6 +37,17 @@ def square(lng, lat, half=0.001):
     return {"type": "Polygon", "coordinates": [ring]}
 
 
+def open311_report(category, grid):
+    """An Open311 report at the grid's centre, with a new client's key."""
+    return {
+        "api_key": create_key("12345热线"),
+        "service_code": category.code,
+        "lat": str(grid.lat),
+        "long": str(grid.lng),
+        "description": "路灯晚上不亮",
+    }
+
+
 def test_a_new_routing_rule_routes_the_very_next_report(
     people, grid, streetlight, city_management
 ):
@@ -69,14 +80,7 @@ def test_a_grid_redrawn_in_raw_sql_is_found_by_the_next_report(people, grid):
 
 
 def test_a_category_switched_off_is_refused_at_once(client, streetlight, grid):
-    key = create_key("12345热线")
-    body = {
-        "api_key": key,
-        "service_code": streetlight.code,
-        "lat": str(grid.lat),
-        "long": str(grid.lng),
-        "description": "路灯晚上不亮",
-    }
+    body = open311_report(streetlight, grid)
     assert client.post("/open311/v2/requests.json", body).status_code == 201
     Category.objects.filter(pk=streetlight.pk).update(active=False)
     refused = client.post("/open311/v2/requests.json", body)
@@ -89,14 +93,7 @@ def test_a_category_switched_off_is_refused_at_once(client, streetlight, grid):
 def test_a_key_disabled_in_raw_sql_is_refused_by_the_next_report(
     client, streetlight, grid
 ):
-    key = create_key("12345热线")
-    body = {
-        "api_key": key,
-        "service_code": streetlight.code,
-        "lat": str(grid.lat),
-        "long": str(grid.lng),
-        "description": "路灯晚上不亮",
-    }
+    body = open311_report(streetlight, grid)
     assert client.post("/open311/v2/requests.json", body).status_code == 201
     with connection.cursor() as cursor:  # as another process or a console would
         cursor.execute("UPDATE cases_open311key SET active = %s", [False])
@@ -129,13 +126,7 @@ def test_a_grid_code_changed_in_raw_sql_is_found_by_the_next_api_report(api_for,
 
 
 def test_a_report_reads_the_copies_tokens_once(client, streetlight, grid):
-    body = {
-        "api_key": create_key("12345热线"),
-        "service_code": streetlight.code,
-        "lat": str(grid.lat),
-        "long": str(grid.lng),
-        "description": "路灯晚上不亮",
-    }
+    body = open311_report(streetlight, grid)
     client.post("/open311/v2/requests.json", body)  # the copies built
     with CaptureQueriesContext(connection) as queries:
         assert client.post("/open311/v2/requests.json", body).status_code == 201
