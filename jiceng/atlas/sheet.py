@@ -16,7 +16,7 @@ from jiceng.alliances.models import Pair
 from jiceng.cases.models import Case
 from jiceng.core.models import Assignment
 from jiceng.core.roles import Role
-from jiceng.core.scope import path_prefix, place_path_allowed, place_prefixes
+from jiceng.core.scope import covers, path_prefix
 from jiceng.deliberation.models import CompoundProfile
 from jiceng.onewindow.models import ServicePoint
 from jiceng.party.models import MemberStatus, PartyMember, PartyOrg, PartyOrgKind
@@ -155,7 +155,7 @@ def compound_for(user, ref):
 
 def sees_people_here(user, compound) -> bool:
     """Whether one of the user's grants with people.view covers the whole compound."""
-    return place_path_allowed(compound.path, place_prefixes(user, "people.view"))
+    return covers(user, compound, "people.view")
 
 
 def count_level(user, compound) -> int:

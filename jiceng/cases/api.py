@@ -4,12 +4,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from jiceng.core.models import Department
-from jiceng.core.scope import (
-    get_visible_or_404,
-    place_path_allowed,
-    place_prefixes,
-    require_permission,
-)
+from jiceng.core.scope import covers, get_visible_or_404, require_permission
 
 from . import services
 from .dashboard import (
@@ -46,9 +41,7 @@ def _grid(user, code):
     if not code:
         return None
     grid = lookups().grids_by_code.get(code)
-    if grid is None or not place_path_allowed(
-        grid.path, place_prefixes(user, "places.view")
-    ):
+    if grid is None or not covers(user, grid, "places.view"):
         raise field_error(
             "grid_code", "网格编码不存在或不在您的权限范围内", CaseError.PLACE
         )

@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import audit
 from .models import ApiToken, Assignment, AuditAction, hash_token
 from .roles import PLACE_ROLES, ROLE_PLACE_KINDS, Role
-from .scope import path_prefix, place_path_allowed, place_prefixes
+from .scope import covers, path_prefix, place_path_allowed, place_prefixes
 
 # Roles an administrator may hand out (members are linked to residents elsewhere).
 GRANTABLE_ROLES = [role for role in Role if role != Role.MEMBER]
@@ -181,9 +181,7 @@ def _check_assignment(actor, role, place, unit, department):
             raise ValidationError({"place": "辖区层级与角色不符"})
     if role == Role.DEPARTMENT and department is None:
         raise ValidationError({"department": "职能部门角色必须选择部门"})
-    if place is None or not place_path_allowed(
-        place.path, place_prefixes(actor, "core.users")
-    ):
+    if place is None or not covers(actor, place, "core.users"):
         raise PermissionDenied("辖区超出您的管理范围")
 
 

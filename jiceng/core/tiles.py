@@ -27,7 +27,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from .months import add_months
-from .scope import page_opens_for, path_prefix, place_path_allowed, place_prefixes
+from .scope import covers, page_opens_for, path_prefix
 
 # Past this many places, count_by_subtree filters on their common ancestor and
 # drops the other groups, instead of OR-ing one range per place (a district's
@@ -69,15 +69,13 @@ class Tile:
 
     def opens_for(self, user, place) -> bool:
         """Whether the reader holds this tile's permission over place."""
-        return place_path_allowed(place.path, place_prefixes(user, self.permission))
+        return covers(user, place, self.permission)
 
     def link_for(self, user, place) -> str | None:
         """The list behind the figure, when the reader may open its rows."""
         if self.link is None:
             return None
-        if self.detail_permission and not place_path_allowed(
-            place.path, place_prefixes(user, self.detail_permission)
-        ):
+        if self.detail_permission and not covers(user, place, self.detail_permission):
             return None
         url = self.link(place)
         # the list page may need more than the tile (a grid worker reads the

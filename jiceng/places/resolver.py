@@ -12,7 +12,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from jiceng.core.scope import path_prefix, place_path_allowed, place_prefixes
+from jiceng.core.scope import covers, path_prefix, place_path_allowed, place_prefixes
 from jiceng.core.validators import to_half_width
 
 from .errors import PlaceError
@@ -72,9 +72,7 @@ def place_by_code(actor, code, *, permission, kinds=None) -> Place:
     there, or the place itself is changed), of one of kinds when given."""
     code = (code or "").strip()
     place = Place.objects.filter(code=code).first() if code else None
-    if place is None or not place_path_allowed(
-        place.path, place_prefixes(actor, permission)
-    ):
+    if place is None or not covers(actor, place, permission):
         raise not_found(code)
     check_kind(code, place.kind, kinds)
     return place

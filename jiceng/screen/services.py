@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import place_path_allowed, place_prefixes
+from jiceng.core.scope import covers, place_path_allowed
 
 from .data import SCREEN_KINDS, screen_places
 from .models import DisplayLink
@@ -25,7 +25,7 @@ def require_link_place(actor, place):
     screens = [p.path for p in screen_places(actor)]
     if (
         place.kind not in SCREEN_KINDS
-        or not place_path_allowed(place.path, place_prefixes(actor, LINK_PERMISSION))
+        or not covers(actor, place, LINK_PERMISSION)
         or not place_path_allowed(place.path, screens)
     ):
         raise PermissionDenied("该地点不在您的权限范围内")

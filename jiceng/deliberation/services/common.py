@@ -9,8 +9,6 @@ from jiceng.core.models import AuditAction
 from jiceng.core.scope import (
     can,
     grants_for,
-    place_path_allowed,
-    place_prefixes,
 )
 from jiceng.notices.models import NoticeKind
 from jiceng.notices.services import notify
@@ -29,11 +27,6 @@ def community_of(place):
     if place is None:
         return None
     return place.ancestor_of_kind(PlaceKind.COMMUNITY)
-
-
-def can_at(actor, place, permission):
-    """Whether a grant carrying permission covers place (before any row exists)."""
-    return place_path_allowed(place.path, place_prefixes(actor, permission))
 
 
 def is_user(actor):

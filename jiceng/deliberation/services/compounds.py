@@ -8,11 +8,11 @@ from jiceng.core import audit
 from jiceng.core.audit import diff
 from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import require_in_scope
+from jiceng.core.scope import covers, require_in_scope
 from jiceng.places.models import PlaceKind
 
 from ..models import CommitteeMember, CompoundKind, CompoundProfile, HouseholdArea
-from .common import can_at, community_of
+from .common import community_of
 
 MANAGE = "deliberation.compounds"
 FIELDS = (
@@ -44,7 +44,7 @@ def save_profile(*, actor, compound, version=None, **data):
     """Create or update a compound's governance record."""
     if compound.kind != PlaceKind.COMPOUND:
         raise ValidationError({"compound": "请选择小区"})
-    if not can_at(actor, compound, MANAGE):
+    if not covers(actor, compound, MANAGE):
         raise PermissionDenied("该小区不在您的权限范围内")
     data = {k: v for k, v in data.items() if k in FIELDS}
     _check(data)
@@ -112,7 +112,7 @@ def add_committee_member(
 @transaction.atomic
 def set_areas(*, actor, compound, areas):
     """Record households' 专有部分面积 ({household_id: Decimal}) in a compound."""
-    if not can_at(actor, compound, MANAGE):
+    if not covers(actor, compound, MANAGE):
         raise PermissionDenied("该小区不在您的权限范围内")
     from jiceng.core.scope import path_prefix
     from jiceng.people.models import Household

@@ -12,7 +12,7 @@ from django.utils import timezone
 from jiceng.core import audit
 from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import require_in_scope
+from jiceng.core.scope import covers, require_in_scope
 from jiceng.places.models import PlaceKind
 
 from ..models import (
@@ -24,7 +24,7 @@ from ..models import (
     Party,
     ScreeningRound,
 )
-from .common import bad_state, can_at, community_of
+from .common import bad_state, community_of
 
 MEDIATE = "deliberation.mediate"
 
@@ -32,7 +32,7 @@ MEDIATE = "deliberation.mediate"
 def _require_grid(actor, grid):
     if grid.kind != PlaceKind.GRID:
         raise ValidationError({"place": "请选择网格"})
-    if not can_at(actor, grid, MEDIATE):
+    if not covers(actor, grid, MEDIATE):
         raise PermissionDenied("该网格不在您的权限范围内")
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from jiceng.core import audit
 from jiceng.core.errors import check_version
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import can, require_in_scope
+from jiceng.core.scope import can, covers, require_in_scope
 from jiceng.notices.models import NoticeKind
 from jiceng.notices.services import notify
 from jiceng.places.models import PlaceKind
@@ -32,7 +32,7 @@ from ..models import (
     Side,
     Topic,
 )
-from .common import bad_state, can_at, log_step, take_step
+from .common import bad_state, log_step, take_step
 
 MANAGE = "deliberation.manage"
 
@@ -41,7 +41,7 @@ MANAGE = "deliberation.manage"
 def create_body(*, actor, community, kind, name, compound=None, quorum=(2, 3)):
     if community.kind != PlaceKind.COMMUNITY:
         raise ValidationError({"community": "请选择社区"})
-    if not can_at(actor, community, MANAGE):
+    if not covers(actor, community, MANAGE):
         raise PermissionDenied("该社区不在您的权限范围内")
     if compound is not None and not compound.path.startswith(community.path):
         raise ValidationError({"compound": "小区不在该社区内"})

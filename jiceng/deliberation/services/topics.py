@@ -16,6 +16,7 @@ from jiceng.core.models import AuditAction
 from jiceng.core.roles import Role
 from jiceng.core.scope import (
     can,
+    covers,
     grants_for,
     require_in_scope,
     require_permission,
@@ -37,7 +38,7 @@ from ..models import (
     Topic,
     UrgentDecision,
 )
-from .common import bad_state, can_at, community_of, is_user, log_step, take_step
+from .common import bad_state, community_of, is_user, log_step, take_step
 
 TOPIC_PLACE_KINDS = (
     PlaceKind.COMMUNITY,
@@ -92,7 +93,7 @@ def _home_paths(actor):
 
 def _may_raise_at(actor, place):
     """Staff in their own area; residents and units where they live or stand."""
-    if can_at(actor, place, "deliberation.raise"):
+    if covers(actor, place, "deliberation.raise"):
         return True
     return any(path.startswith(place.path) for path in _home_paths(actor))
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from jiceng.core.scope import grants_for, place_path_allowed, place_prefixes
+from jiceng.core.scope import covers, grants_for
 from jiceng.places.models import PlaceKind
 
 from ..errors import Code
@@ -34,11 +34,6 @@ def district_of(place):
     if place.kind == PlaceKind.DISTRICT:
         return place
     return place.ancestor_of_kind(PlaceKind.DISTRICT)
-
-
-def covers(actor, place, permission) -> bool:
-    """Whether a grant carrying permission covers the place (or superuser)."""
-    return place_path_allowed(place.path, place_prefixes(actor, permission))
 
 
 def require_covers(actor, place, permission, message="该地点不在您的权限范围内"):

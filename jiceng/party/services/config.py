@@ -12,7 +12,7 @@ from django.db.models import Q
 from jiceng.core import audit
 from jiceng.core.errors import Conflict
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import path_prefix, place_path_allowed, place_prefixes
+from jiceng.core.scope import covers, path_prefix, place_prefixes
 from jiceng.places.models import Place, PlaceKind
 
 from ..models import DuesBand, Standard, StandardArea
@@ -27,7 +27,7 @@ def may_configure(user, place) -> bool:
     return (
         place is not None
         and place.kind in CONFIG_KINDS
-        and place_path_allowed(place.path, place_prefixes(user, "party.change"))
+        and covers(user, place, "party.change")
     )
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import place_path_allowed, place_prefixes
+from jiceng.core.scope import covers
 from jiceng.places.models import PlaceKind
 
 from ..errors import Code
@@ -28,9 +28,7 @@ def can_at(actor, place, *permissions):
     For rows about to be put at a place (a wish being collected), before any row
     exists for core.scope.can to ask about.
     """
-    return any(
-        place_path_allowed(place.path, place_prefixes(actor, p)) for p in permissions
-    )
+    return any(covers(actor, place, p) for p in permissions)
 
 
 def require_all_in_scope(rows, actor, action):

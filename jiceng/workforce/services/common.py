@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from jiceng.core.scope import place_path_allowed, place_prefixes
+from jiceng.core.scope import covers
 from jiceng.places.models import PlaceKind
 
 from ..errors import Code
@@ -14,10 +14,6 @@ MOBILISE = "workforce.mobilise"
 
 def bad_state(message, code=Code.BAD_STATE):
     return ValidationError(message, code=code)
-
-
-def covers(actor, place, permission) -> bool:
-    return place_path_allowed(place.path, place_prefixes(actor, permission))
 
 
 def require_covers(actor, place, permission, message="该地点不在您的权限范围内"):

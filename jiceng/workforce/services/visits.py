@@ -11,14 +11,14 @@ from jiceng.cases.models import Channel
 from jiceng.cases.services import report_case
 from jiceng.core import audit
 from jiceng.core.models import AuditAction
-from jiceng.core.scope import can
+from jiceng.core.scope import can, covers
 from jiceng.people.models import Resident, ResidentTag
 from jiceng.people.services import review_tag, update_resident
 from jiceng.volunteer.models import WishCategory
 from jiceng.volunteer.services import add_need, collect_wish
 
 from ..models import NeedKind, Visit, VisitKind, VisitNeed
-from .common import PATROL, community_of, covers, grid_of
+from .common import PATROL, community_of, grid_of
 
 # What a visit may correct in place (the rest is the community's registry work).
 CORRECTABLE = ("phone", "name", "ethnicity", "residence_type", "note")
