@@ -1002,7 +1002,10 @@ def application(environ, start_response):
                 install_urlconf()
                 from django.core.wsgi import get_wsgi_application
 
+                from jiceng.gc_tuning import freeze_loaded_site
+
                 _wsgi = get_wsgi_application()
+                freeze_loaded_site()  # as jiceng.wsgi does in production
     return _wsgi(environ, start_response)
 
 

@@ -6,10 +6,13 @@ and milliseconds per page, for the before/after figures of a load finding.
 PATH is fetched as user (a demo account; none: anonymous). Runs with run.py's
 production environment for that database. --json prints every page's times (for
 scaling.py) instead of the table; --slowest K prints each page's K slowest SQL
-statements of its last fetch (to EXPLAIN).
+statements of its last fetch (to EXPLAIN); --gc adds the garbage collector's
+pauses during the timed fetches, per generation (JICENG_GC_THRESHOLD picks the
+tuning, as for gunicorn: jiceng/gc_tuning.py).
 """
 
 import argparse
+import gc
 import importlib
 import json
 import os
@@ -31,6 +34,7 @@ def main():
     parser.add_argument("--n", type=int, default=5)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--slowest", type=int, default=0)
+    parser.add_argument("--gc", action="store_true")
     parser.add_argument("pages", nargs="+")
     args = parser.parse_args()
     os.environ.update(run.site_env(args.db))
@@ -42,6 +46,7 @@ def main():
     from django.test.utils import CaptureQueriesContext
 
     found = {}
+    pauses = CollectorPauses()
     for spec in args.pages:
         path, _, username = spec.partition("@")
         client = Client(HTTP_HOST="127.0.0.1")
@@ -49,6 +54,7 @@ def main():
             client.force_login(get_user_model().objects.get(username=username))
         client.get(path)  # warm
         times, queries = [], 0
+        pauses.timing = True
         for _ in range(args.n):
             with CaptureQueriesContext(connection) as captured:
                 t0 = time.perf_counter()
@@ -57,6 +63,7 @@ def main():
                     b"".join(response.streaming_content)
                 times.append((time.perf_counter() - t0) * 1000)
             queries = len(captured.captured_queries)
+        pauses.timing = False
         found[spec] = {"status": response.status_code, "ms": times, "queries": queries}
         if args.json:
             continue
@@ -70,8 +77,39 @@ def main():
         )
         for query in slowest[: args.slowest]:
             print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql']}")
+    if args.gc:
+        found["__gc__"] = pauses.summary()
+        if not args.json:
+            print("collector pauses while timing:", found["__gc__"])
     if args.json:
         print(json.dumps(found))
+
+
+class CollectorPauses:
+    """Each collection's generation and milliseconds, while timing is set."""
+
+    def __init__(self):
+        self.timing, self.started, self.pauses = False, None, []
+        gc.callbacks.append(self.callback)
+
+    def callback(self, phase, info):
+        if phase == "start":
+            self.started = time.perf_counter()
+        elif self.timing and self.started is not None:
+            self.pauses.append(
+                (info["generation"], (time.perf_counter() - self.started) * 1000)
+            )
+
+    def summary(self):
+        by_generation = {}
+        for generation, ms in self.pauses:
+            found = by_generation.setdefault(
+                str(generation), {"count": 0, "total_ms": 0.0, "max_ms": 0.0}
+            )
+            found["count"] += 1
+            found["total_ms"] = round(found["total_ms"] + ms, 1)
+            found["max_ms"] = round(max(found["max_ms"], ms), 1)
+        return by_generation
 
 
 if __name__ == "__main__":
