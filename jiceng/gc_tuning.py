@@ -9,7 +9,7 @@ process made since: about 30 ms on average, at most about 110 ms.
 
 The thresholds stay Python's own by default. Raising them was measured and is worse:
 fewer collections let the cyclic garbage of finished requests pile up, so the process
-grows by 100–300 MB and each collection, when it comes, takes 0.5–1 s.
+grows by 100–300 MB and each collection, when it comes, takes 0.3–1 s.
 
 JICENG_GC_THRESHOLD: "off" leaves the collector as Python starts it; three integers
 "gen0,gen1,gen2" freeze and set those thresholds (gc.set_threshold).
