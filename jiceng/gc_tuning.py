@@ -11,17 +11,19 @@ The thresholds stay Python's own by default. Raising them was measured and is wo
 fewer collections let the cyclic garbage of finished requests pile up, so the process
 grows by 100–300 MB and each collection, when it comes, takes 0.3–1 s.
 
-JICENG_GC_THRESHOLD: "off" leaves the collector as Python starts it; three integers
-"gen0,gen1,gen2" freeze and set those thresholds (gc.set_threshold).
+settings.JICENG_GC_THRESHOLD (from the environment variable of that name): "off"
+leaves the collector as Python starts it; three integers "gen0,gen1,gen2" freeze and
+set those thresholds (gc.set_threshold).
 """
 
 import gc
-import os
+
+from django.conf import settings
 
 
-def threshold_from_env():
+def configured_threshold():
     """The thresholds to run with after freezing, or None for "off"."""
-    raw = os.environ.get("JICENG_GC_THRESHOLD", "").strip()
+    raw = settings.JICENG_GC_THRESHOLD.strip()
     if raw.lower() == "off":
         return None
     if not raw:
@@ -39,7 +41,7 @@ def threshold_from_env():
 def freeze_loaded_site():
     """Call once the application and every URLconf are loaded: what exists now lives
     as long as the process, so no collection needs to look at it again."""
-    threshold = threshold_from_env()
+    threshold = configured_threshold()
     if threshold is None:
         return None
     from django.urls import get_resolver

@@ -384,6 +384,9 @@ JICENG_KPI_RANK_MIN_CASES = int(os.environ.get("JICENG_KPI_RANK_MIN_CASES", "5")
 JICENG_DISTRICT_NAME = os.environ.get("JICENG_DISTRICT_NAME", "")
 # How often the big screen (/screen/) refreshes its data, in seconds.
 JICENG_SCREEN_POLL_SECONDS = int(os.environ.get("JICENG_SCREEN_POLL_SECONDS", "30"))
+# The web process's garbage collector (jiceng/gc_tuning.py): "" freezes the loaded
+# site and keeps Python's thresholds, "gen0,gen1,gen2" sets them, "off" leaves it.
+JICENG_GC_THRESHOLD = os.environ.get("JICENG_GC_THRESHOLD", "")
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
