@@ -16,7 +16,8 @@ Environment:
                      of its role in turn (at least LOAD_ITERATIONS flows), for the
                      smoke test
     LOAD_REPORT      where to write the mix's figures (JSON): every request but the
-                     logins and token set-up, after LOAD_SKIP_SECONDS (default 0)
+                     logins and token set-up, after LOAD_SKIP_SECONDS (default 0);
+                     "intake" holds the reports' own (随手拍, API, Open311)
     LOAD_EXPORT_QUERY  the community workers' export narrowed by this query string
                      (default: the whole community, as in a district's day; the smoke
                      test exports one surname, see flows.export_residents)
@@ -30,7 +31,7 @@ import time
 from itertools import count
 
 import gevent
-from flows import FLOWS, ROLES
+from flows import FLOWS, INTAKE, ROLES
 from locust import HttpUser, between, events, task
 from locust.exception import StopUser
 
@@ -46,7 +47,7 @@ PASSWORD = os.environ.get("LOAD_PASSWORD", "Jiceng2026demo")
 LEDGER = []  # markers of accepted reports, all users of this process
 SKIP = float(os.environ.get("LOAD_SKIP_SECONDS", "0"))
 SETUP = {"/login/", "/login/ POST", "/account/tokens/ POST", "/account/"}
-MIX = {"times": [], "failures": 0, "started": time.monotonic()}
+MIX = {"times": [], "intake": [], "failures": 0, "started": time.monotonic()}
 _numbers = count()
 
 
@@ -146,6 +147,15 @@ def _sample(name, response_time, exception=None, **kwargs):
         return
     MIX["times"].append(response_time)
     MIX["failures"] += exception is not None
+    if name in INTAKE:
+        MIX["intake"].append(response_time)
+
+
+def percentiles(times):
+    """p50 and p95 of response times in ms (0 when there are none)."""
+    times = sorted(times) or [0]
+    cuts = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
+    return round(cuts[49]), round(cuts[94])
 
 
 @events.quitting.add_listener
@@ -156,17 +166,22 @@ def _write_ledger(environment, **kwargs):
             ledger.writelines(f"{marker}\n" for marker in LEDGER)
     path = os.environ.get("LOAD_REPORT")
     if path:
-        times = sorted(MIX["times"]) or [0]
-        cuts = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
+        p50, p95 = percentiles(MIX["times"])
+        intake_p50, intake_p95 = percentiles(MIX["intake"])
         seconds = time.monotonic() - MIX["started"] - SKIP
         with open(path, "w") as report:
             json.dump(
                 {
                     "requests": len(MIX["times"]),
                     "failures": MIX["failures"],
-                    "p50_ms": round(cuts[49]),
-                    "p95_ms": round(cuts[94]),
+                    "p50_ms": p50,
+                    "p95_ms": p95,
                     "rps": round(len(MIX["times"]) / max(seconds, 1), 2),
+                    "intake": {
+                        "requests": len(MIX["intake"]),
+                        "p50_ms": intake_p50,
+                        "p95_ms": intake_p95,
+                    },
                 },
                 report,
             )

@@ -20,6 +20,8 @@ What it does:
    flows (LOAD_WAIT). The first step (1 user, three steps long) is the single-user
    p95. The knee is the largest user count whose p95 of the mix is ≤ 3× the
    single-user p95 with no failure; stepping stops two steps past it.
+   Each step also reports the intake apart (the 随手拍, API and Open311 reports'
+   p50/p95 and their p95 against the single-user step's).
 3. Errors: locust failures and HTTP 5xx counted in gunicorn's access log (0 wanted);
    lost writes: ``site.py count`` after each server run (every 随手拍/API/Open311 report
    that got a 2xx/302 exists exactly once).
@@ -444,7 +446,7 @@ def knee_run(env, db, workers, steps, seconds, wait, out):
     with Site(env, workers, access) as served:
         # warm every worker (imports, first queries, the login's Argon2) unmeasured
         locust(served.url, max(2, workers), 20, site, ledger, out, wait)
-        base, past = None, 0
+        base, intake_base, past = None, None, 0
         for users in steps:
             offset = access.stat().st_size
             # the baseline runs longer: one user's 60 s are ~50 requests, whose p95
@@ -460,15 +462,21 @@ def knee_run(env, db, workers, steps, seconds, wait, out):
                 "load_average": round(os.getloadavg()[0], 1),
                 "pages": pages,
             }
+            intake = total["intake"]
             if base is None:
-                base = total["p95_ms"]
+                base, intake_base = total["p95_ms"], intake["p95_ms"]
             step["p95_ratio"] = round(total["p95_ms"] / base, 2) if base else None
+            intake["p95_ratio"] = (
+                round(intake["p95_ms"] / intake_base, 2) if intake_base else None
+            )
             results["steps"].append(step)
             log(
                 f"  {workers} workers, {users:4d} users: {total['rps']:6.1f} req/s, "
                 f"p50 {total['p50_ms']:5.0f} ms, p95 {total['p95_ms']:6.0f} ms "
                 f"(×{step['p95_ratio']}), failures {total['failures']}, "
-                f"5xx {len(errors)}, load {step['load_average']}"
+                f"5xx {len(errors)}, load {step['load_average']}; "
+                f"reports {intake['requests']}: p50 {intake['p50_ms']} ms, "
+                f"p95 {intake['p95_ms']} ms (×{intake['p95_ratio']})"
             )
             for line in errors[:5]:
                 log("    5xx:", line)
@@ -489,6 +497,7 @@ def knee_run(env, db, workers, steps, seconds, wait, out):
     )
     results["writes"] = json.loads(counted.stdout)
     results["single_user_p95_ms"] = base
+    results["single_user_intake_p95_ms"] = intake_base
     log(f"  knee: {results.get('knee_users')} users; writes: {results['writes']}")
     return results
 

@@ -31,10 +31,13 @@ def levels_with_empty_places():
     street and community with no rows (last in path order)."""
     place_model = apps.get_model("places", "Place")  # core imports no app
     district = place_model.objects.get(kind="district")
-    street = place_model.objects.get(pk=district.pk).add_child(
-        name="无数据街道", kind="street", code=f"{district.code}987"
+    street = place_model.objects.add_child(
+        district,
+        {"name": "无数据街道", "kind": "street", "code": f"{district.code}987"},
     )
-    street.add_child(name="无数据社区", kind="community", code=f"{street.code}001")
+    place_model.objects.add_child(
+        street, {"name": "无数据社区", "kind": "community", "code": f"{street.code}001"}
+    )
     return {
         kind: list(place_model.objects.filter(kind=kind))
         for kind in ("street", "community")

@@ -45,14 +45,15 @@ APPS = {
 }
 
 
-def _roles():
+def _load_flows():
     spec = importlib.util.spec_from_file_location("load_flows", LOAD / "flows.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.ROLES
+    return module
 
 
-ROLES = _roles()
+_flows = _load_flows()
+ROLES, INTAKE = _flows.ROLES, _flows.INTAKE
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +92,7 @@ def test_every_role_walks_its_flows_without_an_error(served_site, tmp_path):
         "LOAD_ITERATIONS": str(ITERATIONS),
         "LOAD_WAIT": "0,0",
         "LOAD_EXPORT_QUERY": "q=王",  # one surname: still past the 10-row limit
+        "LOAD_REPORT": str(tmp_path / "mix.json"),
     }
     run = subprocess.run(
         [
@@ -132,6 +134,12 @@ def test_every_role_walks_its_flows_without_an_error(served_site, tmp_path):
         s["name"].split("/")[1].partition(" ")[0] for s in stats if s["num_requests"]
     }
     assert APPS <= opened, APPS - opened
+    # And the reports came in all three ways, and the mix's figures count them apart
+    reported = {s["name"]: s["num_requests"] for s in stats if s["name"] in INTAKE}
+    assert set(reported) == INTAKE and all(reported.values()), reported
+    mix = json.loads((tmp_path / "mix.json").read_text())
+    assert mix["intake"]["requests"] == sum(reported.values())
+    assert 0 < mix["intake"]["p50_ms"] <= mix["intake"]["p95_ms"]
     # And every report the site accepted is stored exactly once
     counted = subprocess.run(
         [sys.executable, str(LOAD / "site.py"), "count", str(site), str(ledger)],

@@ -252,6 +252,7 @@ def test_a_household_merge_carries_its_ratings_and_keeps_one_per_quarter(people)
     from jiceng.core.scope import path_prefix
     from jiceng.people import services as people_services
     from jiceng.people.models import Household
+    from jiceng.places.models import Place
 
     shuji = people["shuji"]
     mine = Household.objects.visible_to(shuji, "change")
@@ -263,7 +264,9 @@ def test_a_household_merge_carries_its_ratings_and_keeps_one_per_quarter(people)
     )
     kept = rating.household
     other = (
-        mine.filter(path_prefix(kept.place.get_parent().path, "place__path"))
+        mine.filter(
+            path_prefix(Place.objects.get_parent(kept.place).path, "place__path")
+        )
         .exclude(pk=kept.pk)
         .order_by("pk")
         .first()

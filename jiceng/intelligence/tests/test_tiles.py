@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from jiceng.cases.models import Category
+from jiceng.core.tile_testing import levels_with_empty_places
 from jiceng.core.tiles import TILES
 from jiceng.intelligence.models import Kind, ProactiveTask, TaskStatus
 from jiceng.places.models import Place, PlaceKind
@@ -32,18 +33,7 @@ def span(month):
 
 @pytest.fixture
 def levels(db):
-    """Streets and communities of the demo district, plus one of each with no rows."""
-    district = Place.objects.get(kind=PlaceKind.DISTRICT)
-    street = Place.objects.get(pk=district.pk).add_child(
-        name="无数据街道", kind=PlaceKind.STREET, code=f"{district.code}987"
-    )
-    street.add_child(
-        name="无数据社区", kind=PlaceKind.COMMUNITY, code=f"{street.code}001"
-    )
-    return {
-        kind: list(Place.objects.filter(kind=kind))
-        for kind in (PlaceKind.STREET, PlaceKind.COMMUNITY)
-    }
+    return levels_with_empty_places()
 
 
 def moment(*args):

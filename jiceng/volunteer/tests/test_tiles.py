@@ -10,6 +10,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
+from jiceng.core.tile_testing import levels_with_empty_places
 from jiceng.core.tiles import TILES, TileKind, month_bounds
 from jiceng.places.models import Place, PlaceKind
 from jiceng.volunteer import tiles
@@ -45,18 +46,7 @@ def month():
 
 @pytest.fixture
 def levels(db):
-    """Streets and communities of the demo district, plus one of each with no rows."""
-    district = Place.objects.get(kind=PlaceKind.DISTRICT)
-    street = district.add_child(
-        name="无数据街道", kind=PlaceKind.STREET, code=f"{district.code}987"
-    )
-    street.add_child(
-        name="无数据社区", kind=PlaceKind.COMMUNITY, code=f"{street.code}001"
-    )
-    return {
-        kind: list(Place.objects.filter(kind=kind))
-        for kind in (PlaceKind.STREET, PlaceKind.COMMUNITY)
-    }
+    return levels_with_empty_places()
 
 
 def under(queryset, lookup, place):
