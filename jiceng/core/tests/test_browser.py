@@ -60,6 +60,8 @@ def test_grid_worker_finds_and_reveals_a_resident_in_the_grid(page):
     # then opening the resident shows masked values until the worker asks to see one
     table.get_by_role("link", name=first_name).first.click()
     expect(page.get_by_role("heading", name=re.compile(first_name))).to_be_visible()
+    # the button is htmx's: wait for the deferred script, as a busy server may be slow
+    page.wait_for_load_state()
     page.get_by_test_id("reveal-id_number").click()
     revealed = page.get_by_test_id("revealed")
     expect(revealed).to_have_text(re.compile(r"^\d{17}[\dX]$"))
