@@ -21,7 +21,8 @@ What it does:
    p95. The knee is the largest user count whose p95 of the mix is ≤ 3× the
    single-user p95 with no failure; stepping stops two steps past it.
    Each step also reports the intake apart (the 随手拍, API and Open311 reports'
-   p50/p95 and their p95 against the single-user step's).
+   p50/p95, and their p50 against the single-user step's: one user files only ~10
+   reports in its three minutes).
 3. Errors: locust failures and HTTP 5xx counted in gunicorn's access log (0 wanted);
    lost writes: ``site.py count`` after each server run (every 随手拍/API/Open311 report
    that got a 2xx/302 exists exactly once).
@@ -464,10 +465,12 @@ def knee_run(env, db, workers, steps, seconds, wait, out):
             }
             intake = total["intake"]
             if base is None:
-                base, intake_base = total["p95_ms"], intake["p95_ms"]
+                # the single user files ~10 reports in its 3 minutes: their p95 is
+                # the slowest one, so the intake is compared by its median
+                base, intake_base = total["p95_ms"], intake["p50_ms"]
             step["p95_ratio"] = round(total["p95_ms"] / base, 2) if base else None
-            intake["p95_ratio"] = (
-                round(intake["p95_ms"] / intake_base, 2) if intake_base else None
+            intake["p50_ratio"] = (
+                round(intake["p50_ms"] / intake_base, 2) if intake_base else None
             )
             results["steps"].append(step)
             log(
@@ -475,8 +478,8 @@ def knee_run(env, db, workers, steps, seconds, wait, out):
                 f"p50 {total['p50_ms']:5.0f} ms, p95 {total['p95_ms']:6.0f} ms "
                 f"(×{step['p95_ratio']}), failures {total['failures']}, "
                 f"5xx {len(errors)}, load {step['load_average']}; "
-                f"reports {intake['requests']}: p50 {intake['p50_ms']} ms, "
-                f"p95 {intake['p95_ms']} ms (×{intake['p95_ratio']})"
+                f"reports {intake['requests']}: p50 {intake['p50_ms']} ms "
+                f"(×{intake['p50_ratio']}), p95 {intake['p95_ms']} ms"
             )
             for line in errors[:5]:
                 log("    5xx:", line)
@@ -497,7 +500,7 @@ def knee_run(env, db, workers, steps, seconds, wait, out):
     )
     results["writes"] = json.loads(counted.stdout)
     results["single_user_p95_ms"] = base
-    results["single_user_intake_p95_ms"] = intake_base
+    results["single_user_intake_p50_ms"] = intake_base
     log(f"  knee: {results.get('knee_users')} users; writes: {results['writes']}")
     return results
 
