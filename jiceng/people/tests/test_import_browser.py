@@ -45,13 +45,17 @@ def test_upload_check_commit_and_download_rejected_rows(page, tmp_path):
 
     counts = page.get_by_test_id("job-counts")
     # the page's title; the result's own heading appears once the check is done
-    expect(page.get_by_role("heading", level=1, name=re.compile("^预检"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=1, name=re.compile("^预检"))
+    ).to_be_visible()
     expect(counts).to_contain_text("新增 1", timeout=20000)
     expect(counts).to_contain_text("拒绝 1")
     expect(page.get_by_test_id("rejections")).to_contain_text("校验位")
 
     page.get_by_role("button", name=re.compile("确认导入")).click()
-    expect(page.get_by_role("heading", level=1, name=re.compile("^导入"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", level=1, name=re.compile("^导入"))
+    ).to_be_visible()
     expect(page.get_by_test_id("job-counts")).to_contain_text("新增 1", timeout=20000)
 
     with page.expect_download() as download:
