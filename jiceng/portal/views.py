@@ -11,36 +11,15 @@ from django.urls import reverse
 
 from jiceng.core.public import public_sections, section_by_slug
 from jiceng.core.qr import qr_svg
-from jiceng.places.models import Place, PlaceKind
 
-# Places a reader may pick: names only, never anything below a community.
-PUBLIC_KINDS = (PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY)
+from .picker import picker_for
+
 ROOT_ITEMS = 4  # per section on the portal's front page
 PAGE_ITEMS = 100  # on a section's own page
 SHARE_IMAGE = "portal/share.png"
 LEAD = (
     "心愿墙、为民办实事、红黑榜、议事公示、服务阵地和办事指南，随手拍报事与进度查询。"
 )
-
-
-def public_places():
-    """The district, its streets and communities, in tree order."""
-    return list(
-        Place.objects.filter(kind__in=PUBLIC_KINDS)
-        .order_by("path")
-        .only("pk", "name", "code", "kind", "path", "depth")
-    )
-
-
-def chosen_place(request, places):
-    """(the place of ?place=CODE or None, a Chinese notice when the code is unknown)."""
-    code = request.GET.get("place", "").strip()
-    if not code:
-        return None, ""
-    for place in places:
-        if place.code == code:
-            return place, ""
-    return None, "未找到所选地区，已显示全区内容"
 
 
 @lru_cache(maxsize=512)
@@ -50,26 +29,23 @@ def share_qr(url):
     return qr_svg(url, box_size=6)
 
 
-def _common(request, *, title, description, places, place, notice):
-    district = next((p for p in places if p.kind == PlaceKind.DISTRICT), None)
-    area = place.name if place else (district.name if district else "")
+def _common(request, *, title, description, picker):
+    place = picker.place
     # the canonical address: the page and its place, nothing else of the query
     place_query = f"?place={place.code}" if place else ""
     page_url = request.build_absolute_uri(request.path) + place_query
     return {
-        "page_title": f"{title} · {area}" if area else title,
-        "area": area,
+        "page_title": f"{title} · {picker.area}",
+        "area": picker.area,
         "description": description,
         "share_image": request.build_absolute_uri(static(SHARE_IMAGE)),
         "page_url": page_url,
         "share_qr": share_qr(page_url),
-        "places": [
-            (p, "\u3000" * (p.depth - (district.depth if district else 1)))
-            for p in places
-        ],
+        "places": picker.options,
+        "whole": picker.whole,
         "place": place,
         "place_query": place_query,
-        "notice": notice,
+        "notice": picker.notice,
     }
 
 
@@ -86,16 +62,9 @@ def _section_context(section, place, limit, place_query):
 
 def index(request):
     """居民服务: a few latest items of every public section."""
-    places = public_places()
-    place, notice = chosen_place(request, places)
-    context = _common(
-        request,
-        title="居民服务",
-        description=LEAD,
-        places=places,
-        place=place,
-        notice=notice,
-    )
+    picker = picker_for(request.GET.get("place"))
+    place = picker.place
+    context = _common(request, title="居民服务", description=LEAD, picker=picker)
     context["sections"] = [
         _section_context(s, place, ROOT_ITEMS, context["place_query"])
         for s in public_sections()
@@ -109,15 +78,13 @@ def section(request, slug):
     found = section_by_slug(slug)
     if found is None:
         raise Http404("没有这个栏目")
-    places = public_places()
-    place, notice = chosen_place(request, places)
+    picker = picker_for(request.GET.get("place"))
+    place = picker.place
     context = _common(
         request,
         title=found.title,
         description=found.description or LEAD,
-        places=places,
-        place=place,
-        notice=notice,
+        picker=picker,
     )
     context["current"] = _section_context(
         found, place, PAGE_ITEMS, context["place_query"]

@@ -140,20 +140,123 @@ def test_a_place_narrows_every_list(public):
     ).content.decode("utf-8")
 
 
-def test_the_place_picker_offers_names_down_to_communities_only(public):
-    # given the portal
+def offered(body):
+    """The place codes the picker offers, in order, and the selected one."""
+    picker = body[body.index('data-testid="place-picker"') :]
+    picker = picker[: picker.index("</form>")]
+    codes = re.findall(r'<option value="(\d+)"', picker)
+    selected = re.findall(r'<option value="(\d+)" selected>', picker)
+    return codes, (selected[0] if selected else None)
+
+
+def codes_of(places):
+    return [p.code for p in sorted(places, key=lambda p: p.path)]
+
+
+def test_the_place_picker_goes_down_one_level_at_a_time(public):
+    # given the demo district, its streets and their communities
     from jiceng.places.models import Place, PlaceKind
 
-    body = Client().get("/public/").content.decode()
-    # when its place picker is read
-    offered = set(re.findall(r'<option value="(\d+)"', body))
-    # then it lists the district, streets and communities, nothing finer
-    public_codes = set(
-        Place.objects.filter(
-            kind__in=[PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY]
-        ).values_list("code", flat=True)
+    district = Place.objects.get(kind=PlaceKind.DISTRICT)
+    street = public.streets[1]
+    community = public.communities[1]
+    streets = list(Place.objects.filter(kind=PlaceKind.STREET))
+    client = Client()
+
+    # when a resident opens the portal, then it offers the district and its
+    # streets under 全区, no community yet and nothing finer
+    body = client.get("/public/").content.decode()
+    assert offered(body) == (codes_of([district, *streets]), None)
+    assert '<option value="">全区</option>' in body
+
+    # when they pick a street, then its communities appear under it, the other
+    # streets stay one step away, and no other street's community is offered
+    in_street = list(
+        Place.objects.filter(kind=PlaceKind.COMMUNITY, path__startswith=street.path)
     )
-    assert offered == public_codes
+    expected = codes_of([district, *streets, *in_street])
+    body = client.get(f"/public/?place={street.code}").content.decode()
+    assert offered(body) == (expected, street.code)
+
+    # when they pick a community, then the same list, with their community chosen
+    body = client.get(f"/public/?place={community.code}").content.decode()
+    assert offered(body) == (expected, community.code)
+    assert f"{community.name}居民服务" in body
+
+    # and nothing below a community is ever offered
+    finer = Place.objects.exclude(
+        kind__in=[PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY]
+    ).values_list("code", flat=True)
+    assert not set(finer) & set(expected)
+
+
+def add_district(code, name):
+    """A second district with one street and two communities (a city's database)."""
+    from jiceng.places.models import Place
+
+    district = Place.objects.add_root({"name": name, "kind": "district", "code": code})
+    street = Place.objects.add_child(
+        district, {"name": f"{name}一街道", "kind": "street", "code": f"{code}001"}
+    )
+    communities = [
+        Place.objects.add_child(
+            street,
+            {
+                "name": f"{name}{n}社区",
+                "kind": "community",
+                "code": f"{code}001{n:03d}",
+            },
+        )
+        for n in (1, 2)
+    ]
+    return district, street, communities
+
+
+def test_in_a_city_the_picker_starts_from_the_districts(public):
+    # given a city's database: the demo district and a second one
+    from jiceng.places.models import Place, PlaceKind
+
+    first = Place.objects.get(kind=PlaceKind.DISTRICT)
+    second, street, communities = add_district("510599", "南岸区")
+    client = Client()
+
+    # when a resident opens the portal, then it is the city's (全市), and the
+    # picker offers the two districts only
+    body = client.get("/public/").content.decode()
+    assert offered(body) == (codes_of([first, second]), None)
+    assert '<option value="">全市</option>' in body
+    assert "全市居民服务" in body and "中和区居民服务" not in body
+
+    # when they pick a community of the second district, then the districts, the
+    # second district's street and its communities, and none of the first's
+    body = client.get(f"/public/?place={communities[0].code}").content.decode()
+    assert offered(body) == (
+        codes_of([first, second, street, *communities]),
+        communities[0].code,
+    )
+
+    # and an unknown code shows the whole city, in Chinese
+    body = client.get("/public/?place=999999999999").content.decode()
+    assert "未找到所选地区，已显示全市内容" in body
+
+
+def test_the_picker_weighs_the_same_as_the_city_grows(public):
+    # given the portal of one district and a community's page in it
+    client = Client()
+    community = public.communities[0]
+    url = f"/public/?place={community.code}"
+    before = offered(client.get(url).content.decode())[0]
+    queries = _queries(url)
+
+    # when nine more districts join the database
+    for n in range(9):
+        add_district(f"5106{n:02d}", f"新区{n}")
+
+    # then a community's picker offers nine more names (the districts), not
+    # their streets and communities, in the same number of queries
+    after = offered(client.get(url).content.decode())[0]
+    assert len(after) == len(before) + 9
+    assert _queries(url) == queries
 
 
 def test_an_unknown_place_is_told_in_chinese_and_shows_everything(public):
