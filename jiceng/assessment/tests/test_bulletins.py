@@ -89,3 +89,44 @@ def test_the_command_writes_docx_and_pdf(people, tmp_path):
 def test_a_bad_period_is_a_clear_error(client_for):
     response = client_for("jiedao").get("/assessment/bulletins/download/?period=11月")
     assert response.status_code == 400 and "格式错误" in response.content.decode()
+
+
+def test_the_district_picks_any_of_its_places_for_a_bulletin(people, client_for):
+    # given a district with more streets and communities than a page used to list
+    import re
+
+    from jiceng.places.models import Place, PlaceKind
+
+    district = people["quadmin"].assignments.get().place
+    street = Place.objects.add_child(
+        district, {"name": "末尾街道", "kind": "street", "code": f"{district.code}950"}
+    )
+    for n in range(60):
+        Place.objects.add_child(
+            street,
+            {
+                "name": f"末尾{n}社区",
+                "kind": "community",
+                "code": f"{street.code}{n:03d}",
+            },
+        )
+    # when the district's staff open the bulletins page
+    body = client_for("quadmin").get("/assessment/bulletins/").content.decode()
+    offered = re.findall(r'<option value="(\d+)">', body)
+    # then every district, street and community of the district is offered, the
+    # last street's communities included, in tree order
+    expected = Place.objects.filter(
+        kind__in=[PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY]
+    ).values_list("pk", flat=True)
+    assert offered == [str(pk) for pk in expected]
+    assert "末尾59社区" in body
+    # and a street's staff are offered their street and its communities only
+    body = client_for("jiedao").get("/assessment/bulletins/").content.decode()
+    own = people["jiedao"].assignments.get().place
+    assert set(re.findall(r'<option value="(\d+)">', body)) == {
+        str(p.pk)
+        for p in Place.objects.filter(
+            path__startswith=own.path,
+            kind__in=[PlaceKind.STREET, PlaceKind.COMMUNITY],
+        )
+    }

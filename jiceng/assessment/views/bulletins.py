@@ -25,9 +25,13 @@ CURRENT = {"month", "quarter", "year"}
 @permission_required("assessment.view")
 def bulletin_list(request):
     rows = Bulletin.objects.visible_to(request.user).select_related("place")
-    places = Place.objects.visible_to(request.user).filter(
-        kind__in=[PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY]
-    )[:60]
+    # every place the account may report on, in tree order: a district has a
+    # hundred communities or more, and a cut-off list hid the last streets' ones
+    places = (
+        Place.objects.visible_to(request.user)
+        .filter(kind__in=[PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY])
+        .only("pk", "name", "depth")
+    )
     if request.method == "POST":
         place = Place.objects.filter(pk=request.POST.get("place") or 0).first()
         try:
@@ -47,14 +51,16 @@ def bulletin_list(request):
             return redirect("assessment:bulletin_list")
         messages.success(request, "通报已生成")
         return redirect(bulletin)
+    context = flags(request.user)
+    if context["can_bulletin"]:
+        context["places"] = [(p, "\u3000" * (p.depth - 1)) for p in places]
     return render(
         request,
         "assessment/bulletin_list.html",
         {
             "page": paginate(request, rows),
-            "places": places,
             "period": services.bulletins.current_period("month"),
-            **flags(request.user),
+            **context,
         },
     )
 
