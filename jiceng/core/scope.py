@@ -21,7 +21,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -307,10 +307,11 @@ class ScopedQuerySet(models.QuerySet):
 
 
 def get_visible_or_404(queryset, user, action="view", **lookup):
-    """Fetch one row the user may act on; missing and forbidden look the same."""
+    """Fetch one row the user may act on; missing and forbidden look the same,
+    and so does an id that is not one (?place=abc from a tampered link)."""
     try:
         return queryset.visible_to(user, action).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except (queryset.model.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
 
 

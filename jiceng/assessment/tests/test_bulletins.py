@@ -130,3 +130,20 @@ def test_the_district_picks_any_of_its_places_for_a_bulletin(people, client_for)
             kind__in=[PlaceKind.STREET, PlaceKind.COMMUNITY],
         )
     }
+
+
+def test_a_tampered_place_is_a_clear_answer_not_a_server_error(people, client_for):
+    # given staff who make bulletins and rankings
+    client = client_for("quadmin")
+    # when a form names a place that is not an id, then it comes back saying so
+    bulletin = client.post(
+        "/assessment/bulletins/", {"place": "abc", "period": "2026-11"}, follow=True
+    )
+    assert bulletin.status_code == 200 and "请选择辖区" in bulletin.content.decode()
+    ranking = client.post(
+        "/assessment/rankings/", {"place": "1x", "period": "2026-11"}, follow=True
+    )
+    assert ranking.status_code == 200 and "请选择街道或全区" in ranking.content.decode()
+    # and a download link naming such a place is not found
+    download = client.get("/assessment/bulletins/download/", {"place": "abc"})
+    assert download.status_code == 404

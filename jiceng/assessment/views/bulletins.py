@@ -17,7 +17,7 @@ from jiceng.places.models import Place, PlaceKind
 
 from .. import periods, services
 from ..models import Bulletin, BulletinStatus
-from .common import act, error_text, flags
+from .common import act, error_text, flags, posted_place
 
 CURRENT = {"month", "quarter", "year"}
 
@@ -33,7 +33,7 @@ def bulletin_list(request):
         .only("pk", "name", "depth")
     )
     if request.method == "POST":
-        place = Place.objects.filter(pk=request.POST.get("place") or 0).first()
+        place = posted_place(request)
         try:
             if place is None:
                 raise ValidationError("请选择辖区")

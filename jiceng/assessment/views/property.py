@@ -22,7 +22,7 @@ from ..models import (
     RankingStatus,
     Rating,
 )
-from .common import act, error_text, flags, posted_date, version_of
+from .common import act, error_text, flags, posted_date, posted_place, version_of
 
 
 @permission_required("assessment.view")
@@ -123,7 +123,7 @@ def mutual_list(request):
 def ranking_list(request):
     rows = Ranking.objects.visible_to(request.user).select_related("place")
     if request.method == "POST":
-        place = Place.objects.filter(pk=request.POST.get("place") or 0).first()
+        place = posted_place(request)
         try:
             if place is None:
                 raise ValidationError("请选择街道或全区")
