@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jiceng.core import services
+from jiceng.core.bounds import parse_id
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
 from jiceng.core.models import ApiToken, Assignment
@@ -265,7 +266,7 @@ def user_action(request, pk, action):
             )
         elif action == "end-role":
             assignment = get_object_or_404(
-                Assignment, user=user, pk=request.POST.get("assignment")
+                Assignment, user=user, pk=parse_id(request.POST.get("assignment"))
             )
             services.end_role(actor=request.user, assignment=assignment)
             messages.success(request, "已撤销该角色")

@@ -148,6 +148,9 @@ FORM_PAGES = [
     ("quadmin", "/users/new/"),
     ("quadmin", "/people/key-populations/new/"),
     ("quadmin", "/party/roster-checks/new/"),
+    ("quadmin", "/assessment/bulletins/"),
+    ("quadmin", "/assessment/rankings/"),
+    ("shuji", "/volunteer/matches/"),
     ("quadmin", "/account/"),
     (None, "/login/"),
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiceng.cases.models import Category
+from jiceng.core.bounds import parse_id
 from jiceng.core.forms import add_service_errors
 from jiceng.core.media import signed_url
 from jiceng.core.scope import (
@@ -137,7 +138,7 @@ def _visit(request, pk):
 def visit_to_case(request, pk):
     visit = _visit(request, pk)
     category = Category.objects.filter(
-        pk=request.POST.get("category") or 0, active=True
+        pk=parse_id(request.POST.get("category")), active=True
     ).first()
     if category is None:
         messages.error(request, "请选择事件类别")

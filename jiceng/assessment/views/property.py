@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from jiceng.core.bounds import parse_id
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate
 from jiceng.core.scope import get_visible_or_404, permission_required
@@ -159,7 +160,7 @@ def ranking_detail(request, pk):
         step = request.POST.get("step")
         version = version_of(request)
         if step == "interview":
-            entry = ranking.rows.filter(pk=request.POST.get("entry") or 0).first()
+            entry = ranking.rows.filter(pk=parse_id(request.POST.get("entry"))).first()
             return act(
                 request,
                 lambda: services.property.interview(

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from jiceng.core.bounds import parse_id
 from jiceng.core.htmx import paginate
 from jiceng.core.models import Department
 from jiceng.core.scope import get_visible_or_404, permission_required
@@ -30,7 +31,7 @@ def plan_detail(request, pk):
     plan = get_visible_or_404(InspectionPlan.objects, request.user, pk=pk)
     targets = plan.targets.order_by("path")
     if request.method == "POST":
-        target = targets.filter(pk=request.POST.get("target") or 0).first()
+        target = targets.filter(pk=parse_id(request.POST.get("target"))).first()
         answers = {
             item: (
                 request.POST.get(f"ok{n}") == "1",
@@ -54,7 +55,7 @@ def plan_detail(request, pk):
                                 request, f"deadline{n}", "整改时限"
                             ),
                             "owner_department": Department.objects.filter(
-                                pk=request.POST.get(f"department{n}") or 0
+                                pk=parse_id(request.POST.get(f"department{n}"))
                             ).first(),
                         }
                     )

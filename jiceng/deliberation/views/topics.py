@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jiceng.core.bounds import parse_id
 from jiceng.core.htmx import paginate, query_without_page, render_page
 from jiceng.core.scope import can, get_visible_or_404, permission_required
 
@@ -460,7 +461,9 @@ def task_case(request, pk):
     task = get_object_or_404(ExecutionTask, pk=pk)
     topic = _topic_for(request, task.topic_id)
     category = (
-        categories_for_reporting().filter(pk=request.POST.get("category") or 0).first()
+        categories_for_reporting()
+        .filter(pk=parse_id(request.POST.get("category")))
+        .first()
     )
     if category is None:
         messages.error(request, "请选择事件类别")

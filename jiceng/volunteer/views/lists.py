@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from jiceng.core.bounds import parse_id
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page
 from jiceng.core.scope import can, get_visible_or_404, permission_required
@@ -86,7 +87,9 @@ def resources(request):
 def matches(request):
     communities = communities_for(request.user)
     if request.method == "POST":
-        community = get_object_or_404(communities, pk=request.POST.get("community"))
+        community = get_object_or_404(
+            communities, pk=parse_id(request.POST.get("community"))
+        )
         return act(
             request,
             lambda: services.propose_matches(actor=request.user, community=community),

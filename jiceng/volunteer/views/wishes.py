@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from jiceng.core.bounds import parse_id
 from jiceng.core.forms import add_service_errors
 from jiceng.core.htmx import paginate, query_without_page, render_page
 from jiceng.core.scope import (
@@ -261,7 +262,9 @@ def wall_claim(request, pk):
     wish = _public_wish(pk)
     team = None
     if request.POST.get("team"):
-        team = get_object_or_404(teams_led_by(request.user), pk=request.POST["team"])
+        team = get_object_or_404(
+            teams_led_by(request.user), pk=parse_id(request.POST.get("team"))
+        )
     return act(
         request,
         lambda: services.claim_wish(
