@@ -54,6 +54,12 @@ def child_kinds(kind):
     return [k for k, parents in ALLOWED_PARENT_KINDS.items() if kind in parents]
 
 
+def indented(places):
+    """(place, indent) pairs for a select's options: a full-width space per level
+    below the top, so a tree reads as one in a plain <option> list."""
+    return [(p, "\u3000" * (p.depth - 1)) for p in places]
+
+
 class PlaceQuerySet(MP_NodeQuerySet, ScopedQuerySet):
     def of_kind(self, kind):
         return self.filter(kind=kind)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from jiceng.core.scope import path_prefix
-from jiceng.places.models import Place, PlaceKind
+from jiceng.places.models import Place, PlaceKind, indented
 
 # Places a reader may pick: names only, never anything below a community.
 PUBLIC_KINDS = (PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY)
@@ -54,7 +54,7 @@ def picker_for(code) -> Picker:
         place=place,
         whole=whole,
         area=area,
-        options=[(p, "\u3000" * (p.depth - 1)) for p in options],
+        options=indented(options),
         notice=f"未找到所选地区，已显示{whole}内容" if code and place is None else "",
     )
 

@@ -13,7 +13,7 @@ from jiceng.core.scope import (
     permission_required,
     place_prefixes,
 )
-from jiceng.places.models import Place, PlaceKind
+from jiceng.places.models import Place, PlaceKind, indented
 
 from .. import periods, services
 from ..models import Bulletin, BulletinStatus
@@ -25,13 +25,6 @@ CURRENT = {"month", "quarter", "year"}
 @permission_required("assessment.view")
 def bulletin_list(request):
     rows = Bulletin.objects.visible_to(request.user).select_related("place")
-    # every place the account may report on, in tree order: a district has a
-    # hundred communities or more, and a cut-off list hid the last streets' ones
-    places = (
-        Place.objects.visible_to(request.user)
-        .filter(kind__in=[PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY])
-        .only("pk", "name", "depth")
-    )
     if request.method == "POST":
         place = posted_place(request)
         try:
@@ -53,7 +46,15 @@ def bulletin_list(request):
         return redirect(bulletin)
     context = flags(request.user)
     if context["can_bulletin"]:
-        context["places"] = [(p, "\u3000" * (p.depth - 1)) for p in places]
+        # every place the account may report on, in tree order: a district has a
+        # hundred communities or more, and a cut-off list hid the last streets' ones
+        context["places"] = indented(
+            Place.objects.visible_to(request.user)
+            .filter(
+                kind__in=[PlaceKind.DISTRICT, PlaceKind.STREET, PlaceKind.COMMUNITY]
+            )
+            .only("pk", "name", "depth")
+        )
     return render(
         request,
         "assessment/bulletin_list.html",
